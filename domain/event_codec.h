@@ -1,0 +1,31 @@
+#pragma once
+// Event payload bytes: cereal's portable binary archive of the event struct.
+// The store keeps these bytes beside the type name and schema version; this
+// is the one place that turns events into bytes and back.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "domain/events.h"
+#include "domain/result.h"
+
+namespace csp::domain {
+
+struct EventTypeInfo {
+  std::string_view type_name;
+  std::uint32_t schema_version;  // the current one
+};
+
+// One entry per Event alternative, in variant order.
+std::span<const EventTypeInfo> event_types();
+
+std::string encode_payload(const Event& event);
+
+// invalid_input when the type name is unknown, the version is not the current
+// one (older versions go through the store's upcasters first), or the bytes
+// are corrupt: truncated, trailing garbage, or a value that fails its checks.
+Result<Event> decode_payload(std::string_view type_name, std::uint32_t schema_version, std::string_view bytes);
+
+}  // namespace csp::domain
