@@ -37,7 +37,7 @@ std::optional<ErrorCode> parse_code_name(std::string_view name);
 // A message a person can act on: it names the input that was wrong and says
 // what to do about it.
 struct Error {
-  ErrorCode code;
+  ErrorCode code = ErrorCode::invalid_input;
   std::string message;
 
   friend bool operator==(const Error&, const Error&) = default;

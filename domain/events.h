@@ -51,13 +51,14 @@ struct AgentRoleRevoked {
   template <class Archive> void serialize(Archive& archive) { archive(agent, role, at); }
 };
 
+// v2 added the optional name; v1 payloads are upcast on read (upcasters.h).
 struct CustomerRegistered {
   TenantId tenant;
   DomainName domain;
   Market market;
   std::optional<CustomerName> name;
   Timestamp at;
-  CSP_EVENT_TYPE(CustomerRegistered, 1);
+  CSP_EVENT_TYPE(CustomerRegistered, 2);
   template <class Archive> void serialize(Archive& archive) { archive(tenant, domain, market, name, at); }
 };
 

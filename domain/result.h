@@ -1,7 +1,8 @@
 #pragma once
 // Result<T>: a value or an Error, never both, never ignored. Asking a Result
 // for the side it does not hold is a programming error and throws
-// std::logic_error, which only `main` catches.
+// std::logic_error, which only `main` catches. Layers with their own error
+// vocabulary (the store's) name it as the second parameter.
 
 #include <stdexcept>
 #include <type_traits>
@@ -12,11 +13,11 @@
 
 namespace csp::domain {
 
-template <class T>
+template <class T, class E = Error>
 class [[nodiscard]] Result {
  public:
   Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
-  Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
+  Result(E error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
 
   bool ok() const { return state_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -25,44 +26,49 @@ class [[nodiscard]] Result {
   T& value() & { return std::get<0>(checked(true)); }
   T&& value() && { return std::get<0>(std::move(checked(true))); }
   const T& operator*() const& { return value(); }
+  T& operator*() & { return value(); }
   const T* operator->() const { return &value(); }
+  T* operator->() { return &value(); }
 
-  const Error& error() const& { return std::get<1>(checked(false)); }
-  Error&& error() && { return std::get<1>(std::move(checked(false))); }
+  const E& error() const& { return std::get<1>(checked(false)); }
+  E&& error() && { return std::get<1>(std::move(checked(false))); }
 
  private:
-  const std::variant<T, Error>& checked(bool want_value) const {
+  const std::variant<T, E>& checked(bool want_value) const {
     if (ok() != want_value) {
       throw std::logic_error(want_value ? "Result holds an error, not a value"
                                         : "Result holds a value, not an error");
     }
     return state_;
   }
-  std::variant<T, Error>& checked(bool want_value) {
+  std::variant<T, E>& checked(bool want_value) {
     std::as_const(*this).checked(want_value);
     return state_;
   }
 
-  std::variant<T, Error> state_;
+  std::variant<T, E> state_;
 };
 
-// Status: success or an Error, for calls with nothing to return.
-class [[nodiscard]] Status {
+// Status: success or an error, for calls with nothing to return.
+template <class E>
+class [[nodiscard]] BasicStatus {
  public:
-  Status() = default;
-  Status(Error error) : error_(std::move(error)), is_ok_(false) {}  // NOLINT: implicit by design
+  BasicStatus() = default;
+  BasicStatus(E error) : error_(std::move(error)), is_ok_(false) {}  // NOLINT: implicit by design
 
-  static Status success() { return Status(); }
+  static BasicStatus success() { return BasicStatus(); }
   bool ok() const { return is_ok_; }
   explicit operator bool() const { return ok(); }
-  const Error& error() const {
+  const E& error() const {
     if (is_ok_) throw std::logic_error("Status is ok, it holds no error");
     return error_;
   }
 
  private:
-  Error error_{ErrorCode::invalid_input, {}};
+  E error_{};
   bool is_ok_ = true;
 };
+
+using Status = BasicStatus<Error>;
 
 }  // namespace csp::domain

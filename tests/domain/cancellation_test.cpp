@@ -174,5 +174,31 @@ TEST_F(Cancellation, L6_CancellationCannotGoBackInTime) {
                          ErrorCode::time_went_backwards));
 }
 
+TEST_F(Cancellation, R10_ExpiredLinkIsDeniedAsCancelledAfterCancellation) {
+  apply(link_request(1), day0());                        // expired at day 14, not in the revoked list
+  apply(cancel_request(customer), plus(day0(), days{20}));
+  const CommandMeta command_meta = meta("someone", plus(day0(), days{21}));
+  const Decision decision = decide(subscription, RecordDownload{uuid<LinkId>(1, 4)}, world.context(command_meta));
+  ASSERT_TRUE(is_refused(decision, ErrorCode::subscription_cancelled));
+  ASSERT_TRUE(has_events<DownloadDenied>(decision));
+  EXPECT_EQ(only<DownloadDenied>(decision).reason, DenialReason::subscription_cancelled);
+}
+
+TEST_F(Cancellation, R10_RevokedLinksAreMarkedRevokedInState) {
+  apply(link_request(1), day0());
+  apply(cancel_request(customer), plus(day0(), days{1}));
+  const LinkState* link = subscription.find_link(uuid<LinkId>(1, 4));
+  ASSERT_NE(link, nullptr);
+  EXPECT_TRUE(link->is_revoked);
+  EXPECT_FALSE(link->is_live_at(plus(day0(), days{2})));
+}
+
+TEST_F(Cancellation, R10_LinkExpiringAtTheCancellationInstantIsNotRevoked) {
+  apply(link_request(1), day0());
+  const Decision decision = run(subscription, cancel_request(customer), plus(day0(), days{14}));
+  ASSERT_TRUE((has_events<PurchaseCancelled, ProductKeysRevoked, RefundTicketOpened>(decision)));
+  EXPECT_TRUE(only<ProductKeysRevoked>(decision, 1).links.empty());
+}
+
 }  // namespace
 }  // namespace csp::domain

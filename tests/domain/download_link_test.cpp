@@ -172,5 +172,17 @@ TEST_F(Links, L6_DownloadsCannotGoBackInTime) {
   EXPECT_TRUE(has_events<DownloadRecorded>(download(subscription, 1, plus(day0(), days{2}))));
 }
 
+TEST_F(Links, L7_LinkKeepsTheDownloadLimitItWasIssuedWith) {
+  world.policy.link_downloads_max = 3;
+  apply(subscription, issue(subscription, link_request(1), day0()));
+  world.policy = Policy::from_seed();
+  for (int count = 1; count <= 3; ++count) {
+    const Decision decision = download(subscription, 1, day0());
+    ASSERT_TRUE(has_events<DownloadRecorded>(decision)) << "download " << count;
+    apply(subscription, decision);
+  }
+  EXPECT_TRUE(is_refused(download(subscription, 1, day0()), ErrorCode::download_limit_reached));
+}
+
 }  // namespace
 }  // namespace csp::domain

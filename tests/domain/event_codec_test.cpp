@@ -4,7 +4,10 @@
 
 #include <set>
 
+#include <cereal/archives/portable_binary.hpp>
+
 #include "domain/event_codec.h"
+#include "domain/upcasters.h"
 #include "fixtures.h"
 
 namespace csp::domain {
@@ -87,10 +90,11 @@ TEST(EventCodec, RefusesEveryTruncationAndTrailingBytes) {
   for (const auto& event : one_of_each()) {
     const std::string bytes = encode_payload(event);
     for (std::size_t length = 0; length < bytes.size(); ++length) {
-      EXPECT_FALSE(decode_payload(event_type_name(event), 1, bytes.substr(0, length)).ok())
+      EXPECT_FALSE(decode_payload(event_type_name(event), event_schema_version(event), bytes.substr(0, length)).ok())
           << event_type_name(event) << " cut at " << length;
     }
-    EXPECT_FALSE(decode_payload(event_type_name(event), 1, bytes + '\0').ok()) << event_type_name(event);
+    EXPECT_FALSE(decode_payload(event_type_name(event), event_schema_version(event), bytes + '\0').ok())
+        << event_type_name(event);
   }
 }
 
@@ -99,7 +103,7 @@ TEST(EventCodec, RefusesStoredValuesThatNoLongerParse) {
   const std::size_t market_at = bytes.find("JP");
   ASSERT_NE(market_at, std::string::npos);
   bytes.replace(market_at, 2, "XX");
-  const auto refused = decode_payload("CustomerRegistered", 1, bytes);
+  const auto refused = decode_payload("CustomerRegistered", 2, bytes);
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().message.find("market \"XX\""), std::string::npos) << refused.error().message;
 }
@@ -113,6 +117,44 @@ TEST(EventCodec, RefusesOutOfRangeEnums) {
   ASSERT_EQ(bytes.at(role_at), static_cast<char>(Role::admin_agent));
   bytes[role_at] = 9;
   EXPECT_FALSE(decode_payload("AgentRoleGranted", 1, bytes).ok());
+}
+
+// The bytes CustomerRegistered v1 wrote: tenant, domain, market, at.
+std::string customer_registered_v1_bytes(const CustomerRegistered& event) {
+  std::ostringstream output;
+  {
+    cereal::PortableBinaryOutputArchive archive(output);
+    archive(event.tenant, event.domain, event.market, event.at);
+  }
+  return output.str();
+}
+
+TEST(Upcasting, CustomerRegisteredV1BecomesV2WithoutAName) {
+  const CustomerRegistered original = registration("JP");
+  const auto upcast = upcast_customer_registered_v1(customer_registered_v1_bytes(original));
+  ASSERT_TRUE(upcast.ok()) << upcast.error().message;
+  const auto decoded = decode_payload("CustomerRegistered", 2, *upcast);
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  EXPECT_EQ(std::get<CustomerRegistered>(*decoded), original);
+  EXPECT_FALSE(decode_payload("CustomerRegistered", 1, customer_registered_v1_bytes(original)).ok());
+}
+
+TEST(Upcasting, CorruptV1PayloadIsRefused) {
+  const std::string bytes = customer_registered_v1_bytes(registration("JP"));
+  EXPECT_FALSE(upcast_customer_registered_v1(bytes.substr(0, bytes.size() - 1)).ok());
+  EXPECT_FALSE(upcast_customer_registered_v1(bytes + "x").ok());
+}
+
+TEST(Upcasting, EveryStepStartsBelowTheCurrentVersion) {
+  for (const auto& step : upcast_steps()) {
+    bool is_known = false;
+    for (const auto& type : event_types()) {
+      if (type.type_name != step.event_type) continue;
+      is_known = true;
+      EXPECT_LT(step.from_version, type.schema_version) << step.event_type;
+    }
+    EXPECT_TRUE(is_known) << step.event_type;
+  }
 }
 
 }  // namespace

@@ -77,5 +77,18 @@ TEST_F(RefundTickets, L6_ResolutionCannotPrecedeTheTicket) {
   EXPECT_TRUE(is_refused(early, ErrorCode::time_went_backwards));
 }
 
+TEST_F(RefundTickets, L2_ResolutionCarriesTheCommandsTime) {
+  EXPECT_EQ(only<RefundTicketResolved>(resolve(ticket, Rejected{reason("no")})).at, plus(day0(), days{2}));
+  EXPECT_EQ(only<RefundTicketResolved>(resolve(ticket, Refunded{money("1.00", "USD")})).at, plus(day0(), days{2}));
+}
+
+TEST_F(RefundTickets, L6_ResolutionAdvancesTheTicketsLatestTime) {
+  const RefundTicketState resolved = evolve(ticket, resolve(ticket, Rejected{reason("duplicate")}).events[0]);
+  EXPECT_EQ(resolved.latest_at, plus(day0(), days{2}));
+  const Decision earlier = decide(resolved, ResolveRefundTicket{uuid<TicketId>(1, 5), Rejected{reason("again")}},
+                                  meta(admin, plus(day0(), std::chrono::hours{36})), roster);
+  EXPECT_TRUE(is_refused(earlier, ErrorCode::time_went_backwards));
+}
+
 }  // namespace
 }  // namespace csp::domain

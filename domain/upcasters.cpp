@@ -1,0 +1,43 @@
+#include "domain/upcasters.h"
+
+#include <sstream>
+
+#include <cereal/archives/portable_binary.hpp>
+
+#include "domain/event_codec.h"
+#include "domain/events.h"
+
+namespace csp::domain {
+namespace {
+
+// The layout CustomerRegistered was first stored in. Frozen: never edit.
+struct CustomerRegisteredV1 {
+  TenantId tenant;
+  DomainName domain;
+  Market market;
+  Timestamp at;
+  template <class Archive> void serialize(Archive& archive) { archive(tenant, domain, market, at); }
+};
+
+}  // namespace
+
+std::vector<UpcastStep> upcast_steps() {
+  return {UpcastStep{CustomerRegistered::type_name, 1, &upcast_customer_registered_v1}};
+}
+
+Result<std::string> upcast_customer_registered_v1(std::string_view payload) {
+  CustomerRegisteredV1 old;
+  std::istringstream input{std::string(payload)};
+  try {
+    cereal::PortableBinaryInputArchive archive(input);
+    archive(old);
+  } catch (const cereal::Exception& failure) {
+    return invalid_input(std::string("CustomerRegistered v1 payload is corrupt: ") + failure.what());
+  }
+  if (input.peek() != std::istringstream::traits_type::eof()) {
+    return invalid_input("CustomerRegistered v1 payload has trailing bytes");
+  }
+  return encode_payload(CustomerRegistered{old.tenant, old.domain, old.market, std::nullopt, old.at});
+}
+
+}  // namespace csp::domain

@@ -1,0 +1,88 @@
+#include "eventstore/chain.h"
+
+#include <openssl/evp.h>
+
+#include <stdexcept>
+
+namespace csp::eventstore {
+namespace {
+
+void put_u32(std::string& out, std::uint32_t value) {
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((value >> shift) & 0xFF));
+}
+
+void put_u64(std::string& out, std::uint64_t value) {
+  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((value >> shift) & 0xFF));
+}
+
+void put_string(std::string& out, std::string_view text) {
+  if (text.size() > UINT32_MAX) throw std::length_error("field too long for the canonical encoding");
+  put_u32(out, static_cast<std::uint32_t>(text.size()));
+  out.append(text);
+}
+
+}  // namespace
+
+struct ChainHasher::Digest {
+  EVP_MD* algorithm = nullptr;
+  EVP_MD_CTX* context = nullptr;
+};
+
+ChainHasher::ChainHasher() : digest_(std::make_unique<Digest>()) {
+  digest_->algorithm = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  digest_->context = EVP_MD_CTX_new();
+  if (digest_->algorithm == nullptr || digest_->context == nullptr) {
+    EVP_MD_free(digest_->algorithm);
+    EVP_MD_CTX_free(digest_->context);
+    throw std::runtime_error("OpenSSL has no SHA-256");
+  }
+}
+
+ChainHasher::~ChainHasher() {
+  EVP_MD_CTX_free(digest_->context);
+  EVP_MD_free(digest_->algorithm);
+}
+
+Hash ChainHasher::next(const Hash& previous, const ChainFields& fields) {
+  canonical_.clear();
+  canonical_.append(reinterpret_cast<const char*>(previous.data()), previous.size());
+  put_u64(canonical_, static_cast<std::uint64_t>(fields.position));
+  put_string(canonical_, fields.stream_id);
+  put_u64(canonical_, static_cast<std::uint64_t>(fields.stream_version));
+  put_string(canonical_, fields.event_type);
+  put_u32(canonical_, fields.schema_version);
+  put_string(canonical_, fields.command_id);
+  put_string(canonical_, fields.actor);
+  put_string(canonical_, fields.role);
+  put_u64(canonical_, static_cast<std::uint64_t>(fields.business_time_us));
+  put_u64(canonical_, static_cast<std::uint64_t>(fields.recorded_time_us));
+  put_string(canonical_, fields.payload);
+
+  Hash hash{};
+  unsigned int length = 0;
+  if (EVP_DigestInit_ex(digest_->context, digest_->algorithm, nullptr) != 1 ||
+      EVP_DigestUpdate(digest_->context, canonical_.data(), canonical_.size()) != 1 ||
+      EVP_DigestFinal_ex(digest_->context, hash.data(), &length) != 1 || length != hash.size()) {
+    throw std::runtime_error("OpenSSL SHA-256 failed");
+  }
+  return hash;
+}
+
+ChainFields chain_fields(const StoredEvent& event) {
+  return ChainFields{event.position,       event.stream_id,        event.stream_version, event.event_type,
+                     event.schema_version, event.command_id,       event.actor,          event.role,
+                     event.business_time_us, event.recorded_time_us, event.payload};
+}
+
+std::string hash_hex(const Hash& hash) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string text;
+  text.reserve(hash.size() * 2);
+  for (const auto byte : hash) {
+    text.push_back(digits[byte >> 4]);
+    text.push_back(digits[byte & 0x0F]);
+  }
+  return text;
+}
+
+}  // namespace csp::eventstore

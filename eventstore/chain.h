@@ -1,0 +1,53 @@
+#pragma once
+// The hash chain of FORMAT.md: the one place that lays out canonical bytes.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "eventstore/envelope.h"
+
+namespace csp::eventstore {
+
+inline constexpr Hash genesis_hash{};
+
+// The fields the hash covers, as views: a hash can be computed from a row
+// still inside SQLite's buffers, without copying it out.
+struct ChainFields {
+  std::int64_t position = 0;
+  std::string_view stream_id;
+  std::int64_t stream_version = 0;
+  std::string_view event_type;
+  std::uint32_t schema_version = 0;
+  std::string_view command_id;
+  std::string_view actor;
+  std::string_view role;
+  std::int64_t business_time_us = 0;
+  std::int64_t recorded_time_us = 0;
+  std::string_view payload;
+};
+
+ChainFields chain_fields(const StoredEvent& event);
+
+// SHA-256 through OpenSSL; keeps its digest context and buffer between calls,
+// so one hasher per thread.
+class ChainHasher {
+ public:
+  ChainHasher();
+  ~ChainHasher();
+  ChainHasher(const ChainHasher&) = delete;
+  ChainHasher& operator=(const ChainHasher&) = delete;
+
+  // hash(p) = SHA-256(hash(p-1) ‖ canonical(p)).
+  Hash next(const Hash& previous, const ChainFields& fields);
+
+ private:
+  struct Digest;
+  std::unique_ptr<Digest> digest_;
+  std::string canonical_;
+};
+
+std::string hash_hex(const Hash& hash);
+
+}  // namespace csp::eventstore

@@ -1,0 +1,179 @@
+// Creating and opening ledger files: the format checks of FORMAT.md happen
+// here, before SQLite may touch the file.
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "eventstore/sqlite_store_impl.h"
+
+namespace csp::eventstore {
+namespace {
+
+using detail::Statements;
+using sqlite::Connection;
+using sqlite::Statement;
+
+constexpr std::uint32_t application_id = 0x4353504C;  // "CSPL"
+constexpr std::uint32_t format_version = 1;
+
+constexpr const char* schema_sql = R"sql(
+BEGIN;
+CREATE TABLE ledger_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+INSERT INTO ledger_meta VALUES ('format', 'csp-ledger'), ('format_version', '1');
+CREATE TABLE names(name_key INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE streams(stream_key INTEGER PRIMARY KEY, stream_id TEXT NOT NULL UNIQUE);
+CREATE TABLE commands(first_position INTEGER PRIMARY KEY, command_id TEXT NOT NULL UNIQUE,
+                      event_count INTEGER NOT NULL);
+CREATE TABLE events(position INTEGER PRIMARY KEY, stream_key INTEGER NOT NULL, stream_version INTEGER NOT NULL,
+                    type_key INTEGER NOT NULL, schema_version INTEGER NOT NULL, command_key INTEGER NOT NULL,
+                    actor_key INTEGER NOT NULL, role_key INTEGER NOT NULL, business_time INTEGER NOT NULL,
+                    recorded_time INTEGER NOT NULL, payload BLOB NOT NULL, hash BLOB NOT NULL);
+CREATE UNIQUE INDEX events_by_stream ON events(stream_key, stream_version);
+CREATE TRIGGER events_are_immutable BEFORE UPDATE ON events
+  BEGIN SELECT RAISE(ABORT, 'events are immutable (L1): the log is append-only'); END;
+CREATE TRIGGER events_are_never_deleted BEFORE DELETE ON events
+  BEGIN SELECT RAISE(ABORT, 'events are never deleted (L1): the log is append-only'); END;
+CREATE TRIGGER commands_are_immutable BEFORE UPDATE ON commands
+  BEGIN SELECT RAISE(ABORT, 'command records are immutable (L3)'); END;
+CREATE TRIGGER commands_are_never_deleted BEFORE DELETE ON commands
+  BEGIN SELECT RAISE(ABORT, 'command records are never deleted (L3)'); END;
+PRAGMA application_id = 1129533516;
+PRAGMA user_version = 1;
+COMMIT;
+)sql";
+
+std::uint32_t big_endian_u32(const char* bytes) {
+  std::uint32_t value = 0;
+  for (int i = 0; i < 4; ++i) value = (value << 8) | static_cast<unsigned char>(bytes[i]);
+  return value;
+}
+
+// Reads the 100-byte SQLite header with plain file I/O, so a file that is
+// not ours is refused without SQLite opening (or changing) it.
+StoreStatus check_header(const std::string& path) {
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) {
+    return StoreError{StoreError::Kind::not_found,
+                      "no ledger at " + path + ": create one with `csp-ledger init`, or give --db"};
+  }
+  std::ifstream file(path, std::ios::binary);
+  char header[100] = {};
+  file.read(header, sizeof header);
+  if (!file || std::memcmp(header, "SQLite format 3", 16) != 0) {
+    return StoreError{StoreError::Kind::not_a_ledger,
+                      path + " is not a csp-ledger file (it is not an SQLite database); it was left untouched"};
+  }
+  if (big_endian_u32(header + 68) != application_id) {
+    return StoreError{StoreError::Kind::not_a_ledger,
+                      path + " is an SQLite database but not a csp-ledger file; it was left untouched"};
+  }
+  const std::uint32_t version = big_endian_u32(header + 60);
+  if (version > format_version) {
+    return StoreError{StoreError::Kind::newer_format,
+                      path + " has ledger format version " + std::to_string(version) +
+                          "; this build reads version 1 only: use a newer csp-ledger. The file was left untouched"};
+  }
+  if (version != format_version) {
+    return StoreError{StoreError::Kind::corrupt, path + " has no ledger format version: it is damaged"};
+  }
+  return StoreStatus::success();
+}
+
+StoreResult<Statements> prepare_statements(sqlite3* db) {
+  Statements s;
+  const std::pair<Statement*, const char*> all[] = {
+      {&s.begin, "BEGIN IMMEDIATE"},
+      {&s.commit, "COMMIT"},
+      {&s.rollback, "ROLLBACK"},
+      {&s.savepoint, "SAVEPOINT append_command"},
+      {&s.release, "RELEASE append_command"},
+      {&s.rollback_to, "ROLLBACK TO append_command"},
+      {&s.head, "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1"},
+      {&s.find_command, "SELECT first_position, event_count FROM commands WHERE command_id = ?1"},
+      {&s.insert_command, "INSERT INTO commands(first_position, command_id, event_count) VALUES (?1, ?2, ?3)"},
+      {&s.highest_commanded, "SELECT coalesce(max(first_position + event_count - 1), 0) FROM commands"},
+      {&s.find_stream, "SELECT stream_key FROM streams WHERE stream_id = ?1"},
+      {&s.insert_stream, "INSERT INTO streams(stream_id) VALUES (?1)"},
+      {&s.stream_version, "SELECT coalesce(max(stream_version), 0) FROM events WHERE stream_key = ?1"},
+      {&s.find_name, "SELECT name_key FROM names WHERE name = ?1"},
+      {&s.insert_name, "INSERT INTO names(name) VALUES (?1)"},
+      {&s.name_of, "SELECT name FROM names WHERE name_key = ?1"},
+      {&s.insert_event,
+       "INSERT INTO events(position, stream_key, stream_version, type_key, schema_version, command_key, actor_key, "
+       "role_key, business_time, recorded_time, payload, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+       "?12)"},
+      {&s.read_stream,
+       "SELECT e.position, e.stream_version, e.type_key, e.schema_version, c.command_id, e.actor_key, e.role_key, "
+       "e.business_time, e.recorded_time, e.payload, e.hash FROM events e LEFT JOIN commands c "
+       "ON c.first_position = e.command_key WHERE e.stream_key = ?1 AND e.stream_version >= ?2 "
+       "ORDER BY e.stream_version"},
+  };
+  for (const auto& [statement, sql] : all) {
+    auto prepared = Statement::prepare(db, sql);
+    if (!prepared) return std::move(prepared).error();
+    *statement = std::move(prepared).value();
+  }
+  return s;
+}
+
+StoreStatus configure(Connection& connection, const SqliteOptions& options) {
+  sqlite3_busy_timeout(connection.handle(), static_cast<int>(options.busy_timeout.count()));
+  // synchronous=FULL: a commit is acknowledged only once fsynced (durable).
+  // temp_store=MEMORY keeps savepoint journals off the disk.
+  return connection.exec("PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
+                         "configuring the connection");
+}
+
+void remove_file_set(const std::string& path) {
+  std::error_code ignored;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix, ignored);
+}
+
+StoreStatus write_schema(const std::string& path) {
+  auto connection = Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  if (!connection) return connection.error();
+  if (StoreStatus wal = connection->exec("PRAGMA journal_mode=WAL;", "switching to WAL"); !wal) return wal;
+  if (StoreStatus schema = connection->exec(schema_sql, "creating the ledger schema"); !schema) return schema;
+  // Moves the header (application id, format version) into the main file,
+  // where open() reads it without SQLite.
+  return connection->exec("PRAGMA wal_checkpoint(TRUNCATE);", "checkpointing the new ledger");
+}
+
+}  // namespace
+
+StoreResult<std::unique_ptr<EventStore>> create_sqlite_store(const std::string& path, SqliteOptions options) {
+  std::error_code error;
+  if (std::filesystem::exists(path, error)) {
+    return StoreError{StoreError::Kind::already_exists,
+                      path + " already exists; give another --db path or open the existing ledger"};
+  }
+  if (StoreStatus written = write_schema(path); !written) {
+    remove_file_set(path);
+    return written.error();
+  }
+  return open_sqlite_store(path, std::move(options));
+}
+
+StoreResult<std::unique_ptr<EventStore>> open_sqlite_store(const std::string& path, SqliteOptions options) {
+  if (!options.clock_us) throw std::logic_error("SqliteOptions.clock_us is required");
+  if (StoreStatus header = check_header(path); !header) return header.error();
+  auto connection = Connection::open(path, SQLITE_OPEN_READWRITE);
+  if (!connection) return connection.error();
+  if (StoreStatus configured = configure(*connection, options); !configured) return configured.error();
+  auto marker = connection->query_integer("SELECT count(*) FROM ledger_meta WHERE key = 'format' AND value = "
+                                          "'csp-ledger'", "reading the ledger marker");
+  if (!marker || *marker != 1) {
+    return StoreError{StoreError::Kind::corrupt,
+                      path + " is damaged: its ledger tables are missing or unreadable" +
+                          (marker ? std::string() : " (" + marker.error().message + ")")};
+  }
+  auto statements = prepare_statements(connection->handle());
+  if (!statements) {
+    return StoreError{StoreError::Kind::corrupt, path + " is damaged: " + statements.error().message};
+  }
+  return std::unique_ptr<EventStore>(std::make_unique<detail::SqliteStore>(
+      path, std::move(connection).value(), std::move(statements).value(), std::move(options)));
+}
+
+}  // namespace csp::eventstore

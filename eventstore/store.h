@@ -1,0 +1,112 @@
+#pragma once
+// The event store: an append-only, hash-chained log of events grouped in
+// streams. This interface is what every backend (SQLite, PostgreSQL) offers
+// and what the conformance tests check.
+//
+// Threading: a store object and its batches are used by one thread at a
+// time; open one store object per thread.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "eventstore/envelope.h"
+#include "eventstore/store_error.h"
+#include "eventstore/upcasting.h"
+
+namespace csp::eventstore {
+
+struct LogHead {
+  std::int64_t position = 0;  // 0: the log is empty
+  Hash hash = {};
+};
+
+struct CommandRecord {
+  std::int64_t first_position = 0;
+  std::int64_t event_count = 0;
+};
+
+// One store transaction holding many commands: the command runner's and the
+// server's batches. Each append is atomic on its own; nothing is durable
+// until commit returns success. Destroying an uncommitted batch rolls back
+// all of it.
+class WriteBatch {
+ public:
+  explicit WriteBatch(const UpcasterRegistry* upcasters) : upcasters_(upcasters) {}
+  virtual ~WriteBatch() = default;
+  WriteBatch(const WriteBatch&) = delete;
+  WriteBatch& operator=(const WriteBatch&) = delete;
+
+  // Appends one command's events, all or nothing. L3: a command id seen
+  // before appends nothing and returns its first positions. L4: `conflict`
+  // when a stream is not at its expected version; nothing of this request
+  // is written and the batch stays usable.
+  virtual StoreResult<AppendOutcome> append(const AppendRequest& request) = 0;
+
+  // Reads see this batch's own appends. Payloads come upcast.
+  StoreResult<std::vector<StoredEvent>> read_stream(std::string_view stream_id, std::int64_t from_version = 1);
+  virtual StoreResult<std::optional<CommandRecord>> find_command(std::string_view command_id) = 0;
+
+  // Durable when it returns success (synchronous=FULL for SQLite).
+  virtual StoreStatus commit() = 0;
+
+ protected:
+  virtual StoreResult<std::vector<StoredEvent>> read_stream_stored(std::string_view stream_id,
+                                                                   std::int64_t from_version) = 0;
+
+ private:
+  const UpcasterRegistry* upcasters_;
+};
+
+class EventStore {
+ public:
+  virtual ~EventStore() = default;
+
+  // Reads upcast payloads through this registry from now on; it must
+  // outlive the store. Without one, payloads come as stored.
+  void set_upcasters(const UpcasterRegistry* upcasters) { upcasters_ = upcasters; }
+
+  // Takes the write lock (waiting for other writers) and starts a batch.
+  virtual StoreResult<std::unique_ptr<WriteBatch>> begin_batch() = 0;
+  // One command in its own durable transaction.
+  StoreResult<AppendOutcome> append(const AppendRequest& request);
+
+  // A stream's events from `from_version` on, in version order; empty when
+  // the stream does not exist.
+  StoreResult<std::vector<StoredEvent>> read_stream(std::string_view stream_id, std::int64_t from_version = 1);
+  // Up to `count_max` events from `from_position` on, in position order.
+  StoreResult<std::vector<StoredEvent>> read_all(std::int64_t from_position, std::size_t count_max);
+  // Streams the log from `from_position` on, in position order, one event
+  // at a time, until `visit` returns false. The event is reused between
+  // calls: copy what must outlive the call.
+  StoreStatus for_each(std::int64_t from_position, const std::function<bool(const StoredEvent&)>& visit);
+  // The same, with payloads exactly as stored: what audits hash.
+  virtual StoreStatus for_each_stored(std::int64_t from_position,
+                                      const std::function<bool(const StoredEvent&)>& visit) = 0;
+
+  virtual StoreResult<LogHead> head() = 0;
+  virtual StoreResult<std::optional<CommandRecord>> find_command(std::string_view command_id) = 0;
+  // The highest position any command record claims (0 when none): an audit
+  // compares it with the head to see events removed from the end.
+  virtual StoreResult<std::int64_t> highest_commanded_position() = 0;
+
+  // Waits until the log holds an event after `after_position` or `timeout`
+  // passes, and returns the head position. Sees appends from this process at
+  // once and from other processes within a polling interval.
+  virtual StoreResult<std::int64_t> wait_for_events(std::int64_t after_position,
+                                                    std::chrono::milliseconds timeout) = 0;
+
+ protected:
+  virtual StoreResult<std::vector<StoredEvent>> read_stream_stored(std::string_view stream_id,
+                                                                   std::int64_t from_version) = 0;
+  const UpcasterRegistry* upcasters() const { return upcasters_; }
+
+ private:
+  const UpcasterRegistry* upcasters_ = nullptr;
+};
+
+}  // namespace csp::eventstore

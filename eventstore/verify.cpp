@@ -1,0 +1,120 @@
+#include "eventstore/verify.h"
+
+#include "eventstore/chain.h"
+
+namespace csp::eventstore {
+namespace {
+
+ChainFields at_position(const StoredEvent& event, std::int64_t position) {
+  ChainFields fields = chain_fields(event);
+  fields.position = position;
+  return fields;
+}
+
+// Walks the log holding one event back, so a break at p can be classified
+// by looking at p+1 (see FORMAT.md).
+class ChainWalk {
+ public:
+  explicit ChainWalk(const std::function<void(std::int64_t)>& progress, std::int64_t progress_every)
+      : progress_(progress), progress_every_(progress_every) {}
+
+  // Returns false once the first break is known.
+  bool see(const StoredEvent& event) {
+    if (pending_) {
+      classify(*pending_, &event);
+      return false;
+    }
+    const std::int64_t expected = checked_ + 1;
+    if (event.position != expected) {
+      report(ChainBreak::Kind::missing, expected,
+             "no event at position " + std::to_string(expected) + " (the next is " + std::to_string(event.position) +
+                 "): events were removed");
+      return false;
+    }
+    if (hasher_.next(running_, chain_fields(event)) != event.hash) {
+      pending_ = event;
+      return true;
+    }
+    running_ = event.hash;
+    ++checked_;
+    if (progress_ && checked_ % progress_every_ == 0) progress_(checked_);
+    return true;
+  }
+
+  void finish(std::int64_t highest_commanded) {
+    if (pending_) classify(*pending_, nullptr);
+    if (!report_.first_break && highest_commanded > checked_) {
+      report(ChainBreak::Kind::missing, checked_ + 1,
+             "the log ends at position " + std::to_string(checked_) + " but command records reach position " +
+                 std::to_string(highest_commanded) + ": events were removed from the end");
+    }
+    report_.events_checked = checked_;
+    report_.head_hash = running_;
+  }
+
+  ChainReport report() const { return report_; }
+
+ private:
+  void classify(const StoredEvent& broken, const StoredEvent* next) {
+    const std::int64_t p = broken.position;
+    const std::string at = "event at position " + std::to_string(p);
+    if (next != nullptr && next->position == p + 1) {
+      if (hasher_.next(broken.hash, chain_fields(*next)) == next->hash) {
+        report(ChainBreak::Kind::changed, p, at + " differs from what was recorded: its contents were changed");
+        return;
+      }
+      if (hasher_.next(running_, at_position(*next, p)) == next->hash) {
+        const bool is_swap = hasher_.next(next->hash, at_position(broken, p + 1)) == broken.hash;
+        if (is_swap) {
+          report(ChainBreak::Kind::reordered, p, "events at positions " + std::to_string(p) + " and " +
+                                                     std::to_string(p + 1) + " were swapped");
+        } else {
+          report(ChainBreak::Kind::inserted, p, at + " is not part of the chain: it was inserted");
+        }
+        return;
+      }
+    }
+    const bool is_self_consistent = next == nullptr && broken.command_id.empty();
+    report(is_self_consistent ? ChainBreak::Kind::inserted : ChainBreak::Kind::changed, p,
+           is_self_consistent ? at + " has no command record: it was inserted"
+                              : at + " does not match its recorded hash: it was changed");
+  }
+
+  void report(ChainBreak::Kind kind, std::int64_t position, std::string explanation) {
+    if (!report_.first_break) report_.first_break = ChainBreak{kind, position, std::move(explanation)};
+  }
+
+  const std::function<void(std::int64_t)>& progress_;
+  std::int64_t progress_every_;
+  ChainHasher hasher_;
+  Hash running_ = genesis_hash;
+  std::int64_t checked_ = 0;
+  std::optional<StoredEvent> pending_;
+  ChainReport report_;
+};
+
+}  // namespace
+
+std::string_view chain_break_name(ChainBreak::Kind kind) {
+  switch (kind) {
+    case ChainBreak::Kind::missing: return "missing";
+    case ChainBreak::Kind::changed: return "changed";
+    case ChainBreak::Kind::inserted: return "inserted";
+    case ChainBreak::Kind::reordered: return "reordered";
+  }
+  throw std::logic_error("chain break kind out of range");
+}
+
+StoreResult<ChainReport> verify_chain(EventStore& store, const std::function<void(std::int64_t)>& progress,
+                                      std::int64_t progress_every) {
+  ChainWalk walk(progress, progress_every);
+  if (StoreStatus read = store.for_each_stored(1, [&](const StoredEvent& event) { return walk.see(event); }); !read) {
+    return read.error();
+  }
+  auto highest = store.highest_commanded_position();
+  if (!highest) return std::move(highest).error();
+  walk.finish(*highest);
+  return walk.report();
+}
+
+}  // namespace csp::eventstore
