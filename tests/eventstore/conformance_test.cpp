@@ -1,0 +1,248 @@
+// The store contract, written against the EventStore interface and run for
+// every backend: the PostgreSQL backend joins the list and must pass the
+// very same tests.
+
+#include <thread>
+
+#include "eventstore/verify.h"
+#include "store_fixture.h"
+
+namespace csp::eventstore {
+namespace {
+
+using namespace testing;
+
+struct Backend {
+  std::string name;
+  std::function<std::unique_ptr<EventStore>(TempDir&, FakeClock&, const std::string& file)> create;
+  std::function<std::unique_ptr<EventStore>(TempDir&, FakeClock&, const std::string& file)> open_again;
+};
+
+std::vector<Backend> backends() {
+  return {Backend{
+      "sqlite",
+      [](TempDir& dir, FakeClock& clock, const std::string& file) {
+        return ok_or_throw(create_sqlite_store(dir.file(file), SqliteOptions{clock.function()}));
+      },
+      [](TempDir& dir, FakeClock& clock, const std::string& file) {
+        return ok_or_throw(open_sqlite_store(dir.file(file), SqliteOptions{clock.function()}));
+      }}};
+}
+
+class Conformance : public ::testing::TestWithParam<Backend> {
+ protected:
+  TempDir dir;
+  FakeClock clock;
+  std::unique_ptr<EventStore> store = GetParam().create(dir, clock, "ledger.db");
+
+  std::unique_ptr<EventStore> second_handle() { return GetParam().open_again(dir, clock, "ledger.db"); }
+
+  std::vector<StoredEvent> stream(const std::string& id) { return ok_or_throw(store->read_stream(id)); }
+  std::int64_t head_position() { return ok_or_throw(store->head()).position; }
+};
+
+TEST_P(Conformance, AppendsGetGapFreePositionsAndStreamVersions) {
+  const auto first = ok_or_throw(store->append(request("c1", "a", 0, {event("T", "1"), event("T", "2")})));
+  EXPECT_FALSE(first.is_replay);
+  EXPECT_EQ(first.positions, (std::vector<std::int64_t>{1, 2}));
+  const auto second = ok_or_throw(store->append(request("c2", "b", 0, {event("T", "3")})));
+  EXPECT_EQ(second.positions, std::vector<std::int64_t>{3});
+  const auto third = ok_or_throw(store->append(request("c3", "a", 2, {event("T", "4")})));
+  EXPECT_EQ(third.positions, std::vector<std::int64_t>{4});
+  const auto events = stream("a");
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].stream_version, 1);
+  EXPECT_EQ(events[2].stream_version, 3);
+  EXPECT_EQ(events[2].position, 4);
+  EXPECT_EQ(events[2].payload, "4");
+  EXPECT_EQ(head_position(), 4);
+}
+
+TEST_P(Conformance, L2_EnvelopeKeepsWhoWhichCommandAndBothTimes) {
+  NewEvent sent = event("DownloadRecorded", std::string("\0\x01\xff payload", 11), "user at customer", "", 42);
+  sent.schema_version = 3;
+  (void)ok_or_throw(store->append(request("cmd-7", "s", 0, {sent})));
+  const StoredEvent stored = stream("s").at(0);
+  EXPECT_EQ(stored.event_type, "DownloadRecorded");
+  EXPECT_EQ(stored.schema_version, 3u);
+  EXPECT_EQ(stored.payload, sent.payload);
+  EXPECT_EQ(stored.command_id, "cmd-7");
+  EXPECT_EQ(stored.actor, "user at customer");
+  EXPECT_EQ(stored.role, "");
+  EXPECT_EQ(stored.business_time_us, 42);
+  EXPECT_EQ(stored.recorded_time_us, 1'767'225'601'000'000);  // the store's clock, not the caller's
+  EXPECT_EQ(stored.stream_id, "s");
+}
+
+TEST_P(Conformance, L4_WrongExpectedVersionAppendsNothing) {
+  (void)ok_or_throw(store->append(request("c1", "a", 0, {event("T", "1")})));
+  for (const std::int64_t wrong : {0, 2, 5}) {
+    const auto refused = store->append(request("c-" + std::to_string(wrong), "a", wrong, {event("T", "x")}));
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().kind, StoreError::Kind::conflict);
+    EXPECT_NE(refused.error().message.find("stream a is at version 1"), std::string::npos);
+  }
+  EXPECT_EQ(head_position(), 1);
+  EXPECT_EQ(stream("a").size(), 1u);
+}
+
+TEST_P(Conformance, L4_MultiStreamAppendIsAllOrNothing) {
+  (void)ok_or_throw(store->append(request("c1", "b", 0, {event("T", "b1")})));
+  AppendRequest both{"c2", {StreamWrite{"a", 0, {event("T", "a1")}}, StreamWrite{"b", 0, {event("T", "b2")}}}};
+  const auto refused = store->append(both);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, StoreError::Kind::conflict);
+  EXPECT_TRUE(stream("a").empty());
+  EXPECT_EQ(stream("b").size(), 1u);
+  both.writes[1].expected_version = 1;
+  const auto accepted = ok_or_throw(store->append(both));
+  EXPECT_EQ(accepted.positions, (std::vector<std::int64_t>{2, 3}));
+  EXPECT_EQ(stream("a").at(0).command_id, "c2");
+  EXPECT_EQ(stream("b").at(1).command_id, "c2");
+}
+
+TEST_P(Conformance, L3_ASeenCommandIdReturnsItsFirstPositionsAndAppendsNothing) {
+  (void)ok_or_throw(store->append(request("c0", "z", 0, {event("T", "0")})));
+  const auto first = ok_or_throw(store->append(request("same", "a", 0, {event("T", "1"), event("T", "2")})));
+  const auto again = ok_or_throw(store->append(request("same", "a", 0, {event("T", "other")})));
+  EXPECT_TRUE(again.is_replay);
+  EXPECT_EQ(again.positions, first.positions);
+  EXPECT_EQ(head_position(), 3);
+  const auto record = ok_or_throw(store->find_command("same"));
+  ASSERT_TRUE(record.has_value());
+  EXPECT_EQ(record->first_position, 2);
+  EXPECT_EQ(record->event_count, 2);
+  EXPECT_FALSE(ok_or_throw(store->find_command("never")).has_value());
+}
+
+TEST_P(Conformance, MalformedRequestsAreRefused) {
+  for (const AppendRequest& bad :
+       {request("", "a", 0, {event("T", "1")}), request("c", "a", 0, {}), request("c", "", 0, {event("T", "1")}),
+        request("c", "a", -1, {event("T", "1")}), request("c", "a", 0, {event("", "1")}),
+        AppendRequest{"c", {}},
+        AppendRequest{"c", {StreamWrite{"a", 0, {event("T", "1")}}, StreamWrite{"a", 0, {event("T", "2")}}}}}) {
+    const auto refused = store->append(bad);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().kind, StoreError::Kind::invalid_argument) << refused.error().message;
+  }
+  EXPECT_EQ(head_position(), 0);
+}
+
+TEST_P(Conformance, ReadAllStreamsTheLogInBatches) {
+  for (int index = 0; index < 25; ++index) {
+    (void)ok_or_throw(store->append(
+        request("c" + std::to_string(index), "s" + std::to_string(index % 4), index / 4, {event("T", std::to_string(index))})));
+  }
+  std::int64_t from = 1;
+  std::vector<std::string> payloads;
+  while (true) {
+    const auto batch = ok_or_throw(store->read_all(from, 10));
+    if (batch.empty()) break;
+    EXPECT_LE(batch.size(), 10u);
+    for (const auto& stored : batch) {
+      EXPECT_EQ(stored.position, from++);
+      payloads.push_back(stored.payload);
+    }
+  }
+  ASSERT_EQ(payloads.size(), 25u);
+  EXPECT_EQ(payloads[24], "24");
+  int visited = 0;
+  EXPECT_TRUE(store->for_each(20, [&](const StoredEvent& stored) {
+    EXPECT_EQ(stored.position, 20 + visited);
+    return ++visited < 3;
+  }).ok());
+  EXPECT_EQ(visited, 3);
+}
+
+TEST_P(Conformance, ABatchCommitsManyCommandsAndSeesItsOwnAppends) {
+  auto batch = ok_or_throw(store->begin_batch());
+  (void)ok_or_throw(batch->append(request("c1", "a", 0, {event("T", "1")})));
+  EXPECT_EQ(ok_or_throw(batch->read_stream("a")).size(), 1u);
+  const auto conflict = batch->append(request("c2", "a", 0, {event("T", "stale")}));
+  ASSERT_FALSE(conflict.ok());
+  EXPECT_EQ(conflict.error().kind, StoreError::Kind::conflict);
+  (void)ok_or_throw(batch->append(request("c3", "a", 1, {event("T", "2")})));
+  (void)ok_or_throw(batch->append(request("c4", "b", 0, {event("T", "3")})));
+  ASSERT_TRUE(batch->commit().ok());
+  auto other = second_handle();
+  const auto a = ok_or_throw(other->read_stream("a"));
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(a[1].payload, "2");
+  EXPECT_EQ(a[1].position, 2);
+  EXPECT_EQ(ok_or_throw(other->head()).position, 3);
+  EXPECT_FALSE(ok_or_throw(other->find_command("c2")).has_value());
+}
+
+TEST_P(Conformance, AnUncommittedBatchLeavesNothing) {
+  (void)ok_or_throw(store->append(request("c0", "a", 0, {event("T", "0")})));
+  {
+    auto batch = ok_or_throw(store->begin_batch());
+    (void)ok_or_throw(batch->append(request("c1", "a", 1, {event("T", "1")})));
+    (void)ok_or_throw(batch->append(request("c2", "new-stream", 0, {event("New", "2", "new actor", "new-role")})));
+  }
+  EXPECT_EQ(head_position(), 1);
+  EXPECT_TRUE(stream("new-stream").empty());
+  EXPECT_FALSE(ok_or_throw(store->find_command("c1")).has_value());
+  const auto after = ok_or_throw(store->append(request("c3", "new-stream", 0, {event("New", "3", "new actor")})));
+  EXPECT_EQ(after.positions, std::vector<std::int64_t>{2});
+  EXPECT_EQ(stream("new-stream").at(0).actor, "new actor");
+  EXPECT_TRUE(ok_or_throw(verify_chain(*store)).first_break == std::nullopt);
+}
+
+TEST_P(Conformance, TheChainIsIntactAndItsHeadIsTheLastHash) {
+  for (int index = 0; index < 50; ++index) {
+    (void)ok_or_throw(store->append(request("c" + std::to_string(index), "s", index, {event("T", std::to_string(index))})));
+  }
+  const auto report = ok_or_throw(verify_chain(*store));
+  EXPECT_FALSE(report.first_break.has_value());
+  EXPECT_EQ(report.events_checked, 50);
+  EXPECT_EQ(report.head_hash, ok_or_throw(store->head()).hash);
+  EXPECT_EQ(report.head_hash, stream("s").back().hash);
+}
+
+TEST_P(Conformance, WaitForEventsReturnsAtOnceTimesOutAndWakesOnAppend) {
+  (void)ok_or_throw(store->append(request("c1", "a", 0, {event("T", "1")})));
+  EXPECT_EQ(ok_or_throw(store->wait_for_events(0, std::chrono::milliseconds(0))), 1);
+  EXPECT_EQ(ok_or_throw(store->wait_for_events(1, std::chrono::milliseconds(30))), 1);
+  auto writer_store = second_handle();
+  std::thread writer([&] { (void)writer_store->append(request("c2", "a", 1, {event("T", "2")})); });
+  EXPECT_EQ(ok_or_throw(store->wait_for_events(1, std::chrono::seconds(30))), 2);
+  writer.join();
+}
+
+TEST_P(Conformance, UpcastersApplyOnReadAndNeverToStoredBytes) {
+  NewEvent old = event("Greeting", "hi");
+  old.schema_version = 1;
+  (void)ok_or_throw(store->append(request("c1", "a", 0, {old})));
+  UpcasterRegistry upcasters;
+  upcasters.add("Greeting", 1, [](std::string_view payload) { return domain::Result<std::string>(std::string(payload) + "!"); });
+  upcasters.add("Greeting", 2, [](std::string_view payload) { return domain::Result<std::string>("<" + std::string(payload) + ">"); });
+  store->set_upcasters(&upcasters);
+  const auto current = stream("a").at(0);
+  EXPECT_EQ(current.schema_version, 3u);
+  EXPECT_EQ(current.payload, "<hi!>");
+  EXPECT_EQ(ok_or_throw(store->read_all(1, 10)).at(0).payload, "<hi!>");
+  ASSERT_TRUE(store->for_each_stored(1, [](const StoredEvent& stored) {
+    EXPECT_EQ(stored.payload, "hi");
+    EXPECT_EQ(stored.schema_version, 1u);
+    return true;
+  }).ok());
+  EXPECT_FALSE(ok_or_throw(verify_chain(*store)).first_break.has_value());
+}
+
+TEST_P(Conformance, AFailingUpcasterIsReportedAsCorruption) {
+  (void)ok_or_throw(store->append(request("c1", "a", 0, {event("Greeting", "hi")})));
+  UpcasterRegistry upcasters;
+  upcasters.add("Greeting", 1, [](std::string_view) { return domain::Result<std::string>(domain::invalid_input("bad")); });
+  store->set_upcasters(&upcasters);
+  const auto refused = store->read_stream("a");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, StoreError::Kind::corrupt);
+  EXPECT_NE(refused.error().message.find("position 1"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, Conformance, ::testing::ValuesIn(backends()),
+                         [](const auto& backend) { return backend.param.name; });
+
+}  // namespace
+}  // namespace csp::eventstore
