@@ -31,10 +31,15 @@ struct StreamWrite {
 };
 
 // One command's append: all its writes commit together or not at all.
+// `command_id` is the caller's idempotency key (L3); left empty, the store
+// names the command "@<position of its first event>". Caller ids may not
+// start with '@'.
 struct AppendRequest {
   std::string command_id;
   std::vector<StreamWrite> writes;
 };
+
+inline constexpr std::size_t events_per_request_max = 1000;
 
 struct AppendOutcome {
   // L3: the command id was seen before; nothing was appended and

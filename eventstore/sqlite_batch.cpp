@@ -1,5 +1,6 @@
-// Writing to the SQLite log: one write transaction per batch, one savepoint
-// per command, so a refused command never disturbs the others.
+// Writing to the SQLite log: one write transaction per batch. A command's
+// versions and id are checked before it writes anything, so a refused
+// command leaves no trace and needs no savepoint.
 
 #include <set>
 
@@ -11,21 +12,26 @@ namespace {
 StoreError invalid(std::string message) { return StoreError{StoreError::Kind::invalid_argument, std::move(message)}; }
 
 StoreStatus check_request(const AppendRequest& request) {
-  if (request.command_id.empty()) return invalid("an append needs a command id");
-  if (request.writes.empty()) return invalid("command " + request.command_id + " appends no events");
+  const std::string command = request.command_id.empty() ? "a command" : "command " + request.command_id;
+  if (!request.command_id.empty() && request.command_id.front() == '@') {
+    return invalid("command id " + request.command_id + " may not start with '@': the store names commands so");
+  }
+  if (request.writes.empty()) return invalid(command + " appends no events");
   std::set<std::string_view> streams;
+  std::size_t event_count = 0;
   for (const auto& write : request.writes) {
-    if (write.stream_id.empty()) return invalid("command " + request.command_id + " writes to an unnamed stream");
-    if (!streams.insert(write.stream_id).second) {
-      return invalid("command " + request.command_id + " names stream " + write.stream_id + " twice");
-    }
-    if (write.events.empty()) return invalid("command " + request.command_id + " writes no events to " + write.stream_id);
+    if (write.stream_id.empty()) return invalid(command + " writes to an unnamed stream");
+    if (!streams.insert(write.stream_id).second) return invalid(command + " names stream " + write.stream_id + " twice");
+    if (write.events.empty()) return invalid(command + " writes no events to " + write.stream_id);
     if (write.expected_version < 0) return invalid("expected version of " + write.stream_id + " is negative");
     for (const auto& event : write.events) {
-      if (event.event_type.empty() || event.actor.empty()) {
-        return invalid("command " + request.command_id + " has an event without type or actor");
-      }
+      if (event.event_type.empty() || event.actor.empty()) return invalid(command + " has an event without type or actor");
     }
+    event_count += write.events.size();
+  }
+  if (event_count > events_per_request_max) {
+    return invalid(command + " appends " + std::to_string(event_count) + " events; the limit is " +
+                   std::to_string(events_per_request_max));
   }
   return StoreStatus::success();
 }
@@ -67,7 +73,9 @@ StoreResult<std::unique_ptr<WriteBatch>> SqliteStore::begin_batch() {
   if (is_batch_open_) throw std::logic_error("a batch is already open on this store object");
   if (StoreStatus begun = statements_.begin.reset().run("starting a write transaction"); !begun) return begun.error();
   is_batch_open_ = true;
-  auto current = head();
+  batch_failure_.reset();
+  StoreStatus fresh = forget_caches_if_others_wrote();
+  auto current = fresh ? head() : StoreResult<LogHead>(fresh.error());
   if (!current) {
     rollback_transaction();
     return std::move(current).error();
@@ -76,8 +84,26 @@ StoreResult<std::unique_ptr<WriteBatch>> SqliteStore::begin_batch() {
   return std::unique_ptr<WriteBatch>(std::make_unique<SqliteBatch>(*this, upcasters()));
 }
 
+StoreStatus SqliteStore::forget_caches_if_others_wrote() {
+  auto& query = statements_.data_version.reset();
+  auto has_row = query.step("reading the data version");
+  if (!has_row) return has_row.error();
+  const std::int64_t version = query.integer(0);
+  query.reset();
+  // Stream versions move when another connection commits; keys never do.
+  if (version != data_version_) stream_versions_.clear();
+  data_version_ = version;
+  return StoreStatus::success();
+}
+
 StoreStatus SqliteStore::commit_transaction() {
-  StoreStatus committed = statements_.commit.reset().run("committing");
+  if (batch_failure_) {
+    is_batch_open_ = false;
+    return *batch_failure_;
+  }
+  const std::string head_text = std::to_string(head_.position) + " " + hex_of(head_.hash);
+  StoreStatus committed = statements_.write_head.reset().bind(1, head_text).run("recording the head");
+  if (committed) committed = statements_.commit.reset().run("committing");
   if (!committed) {
     rollback_transaction();
     return committed;
@@ -91,15 +117,17 @@ void SqliteStore::rollback_transaction() {
   // Fails only when no transaction is open, which leaves nothing to undo.
   (void)statements_.rollback.reset().run("rolling back");
   is_batch_open_ = false;
-  forget_uncommitted_keys();
+  forget_uncommitted_state();
 }
 
-void SqliteStore::forget_uncommitted_keys() {
-  // Keys made inside a rolled-back transaction no longer exist; the caches
-  // refill from the file.
+void SqliteStore::forget_uncommitted_state() {
+  // Keys made and versions counted inside a rolled-back transaction are
+  // gone; the caches refill from the file.
   stream_keys_.clear();
+  stream_versions_.clear();
   name_keys_.clear();
   names_.clear();
+  for (auto& recent : recent_names_) recent = RecentName{};
 }
 
 StoreResult<std::int64_t> SqliteStore::stream_key(std::string_view stream_id, bool creates) {
@@ -110,14 +138,26 @@ StoreResult<std::int64_t> SqliteStore::stream_key(std::string_view stream_id, bo
   std::int64_t key = *has_row ? query.integer(0) : 0;
   query.reset();
   if (key == 0 && creates) {
-    if (StoreStatus inserted = statements_.insert_stream.reset().bind(1, stream_id).run("adding a stream");
-        !inserted) {
+    if (StoreStatus inserted = statements_.insert_stream.reset().bind(1, stream_id).run("adding a stream"); !inserted) {
       return inserted.error();
     }
     key = sqlite3_last_insert_rowid(connection_.handle());
+    stream_versions_[key] = 0;
   }
   if (key != 0) stream_keys_.emplace(std::string(stream_id), key);
   return key;
+}
+
+StoreResult<std::int64_t> SqliteStore::stream_version(std::int64_t key) {
+  if (key == 0) return std::int64_t{0};
+  if (const auto found = stream_versions_.find(key); found != stream_versions_.end()) return found->second;
+  auto& query = statements_.stream_version.reset().bind(1, key);
+  auto has_row = query.step("reading a stream version");
+  if (!has_row) return std::move(has_row).error();
+  const std::int64_t version = query.integer(0);
+  query.reset();
+  stream_versions_[key] = version;
+  return version;
 }
 
 StoreResult<std::int64_t> SqliteStore::name_key(std::string_view name) {
@@ -139,100 +179,87 @@ StoreResult<std::int64_t> SqliteStore::name_key(std::string_view name) {
 }
 
 StoreResult<AppendOutcome> SqliteStore::append_in_transaction(const AppendRequest& request) {
+  if (batch_failure_) return *batch_failure_;
   if (StoreStatus valid = check_request(request); !valid) return valid.error();
-  auto known = find_command(request.command_id);
-  if (!known) return std::move(known).error();
-  if (*known) {
-    AppendOutcome replay{true, {}};
-    for (std::int64_t offset = 0; offset < (*known)->event_count; ++offset) {
-      replay.positions.push_back((*known)->first_position + offset);
+  if (!request.command_id.empty()) {
+    auto known = find_command(request.command_id);
+    if (!known) return std::move(known).error();
+    if (*known) {
+      AppendOutcome replay{true, {}};
+      for (std::int64_t offset = 0; offset < (*known)->event_count; ++offset) {
+        replay.positions.push_back((*known)->first_position + offset);
+      }
+      return replay;
     }
-    return replay;
   }
-  if (StoreStatus saved = statements_.savepoint.reset().run("starting a command"); !saved) return saved.error();
-  const LogHead head_before = head_;
-  auto outcome = write_events(request);
-  if (!outcome) {
-    (void)statements_.rollback_to.reset().run("undoing a command");
-    (void)statements_.release.reset().run("ending a command");
-    head_ = head_before;
-    forget_uncommitted_keys();
-    return outcome;
-  }
-  if (StoreStatus released = statements_.release.reset().run("ending a command"); !released) return released.error();
-  return outcome;
-}
-
-StoreResult<AppendOutcome> SqliteStore::write_events(const AppendRequest& request) {
   std::vector<std::int64_t> versions;
-  std::vector<std::int64_t> keys;
-  std::int64_t event_count = 0;
   for (const auto& write : request.writes) {
-    auto key = stream_key(write.stream_id, true);
-    if (!key) return std::move(key).error();
-    auto& query = statements_.stream_version.reset().bind(1, *key);
-    auto has_row = query.step("reading a stream version");
-    if (!has_row) return std::move(has_row).error();
-    const std::int64_t version = query.integer(0);
-    query.reset();
-    if (version != write.expected_version) {
+    auto key = stream_key(write.stream_id, false);
+    auto version = key ? stream_version(*key) : StoreResult<std::int64_t>(key.error());
+    if (!version) return std::move(version).error();
+    if (*version != write.expected_version) {
       return StoreError{StoreError::Kind::conflict,
-                        "stream " + write.stream_id + " is at version " + std::to_string(version) + ", not " +
+                        "stream " + write.stream_id + " is at version " + std::to_string(*version) + ", not " +
                             std::to_string(write.expected_version) +
                             " as expected: another command changed it; nothing was written (L4)"};
     }
-    keys.push_back(*key);
-    versions.push_back(version);
-    event_count += static_cast<std::int64_t>(write.events.size());
+    versions.push_back(*version);
   }
+  auto outcome = write_events(request, versions);
+  if (!outcome) {
+    // Half a command may be written: only undoing the whole batch is safe.
+    rollback_transaction();
+    is_batch_open_ = true;
+    batch_failure_ = StoreError{outcome.error().kind, outcome.error().message + "; the whole batch was rolled back"};
+    return *batch_failure_;
+  }
+  return outcome;
+}
+
+StoreResult<AppendOutcome> SqliteStore::write_events(const AppendRequest& request,
+                                                     const std::vector<std::int64_t>& versions_before) {
   const std::int64_t first_position = head_.position + 1;
-  if (StoreStatus recorded = statements_.insert_command.reset()
-                                 .bind(1, first_position)
-                                 .bind(2, request.command_id)
-                                 .bind(3, event_count)
-                                 .run("recording a command");
-      !recorded) {
-    return recorded.error();
-  }
+  const std::string derived_id = request.command_id.empty() ? "@" + std::to_string(first_position) : std::string();
+  const std::string& command_id = request.command_id.empty() ? derived_id : request.command_id;
   const std::int64_t recorded_time = options_.clock_us();
   AppendOutcome outcome;
   for (std::size_t index = 0; index < request.writes.size(); ++index) {
     const StreamWrite& write = request.writes[index];
+    auto key = stream_key(write.stream_id, true);
+    if (!key) return std::move(key).error();
+    std::int64_t version = versions_before[index];
     for (const NewEvent& event : write.events) {
       std::int64_t name_keys[3] = {};
       const std::string_view names[3] = {event.event_type, event.actor, event.role};
       for (std::size_t which = 0; which < 3; ++which) {
-        auto key = name_key(names[which]);
-        if (!key) return std::move(key).error();
-        name_keys[which] = *key;
+        RecentName& recent = recent_names_[which];
+        if (recent.key == 0 || recent.name != names[which]) {
+          auto name = name_key(names[which]);
+          if (!name) return std::move(name).error();
+          recent.name.assign(names[which]);
+          recent.key = *name;
+        }
+        name_keys[which] = recent.key;
       }
       const std::int64_t position = head_.position + 1;
-      const std::int64_t version = ++versions[index];
-      const Hash hash = hasher_.next(
-          head_.hash, ChainFields{position, write.stream_id, version, event.event_type, event.schema_version,
-                                  request.command_id, event.actor, event.role, event.business_time_us,
-                                  recorded_time, event.payload});
-      const std::string_view hash_bytes(reinterpret_cast<const char*>(hash.data()), hash.size());
-      if (StoreStatus inserted = statements_.insert_event.reset()
-                                     .bind(1, position)
-                                     .bind(2, keys[index])
-                                     .bind(3, version)
-                                     .bind(4, name_keys[0])
-                                     .bind(5, static_cast<std::int64_t>(event.schema_version))
-                                     .bind(6, first_position)
-                                     .bind(7, name_keys[1])
-                                     .bind(8, name_keys[2])
-                                     .bind(9, event.business_time_us)
-                                     .bind(10, recorded_time)
-                                     .bind_blob(11, event.payload)
-                                     .bind_blob(12, hash_bytes)
-                                     .run("appending an event");
-          !inserted) {
-        return inserted.error();
-      }
+      ++version;
+      const Hash hash = hasher_.next(head_.hash, ChainFields{position, write.stream_id, version, event.event_type,
+                                                             event.schema_version, command_id, event.actor, event.role,
+                                                             event.business_time_us, recorded_time, event.payload});
+      const bool is_first = position == first_position;
+      sqlite::Statement& insert = statements_.insert_event.reset();
+      insert.bind(1, position).bind(2, *key).bind(3, version).bind(4, name_keys[0]);
+      insert.bind(5, static_cast<std::int64_t>(event.schema_version));
+      if (is_first && !request.command_id.empty()) insert.bind(6, request.command_id);
+      if (!is_first) insert.bind(7, first_position);
+      insert.bind(8, name_keys[1]).bind(9, name_keys[2]).bind(10, event.business_time_us).bind(11, recorded_time);
+      insert.bind_blob(12, event.payload);
+      insert.bind_blob(13, std::string_view(reinterpret_cast<const char*>(hash.data()), hash.size()));
+      if (StoreStatus inserted = insert.run("appending an event"); !inserted) return inserted.error();
       head_ = LogHead{position, hash};
       outcome.positions.push_back(position);
     }
+    stream_versions_[*key] = version;
   }
   return outcome;
 }

@@ -20,24 +20,21 @@ constexpr std::uint32_t format_version = 1;
 constexpr const char* schema_sql = R"sql(
 BEGIN;
 CREATE TABLE ledger_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-INSERT INTO ledger_meta VALUES ('format', 'csp-ledger'), ('format_version', '1');
+INSERT INTO ledger_meta VALUES ('format', 'csp-ledger'), ('format_version', '1'),
+  ('head', '0 0000000000000000000000000000000000000000000000000000000000000000');
 CREATE TABLE names(name_key INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE TABLE streams(stream_key INTEGER PRIMARY KEY, stream_id TEXT NOT NULL UNIQUE);
-CREATE TABLE commands(first_position INTEGER PRIMARY KEY, command_id TEXT NOT NULL UNIQUE,
-                      event_count INTEGER NOT NULL);
 CREATE TABLE events(position INTEGER PRIMARY KEY, stream_key INTEGER NOT NULL, stream_version INTEGER NOT NULL,
-                    type_key INTEGER NOT NULL, schema_version INTEGER NOT NULL, command_key INTEGER NOT NULL,
-                    actor_key INTEGER NOT NULL, role_key INTEGER NOT NULL, business_time INTEGER NOT NULL,
-                    recorded_time INTEGER NOT NULL, payload BLOB NOT NULL, hash BLOB NOT NULL);
+                    type_key INTEGER NOT NULL, schema_version INTEGER NOT NULL, command_id TEXT,
+                    command_first INTEGER, actor_key INTEGER NOT NULL, role_key INTEGER NOT NULL,
+                    business_time INTEGER NOT NULL, recorded_time INTEGER NOT NULL, payload BLOB NOT NULL,
+                    hash BLOB NOT NULL);
 CREATE UNIQUE INDEX events_by_stream ON events(stream_key, stream_version);
+CREATE UNIQUE INDEX events_by_command ON events(command_id) WHERE command_id IS NOT NULL;
 CREATE TRIGGER events_are_immutable BEFORE UPDATE ON events
   BEGIN SELECT RAISE(ABORT, 'events are immutable (L1): the log is append-only'); END;
 CREATE TRIGGER events_are_never_deleted BEFORE DELETE ON events
   BEGIN SELECT RAISE(ABORT, 'events are never deleted (L1): the log is append-only'); END;
-CREATE TRIGGER commands_are_immutable BEFORE UPDATE ON commands
-  BEGIN SELECT RAISE(ABORT, 'command records are immutable (L3)'); END;
-CREATE TRIGGER commands_are_never_deleted BEFORE DELETE ON commands
-  BEGIN SELECT RAISE(ABORT, 'command records are never deleted (L3)'); END;
 PRAGMA application_id = 1129533516;
 PRAGMA user_version = 1;
 COMMIT;
@@ -82,17 +79,19 @@ StoreStatus check_header(const std::string& path) {
 
 StoreResult<Statements> prepare_statements(sqlite3* db) {
   Statements s;
+  const std::string read_stream_sql = std::string("SELECT ") + detail::event_columns +
+                                      "WHERE e.stream_key = ?1 AND e.stream_version >= ?2 ORDER BY e.stream_version";
   const std::pair<Statement*, const char*> all[] = {
       {&s.begin, "BEGIN IMMEDIATE"},
       {&s.commit, "COMMIT"},
       {&s.rollback, "ROLLBACK"},
-      {&s.savepoint, "SAVEPOINT append_command"},
-      {&s.release, "RELEASE append_command"},
-      {&s.rollback_to, "ROLLBACK TO append_command"},
+      {&s.data_version, "PRAGMA data_version"},
+      {&s.write_head, "UPDATE ledger_meta SET value = ?1 WHERE key = 'head'"},
       {&s.head, "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1"},
-      {&s.find_command, "SELECT first_position, event_count FROM commands WHERE command_id = ?1"},
-      {&s.insert_command, "INSERT INTO commands(first_position, command_id, event_count) VALUES (?1, ?2, ?3)"},
-      {&s.highest_commanded, "SELECT coalesce(max(first_position + event_count - 1), 0) FROM commands"},
+      {&s.recorded_head, "SELECT value FROM ledger_meta WHERE key = 'head'"},
+      {&s.find_command, "SELECT position FROM events WHERE command_id = ?1"},
+      {&s.command_tail, "SELECT count(*) FROM events WHERE position > ?1 AND position <= ?1 + 1000 AND "
+                        "command_first = ?1"},
       {&s.find_stream, "SELECT stream_key FROM streams WHERE stream_id = ?1"},
       {&s.insert_stream, "INSERT INTO streams(stream_id) VALUES (?1)"},
       {&s.stream_version, "SELECT coalesce(max(stream_version), 0) FROM events WHERE stream_key = ?1"},
@@ -100,14 +99,10 @@ StoreResult<Statements> prepare_statements(sqlite3* db) {
       {&s.insert_name, "INSERT INTO names(name) VALUES (?1)"},
       {&s.name_of, "SELECT name FROM names WHERE name_key = ?1"},
       {&s.insert_event,
-       "INSERT INTO events(position, stream_key, stream_version, type_key, schema_version, command_key, actor_key, "
-       "role_key, business_time, recorded_time, payload, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-       "?12)"},
-      {&s.read_stream,
-       "SELECT e.position, e.stream_version, e.type_key, e.schema_version, c.command_id, e.actor_key, e.role_key, "
-       "e.business_time, e.recorded_time, e.payload, e.hash FROM events e LEFT JOIN commands c "
-       "ON c.first_position = e.command_key WHERE e.stream_key = ?1 AND e.stream_version >= ?2 "
-       "ORDER BY e.stream_version"},
+       "INSERT INTO events(position, stream_key, stream_version, type_key, schema_version, command_id, "
+       "command_first, actor_key, role_key, business_time, recorded_time, payload, hash) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"},
+      {&s.read_stream, read_stream_sql.c_str()},
   };
   for (const auto& [statement, sql] : all) {
     auto prepared = Statement::prepare(db, sql);
@@ -121,7 +116,8 @@ StoreStatus configure(Connection& connection, const SqliteOptions& options) {
   sqlite3_busy_timeout(connection.handle(), static_cast<int>(options.busy_timeout.count()));
   // synchronous=FULL: a commit is acknowledged only once fsynced (durable).
   // temp_store=MEMORY keeps savepoint journals off the disk.
-  return connection.exec("PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
+  return connection.exec("PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; "
+                         "PRAGMA wal_autocheckpoint=16384;",
                          "configuring the connection");
 }
 

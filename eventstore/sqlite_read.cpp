@@ -32,12 +32,6 @@ void copy_hash(std::string_view stored, Hash& hash) {
   std::memcpy(hash.data(), stored.data(), std::min(stored.size(), hash.size()));
 }
 
-constexpr const char* read_all_sql =
-    "SELECT e.position, s.stream_id, e.stream_version, e.type_key, e.schema_version, c.command_id, e.actor_key, "
-    "e.role_key, e.business_time, e.recorded_time, e.payload, e.hash FROM events e "
-    "LEFT JOIN streams s ON s.stream_key = e.stream_key LEFT JOIN commands c ON c.first_position = e.command_key "
-    "WHERE e.position >= ?1 ORDER BY e.position";
-
 }  // namespace
 
 void signal_commit() {
@@ -68,6 +62,31 @@ StoreResult<std::string_view> SqliteStore::name_of(std::int64_t key) {
   return std::string_view(inserted.first->second);
 }
 
+// Fills `event` from a row of `event_columns`, reusing its strings' memory.
+StoreStatus SqliteStore::read_event(const sqlite::Statement& row, StoredEvent& event) {
+  event.position = row.integer(0);
+  event.stream_id.assign(row.text(1));
+  event.stream_version = row.integer(2);
+  event.schema_version = static_cast<std::uint32_t>(row.integer(4));
+  if (row.is_null(5)) {
+    event.command_id.assign("@");
+    event.command_id.append(std::to_string(row.integer(6)));
+  } else {
+    event.command_id.assign(row.text(5));
+  }
+  event.business_time_us = row.integer(9);
+  event.recorded_time_us = row.integer(10);
+  event.payload.assign(row.blob(11));
+  copy_hash(row.blob(12), event.hash);
+  for (const auto& [column, target] : {std::pair{3, &event.event_type}, std::pair{7, &event.actor},
+                                       std::pair{8, &event.role}}) {
+    auto name = name_of(row.integer(column));
+    if (!name) return name.error();
+    target->assign(*name);
+  }
+  return StoreStatus::success();
+}
+
 StoreResult<std::vector<StoredEvent>> SqliteStore::read_stream_stored(std::string_view stream_id,
                                                                       std::int64_t from_version) {
   std::vector<StoredEvent> events;
@@ -79,31 +98,18 @@ StoreResult<std::vector<StoredEvent>> SqliteStore::read_stream_stored(std::strin
     auto has_row = query.step("reading a stream");
     if (!has_row) return std::move(has_row).error();
     if (!*has_row) break;
-    StoredEvent event;
-    event.position = query.integer(0);
-    event.stream_id = stream_id;
-    event.stream_version = query.integer(1);
-    event.schema_version = static_cast<std::uint32_t>(query.integer(3));
-    event.command_id = query.text(4);
-    event.business_time_us = query.integer(7);
-    event.recorded_time_us = query.integer(8);
-    event.payload = query.blob(9);
-    copy_hash(query.blob(10), event.hash);
-    for (const auto& [column, target] : {std::pair{2, &event.event_type}, std::pair{5, &event.actor},
-                                         std::pair{6, &event.role}}) {
-      auto name = name_of(query.integer(column));
-      if (!name) return std::move(name).error();
-      *target = *name;
-    }
-    events.push_back(std::move(event));
+    StoredEvent& event = events.emplace_back();
+    if (StoreStatus read = read_event(query, event); !read) return read.error();
   }
+  query.reset();
   return events;
 }
 
 StoreStatus SqliteStore::for_each_stored(std::int64_t from_position,
                                          const std::function<bool(const StoredEvent&)>& visit) {
   // A statement of its own: `visit` may call back into this store.
-  auto prepared = sqlite::Statement::prepare(connection_.handle(), read_all_sql);
+  const std::string sql = std::string("SELECT ") + event_columns + "WHERE e.position >= ?1 ORDER BY e.position";
+  auto prepared = sqlite::Statement::prepare(connection_.handle(), sql.c_str());
   if (!prepared) return prepared.error();
   sqlite::Statement& query = prepared->bind(1, from_position);
   StoredEvent event;
@@ -111,21 +117,7 @@ StoreStatus SqliteStore::for_each_stored(std::int64_t from_position,
     auto has_row = query.step("reading the log");
     if (!has_row) return has_row.error();
     if (!*has_row) return StoreStatus::success();
-    event.position = query.integer(0);
-    event.stream_id.assign(query.text(1));
-    event.stream_version = query.integer(2);
-    event.schema_version = static_cast<std::uint32_t>(query.integer(4));
-    event.command_id.assign(query.text(5));
-    event.business_time_us = query.integer(8);
-    event.recorded_time_us = query.integer(9);
-    event.payload.assign(query.blob(10));
-    copy_hash(query.blob(11), event.hash);
-    for (const auto& [column, target] : {std::pair{3, &event.event_type}, std::pair{6, &event.actor},
-                                         std::pair{7, &event.role}}) {
-      auto name = name_of(query.integer(column));
-      if (!name) return name.error();
-      target->assign(*name);
-    }
+    if (StoreStatus read = read_event(query, event); !read) return read;
     if (!visit(event)) return StoreStatus::success();
   }
 }
@@ -148,14 +140,53 @@ StoreResult<std::optional<CommandRecord>> SqliteStore::find_command(std::string_
   auto has_row = query.step("looking up a command");
   if (!has_row) return std::move(has_row).error();
   if (!*has_row) return std::optional<CommandRecord>();
-  return std::optional<CommandRecord>(CommandRecord{query.integer(0), query.integer(1)});
+  const std::int64_t first = query.integer(0);
+  query.reset();
+  auto& tail = statements_.command_tail.reset().bind(1, first);
+  auto counted = tail.step("counting a command's events");
+  if (!counted) return std::move(counted).error();
+  const std::int64_t others = tail.integer(0);
+  tail.reset();
+  return std::optional<CommandRecord>(CommandRecord{first, 1 + others});
 }
 
-StoreResult<std::int64_t> SqliteStore::highest_commanded_position() {
-  auto& query = statements_.highest_commanded.reset();
-  auto has_row = query.step("reading command records");
+StoreResult<LogHead> SqliteStore::recorded_head() {
+  auto& query = statements_.recorded_head.reset();
+  auto has_row = query.step("reading the recorded head");
   if (!has_row) return std::move(has_row).error();
-  return query.integer(0);
+  const std::string text(*has_row ? query.text(0) : std::string_view());
+  query.reset();
+  const std::size_t space = text.find(' ');
+  std::int64_t position = -1;
+  try {
+    position = space == std::string::npos ? -1 : std::stoll(text.substr(0, space));
+  } catch (const std::exception&) {
+    position = -1;
+  }
+  const auto hash = space == std::string::npos ? std::nullopt : hash_from_hex(std::string_view(text).substr(space + 1));
+  if (position < 0 || !hash) {
+    return StoreError{StoreError::Kind::corrupt, path_ + " is damaged: its recorded head \"" + text + "\" is unreadable"};
+  }
+  return LogHead{position, *hash};
+}
+
+std::string hex_of(const Hash& hash) { return hash_hex(hash); }
+
+std::optional<Hash> hash_from_hex(std::string_view text) {
+  Hash hash{};
+  if (text.size() != hash.size() * 2) return std::nullopt;
+  const auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  for (std::size_t index = 0; index < hash.size(); ++index) {
+    const int high = nibble(text[2 * index]);
+    const int low = nibble(text[2 * index + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    hash[index] = static_cast<std::uint8_t>(high * 16 + low);
+  }
+  return hash;
 }
 
 StoreResult<std::int64_t> SqliteStore::wait_for_events(std::int64_t after_position,

@@ -19,12 +19,20 @@ struct TextHash {
 using KeyByText = std::unordered_map<std::string, std::int64_t, TextHash, std::equal_to<>>;
 
 struct Statements {
-  sqlite::Statement begin, commit, rollback, savepoint, release, rollback_to;
-  sqlite::Statement head, find_command, insert_command, highest_commanded;
+  sqlite::Statement begin, commit, rollback, data_version, write_head;
+  sqlite::Statement head, recorded_head, find_command, command_tail;
   sqlite::Statement find_stream, insert_stream, stream_version;
   sqlite::Statement find_name, insert_name, name_of;
   sqlite::Statement insert_event, read_stream;
 };
+
+// The SELECT list both reads use: command ids resolved through the first
+// event of the command (FORMAT.md).
+inline constexpr const char* event_columns =
+    "e.position, s.stream_id, e.stream_version, e.type_key, e.schema_version, "
+    "coalesce(e.command_id, f.command_id), coalesce(e.command_first, e.position), e.actor_key, e.role_key, "
+    "e.business_time, e.recorded_time, e.payload, e.hash FROM events e "
+    "LEFT JOIN streams s ON s.stream_key = e.stream_key LEFT JOIN events f ON f.position = e.command_first ";
 
 class SqliteStore final : public EventStore {
  public:
@@ -35,7 +43,7 @@ class SqliteStore final : public EventStore {
                               const std::function<bool(const StoredEvent&)>& visit) override;
   StoreResult<LogHead> head() override;
   StoreResult<std::optional<CommandRecord>> find_command(std::string_view command_id) override;
-  StoreResult<std::int64_t> highest_commanded_position() override;
+  StoreResult<LogHead> recorded_head() override;
   StoreResult<std::int64_t> wait_for_events(std::int64_t after_position, std::chrono::milliseconds timeout) override;
 
   // Used by SqliteBatch, which holds the write transaction.
@@ -47,10 +55,13 @@ class SqliteStore final : public EventStore {
 
  private:
   StoreResult<std::int64_t> stream_key(std::string_view stream_id, bool creates);
+  StoreResult<std::int64_t> stream_version(std::int64_t stream_key);
   StoreResult<std::int64_t> name_key(std::string_view name);
   StoreResult<std::string_view> name_of(std::int64_t key);
-  StoreResult<AppendOutcome> write_events(const AppendRequest& request);
-  void forget_uncommitted_keys();
+  StoreStatus read_event(const sqlite::Statement& row, StoredEvent& event);
+  StoreResult<AppendOutcome> write_events(const AppendRequest& request, const std::vector<std::int64_t>& versions);
+  StoreStatus forget_caches_if_others_wrote();
+  void forget_uncommitted_state();
 
   std::string path_;
   sqlite::Connection connection_;
@@ -58,13 +69,28 @@ class SqliteStore final : public EventStore {
   SqliteOptions options_;
   ChainHasher hasher_;
   bool is_batch_open_ = false;
+  // Set when a write failed half-way: the transaction was rolled back and
+  // the batch must not commit.
+  std::optional<StoreError> batch_failure_;
   LogHead head_;  // valid while a batch is open
+  std::int64_t data_version_ = -1;
   KeyByText stream_keys_;
+  std::unordered_map<std::int64_t, std::int64_t> stream_versions_;
   KeyByText name_keys_;
+  // Consecutive events mostly share type, actor and role: remembering the
+  // last key of each skips the hash lookups.
+  struct RecentName {
+    std::string name;
+    std::int64_t key = 0;
+  };
+  RecentName recent_names_[3];
   std::unordered_map<std::int64_t, std::string> names_;
 };
 
 // Wakes wait_for_events in every store object of this process.
 void signal_commit();
+
+std::string hex_of(const Hash& hash);
+std::optional<Hash> hash_from_hex(std::string_view text);
 
 }  // namespace csp::eventstore::detail

@@ -44,7 +44,8 @@ class WriteBatch {
   // Appends one command's events, all or nothing. L3: a command id seen
   // before appends nothing and returns its first positions. L4: `conflict`
   // when a stream is not at its expected version; nothing of this request
-  // is written and the batch stays usable.
+  // is written and the batch stays usable. Any other failure (the disk, the
+  // file) undoes the whole batch: later appends and commit fail too.
   virtual StoreResult<AppendOutcome> append(const AppendRequest& request) = 0;
 
   // Reads see this batch's own appends. Payloads come upcast.
@@ -90,9 +91,10 @@ class EventStore {
 
   virtual StoreResult<LogHead> head() = 0;
   virtual StoreResult<std::optional<CommandRecord>> find_command(std::string_view command_id) = 0;
-  // The highest position any command record claims (0 when none): an audit
-  // compares it with the head to see events removed from the end.
-  virtual StoreResult<std::int64_t> highest_commanded_position() = 0;
+  // The head as the last commit recorded it, apart from the events
+  // themselves: an audit compares it with the log to see events removed
+  // from, or added to, the end.
+  virtual StoreResult<LogHead> recorded_head() = 0;
 
   // Waits until the log holds an event after `after_position` or `timeout`
   // passes, and returns the head position. Sees appends from this process at

@@ -15,8 +15,10 @@ ChainFields at_position(const StoredEvent& event, std::int64_t position) {
 // by looking at p+1 (see FORMAT.md).
 class ChainWalk {
  public:
-  explicit ChainWalk(const std::function<void(std::int64_t)>& progress, std::int64_t progress_every)
-      : progress_(progress), progress_every_(progress_every) {}
+  // `recorded` is the head the last commit wrote down before the walk
+  // began; events after it that chain correctly were appended meanwhile.
+  ChainWalk(const LogHead& recorded, const std::function<void(std::int64_t)>& progress, std::int64_t progress_every)
+      : recorded_(recorded), progress_(progress), progress_every_(progress_every) {}
 
   // Returns false once the first break is known.
   bool see(const StoredEvent& event) {
@@ -35,18 +37,24 @@ class ChainWalk {
       pending_ = event;
       return true;
     }
+    if (event.position == recorded_.position && event.hash != recorded_.hash) {
+      report(ChainBreak::Kind::changed, event.position,
+             "the chain up to position " + std::to_string(event.position) +
+                 " was recomputed: its hash differs from the one the last commit recorded");
+      return false;
+    }
     running_ = event.hash;
     ++checked_;
     if (progress_ && checked_ % progress_every_ == 0) progress_(checked_);
     return true;
   }
 
-  void finish(std::int64_t highest_commanded) {
+  void finish() {
     if (pending_) classify(*pending_, nullptr);
-    if (!report_.first_break && highest_commanded > checked_) {
+    if (!report_.first_break && recorded_.position > checked_) {
       report(ChainBreak::Kind::missing, checked_ + 1,
-             "the log ends at position " + std::to_string(checked_) + " but command records reach position " +
-                 std::to_string(highest_commanded) + ": events were removed from the end");
+             "the log ends at position " + std::to_string(checked_) + " but the last commit recorded position " +
+                 std::to_string(recorded_.position) + ": events were removed from the end");
     }
     report_.events_checked = checked_;
     report_.head_hash = running_;
@@ -74,16 +82,19 @@ class ChainWalk {
         return;
       }
     }
-    const bool is_self_consistent = next == nullptr && broken.command_id.empty();
-    report(is_self_consistent ? ChainBreak::Kind::inserted : ChainBreak::Kind::changed, p,
-           is_self_consistent ? at + " has no command record: it was inserted"
-                              : at + " does not match its recorded hash: it was changed");
+    if (p > recorded_.position) {
+      report(ChainBreak::Kind::inserted, p, at + " lies past the head the last commit recorded (" +
+                                                std::to_string(recorded_.position) + "): it was inserted");
+      return;
+    }
+    report(ChainBreak::Kind::changed, p, at + " does not match its recorded hash: it was changed");
   }
 
   void report(ChainBreak::Kind kind, std::int64_t position, std::string explanation) {
     if (!report_.first_break) report_.first_break = ChainBreak{kind, position, std::move(explanation)};
   }
 
+  LogHead recorded_;
   const std::function<void(std::int64_t)>& progress_;
   std::int64_t progress_every_;
   ChainHasher hasher_;
@@ -107,13 +118,13 @@ std::string_view chain_break_name(ChainBreak::Kind kind) {
 
 StoreResult<ChainReport> verify_chain(EventStore& store, const std::function<void(std::int64_t)>& progress,
                                       std::int64_t progress_every) {
-  ChainWalk walk(progress, progress_every);
+  auto recorded = store.recorded_head();
+  if (!recorded) return std::move(recorded).error();
+  ChainWalk walk(*recorded, progress, progress_every);
   if (StoreStatus read = store.for_each_stored(1, [&](const StoredEvent& event) { return walk.see(event); }); !read) {
     return read.error();
   }
-  auto highest = store.highest_commanded_position();
-  if (!highest) return std::move(highest).error();
-  walk.finish(*highest);
+  walk.finish();
   return walk.report();
 }
 

@@ -115,9 +115,21 @@ TEST_P(Conformance, L3_ASeenCommandIdReturnsItsFirstPositionsAndAppendsNothing) 
   EXPECT_FALSE(ok_or_throw(store->find_command("never")).has_value());
 }
 
+TEST_P(Conformance, WithoutACallerIdTheCommandIsNamedByItsFirstPosition) {
+  (void)ok_or_throw(store->append(request("c1", "a", 0, {event("T", "1")})));
+  const auto outcome = ok_or_throw(store->append(request("", "a", 1, {event("T", "2"), event("T", "3")})));
+  EXPECT_EQ(outcome.positions, (std::vector<std::int64_t>{2, 3}));
+  const auto events = stream("a");
+  EXPECT_EQ(events[1].command_id, "@2");
+  EXPECT_EQ(events[2].command_id, "@2");
+  const auto again = ok_or_throw(store->append(request("", "a", 3, {event("T", "4")})));
+  EXPECT_FALSE(again.is_replay);
+  EXPECT_EQ(again.positions, std::vector<std::int64_t>{4});
+}
+
 TEST_P(Conformance, MalformedRequestsAreRefused) {
   for (const AppendRequest& bad :
-       {request("", "a", 0, {event("T", "1")}), request("c", "a", 0, {}), request("c", "", 0, {event("T", "1")}),
+       {request("@7", "a", 0, {event("T", "1")}), request("c", "a", 0, {}), request("c", "", 0, {event("T", "1")}),
         request("c", "a", -1, {event("T", "1")}), request("c", "a", 0, {event("", "1")}),
         AppendRequest{"c", {}},
         AppendRequest{"c", {StreamWrite{"a", 0, {event("T", "1")}}, StreamWrite{"a", 0, {event("T", "2")}}}}}) {
@@ -125,7 +137,24 @@ TEST_P(Conformance, MalformedRequestsAreRefused) {
     ASSERT_FALSE(refused.ok());
     EXPECT_EQ(refused.error().kind, StoreError::Kind::invalid_argument) << refused.error().message;
   }
+  std::vector<NewEvent> too_many(events_per_request_max + 1, event("T", "x"));
+  EXPECT_EQ(store->append(request("c", "a", 0, too_many)).error().kind, StoreError::Kind::invalid_argument);
   EXPECT_EQ(head_position(), 0);
+}
+
+TEST_P(Conformance, AMultiEventCommandKeepsItsIdOnEveryEvent) {
+  (void)ok_or_throw(store->append(request("first", "a", 0, {event("T", "1")})));
+  AppendRequest cancel{"cancel-9", {StreamWrite{"a", 1, {event("T", "2"), event("T", "3")}}, StreamWrite{"b", 0, {event("T", "4")}}}};
+  (void)ok_or_throw(store->append(cancel));
+  for (const auto& stored : ok_or_throw(store->read_all(2, 10))) EXPECT_EQ(stored.command_id, "cancel-9");
+  EXPECT_EQ(stream("b").at(0).command_id, "cancel-9");
+  const auto record = ok_or_throw(store->find_command("cancel-9"));
+  ASSERT_TRUE(record.has_value());
+  EXPECT_EQ(record->first_position, 2);
+  EXPECT_EQ(record->event_count, 3);
+  const auto replay = ok_or_throw(store->append(cancel));
+  EXPECT_TRUE(replay.is_replay);
+  EXPECT_EQ(replay.positions, (std::vector<std::int64_t>{2, 3, 4}));
 }
 
 TEST_P(Conformance, ReadAllStreamsTheLogInBatches) {

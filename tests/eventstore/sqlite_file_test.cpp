@@ -119,8 +119,6 @@ TEST_F(LedgerFile, L1_UpdateAndDeleteOfEventsAreRefusedBySqlite) {
   const std::string path = ledger_with_events("immutable.db", 3);
   EXPECT_EQ(run_sql(path, "UPDATE events SET payload = x'00' WHERE position = 2;"), SQLITE_CONSTRAINT);
   EXPECT_EQ(run_sql(path, "DELETE FROM events WHERE position = 3;"), SQLITE_CONSTRAINT);
-  EXPECT_EQ(run_sql(path, "DELETE FROM commands;"), SQLITE_CONSTRAINT);
-  EXPECT_EQ(run_sql(path, "UPDATE commands SET command_id = 'x';"), SQLITE_CONSTRAINT);
   auto store = ok_or_throw(open_sqlite_store(path, options()));
   const auto events = ok_or_throw(store->read_all(1, 10));
   ASSERT_EQ(events.size(), 3u);

@@ -85,17 +85,22 @@ TEST_F(Tampering, ADeletedLastEventIsFound) {
   expect_break(ChainBreak::Kind::missing, 10);
 }
 
+TEST_F(Tampering, ARecomputedChainDisagreesWithTheRecordedHead) {
+  sqlite3_tool("UPDATE ledger_meta SET value = '10 " + std::string(64, 'a') + "' WHERE key = 'head';");
+  expect_break(ChainBreak::Kind::changed, 10);
+}
+
 TEST_F(Tampering, AnEventInsertedInTheMiddleIsFound) {
   sqlite3_tool("UPDATE events SET position = -position WHERE position >= 6; "
                "UPDATE events SET position = 1 - position WHERE position < 0; "
-               "INSERT INTO events SELECT 6, stream_key, 99, type_key, schema_version, command_key, actor_key, "
+               "INSERT INTO events SELECT 6, stream_key, 99, type_key, schema_version, NULL, NULL, actor_key, "
                "role_key, business_time, recorded_time, CAST('forged' AS BLOB), hash FROM events WHERE position = 5;");
   expect_break(ChainBreak::Kind::inserted, 6);
 }
 
-TEST_F(Tampering, AnEventAppendedWithoutACommandIsFound) {
-  sqlite3_tool("INSERT INTO events SELECT 11, stream_key, 99, type_key, schema_version, 9999, actor_key, role_key, "
-               "business_time, recorded_time, CAST('forged' AS BLOB), hash FROM events WHERE position = 10;");
+TEST_F(Tampering, AnEventAppendedBehindTheLedgersBackIsFound) {
+  sqlite3_tool("INSERT INTO events SELECT 11, stream_key, 99, type_key, schema_version, 'forged', NULL, actor_key, "
+               "role_key, business_time, recorded_time, CAST('forged' AS BLOB), hash FROM events WHERE position = 10;");
   expect_break(ChainBreak::Kind::inserted, 11);
 }
 
