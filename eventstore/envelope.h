@@ -24,10 +24,13 @@ struct NewEvent {
 
 // Events for one stream, accepted only if the stream has exactly
 // `expected_version` events now (0: the stream must not exist yet).
+// `aliases` are new keys that will resolve to this stream (an order id, a
+// link id, a domain name); each may be taken once in a ledger's life.
 struct StreamWrite {
   std::string stream_id;
   std::int64_t expected_version = 0;
   std::vector<NewEvent> events;
+  std::vector<std::string> aliases = {};
 };
 
 // One command's append: all its writes commit together or not at all.

@@ -27,6 +27,9 @@ StoreStatus check_request(const AppendRequest& request) {
     for (const auto& event : write.events) {
       if (event.event_type.empty() || event.actor.empty()) return invalid(command + " has an event without type or actor");
     }
+    for (const auto& alias : write.aliases) {
+      if (alias.empty()) return invalid(command + " gives an empty alias");
+    }
     event_count += write.events.size();
   }
   if (event_count > events_per_request_max) {
@@ -50,6 +53,9 @@ class SqliteBatch final : public WriteBatch {
   StoreResult<std::optional<CommandRecord>> find_command(std::string_view command_id) override {
     return store_.find_command(command_id);
   }
+  StoreResult<std::optional<std::string>> resolve_alias(std::string_view alias) override {
+    return store_.resolve_alias(alias);
+  }
   StoreStatus commit() override {
     if (is_finished_) throw std::logic_error("commit on a finished batch");
     is_finished_ = true;
@@ -60,6 +66,10 @@ class SqliteBatch final : public WriteBatch {
   StoreResult<std::vector<StoredEvent>> read_stream_stored(std::string_view stream_id,
                                                            std::int64_t from_version) override {
     return store_.read_stream_stored(stream_id, from_version);
+  }
+  StoreResult<std::vector<StoredEvent>> read_positions_stored(std::int64_t first_position,
+                                                              std::int64_t count) override {
+    return store_.read_positions_stored(first_position, count);
   }
 
  private:
@@ -205,6 +215,7 @@ StoreResult<AppendOutcome> SqliteStore::append_in_transaction(const AppendReques
     }
     versions.push_back(*version);
   }
+  if (StoreStatus free = check_aliases_free(request); !free) return free.error();
   auto outcome = write_events(request, versions);
   if (!outcome) {
     // Half a command may be written: only undoing the whole batch is safe.
@@ -214,6 +225,21 @@ StoreResult<AppendOutcome> SqliteStore::append_in_transaction(const AppendReques
     return *batch_failure_;
   }
   return outcome;
+}
+
+StoreStatus SqliteStore::check_aliases_free(const AppendRequest& request) {
+  std::set<std::string_view> seen;
+  for (const auto& write : request.writes) {
+    for (const auto& alias : write.aliases) {
+      auto taken = resolve_alias(alias);
+      if (!taken) return taken.error();
+      if (*taken || !seen.insert(alias).second) {
+        return StoreError{StoreError::Kind::alias_taken,
+                          alias + " already names " + (*taken ? **taken : write.stream_id) + "; nothing was written"};
+      }
+    }
+  }
+  return StoreStatus::success();
 }
 
 StoreResult<AppendOutcome> SqliteStore::write_events(const AppendRequest& request,
@@ -260,6 +286,12 @@ StoreResult<AppendOutcome> SqliteStore::write_events(const AppendRequest& reques
       outcome.positions.push_back(position);
     }
     stream_versions_[*key] = version;
+    for (const auto& alias : write.aliases) {
+      if (StoreStatus added = statements_.insert_alias.reset().bind(1, alias).bind(2, *key).run("adding an alias");
+          !added) {
+        return added.error();
+      }
+    }
   }
   return outcome;
 }

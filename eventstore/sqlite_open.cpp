@@ -30,6 +30,11 @@ CREATE TABLE events(position INTEGER PRIMARY KEY, stream_key INTEGER NOT NULL, s
                     business_time INTEGER NOT NULL, recorded_time INTEGER NOT NULL, payload BLOB NOT NULL,
                     hash BLOB NOT NULL);
 CREATE UNIQUE INDEX events_by_stream ON events(stream_key, stream_version);
+CREATE TABLE aliases(alias TEXT PRIMARY KEY, stream_key INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TRIGGER aliases_are_immutable BEFORE UPDATE ON aliases
+  BEGIN SELECT RAISE(ABORT, 'aliases are immutable'); END;
+CREATE TRIGGER aliases_are_never_deleted BEFORE DELETE ON aliases
+  BEGIN SELECT RAISE(ABORT, 'aliases are never deleted'); END;
 CREATE UNIQUE INDEX events_by_command ON events(command_id) WHERE command_id IS NOT NULL;
 CREATE TRIGGER events_are_immutable BEFORE UPDATE ON events
   BEGIN SELECT RAISE(ABORT, 'events are immutable (L1): the log is append-only'); END;
@@ -103,6 +108,8 @@ StoreResult<Statements> prepare_statements(sqlite3* db) {
        "command_first, actor_key, role_key, business_time, recorded_time, payload, hash) "
        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"},
       {&s.read_stream, read_stream_sql.c_str()},
+      {&s.find_alias, "SELECT s.stream_id FROM aliases a JOIN streams s USING (stream_key) WHERE a.alias = ?1"},
+      {&s.insert_alias, "INSERT INTO aliases(alias, stream_key) VALUES (?1, ?2)"},
   };
   for (const auto& [statement, sql] : all) {
     auto prepared = Statement::prepare(db, sql);

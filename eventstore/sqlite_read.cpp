@@ -150,6 +150,28 @@ StoreResult<std::optional<CommandRecord>> SqliteStore::find_command(std::string_
   return std::optional<CommandRecord>(CommandRecord{first, 1 + others});
 }
 
+StoreResult<std::optional<std::string>> SqliteStore::resolve_alias(std::string_view alias) {
+  auto& query = statements_.find_alias.reset().bind(1, alias);
+  auto has_row = query.step("resolving an alias");
+  if (!has_row) return std::move(has_row).error();
+  std::optional<std::string> stream;
+  if (*has_row) stream = std::string(query.text(0));
+  query.reset();
+  return stream;
+}
+
+StoreResult<std::vector<StoredEvent>> SqliteStore::read_positions_stored(std::int64_t first_position,
+                                                                         std::int64_t count) {
+  std::vector<StoredEvent> events;
+  StoreStatus status = for_each_stored(first_position, [&](const StoredEvent& event) {
+    if (event.position >= first_position + count) return false;
+    events.push_back(event);
+    return true;
+  });
+  if (!status) return status.error();
+  return events;
+}
+
 StoreResult<LogHead> SqliteStore::recorded_head() {
   auto& query = statements_.recorded_head.reset();
   auto has_row = query.step("reading the recorded head");

@@ -24,6 +24,7 @@ struct Statements {
   sqlite::Statement find_stream, insert_stream, stream_version;
   sqlite::Statement find_name, insert_name, name_of;
   sqlite::Statement insert_event, read_stream;
+  sqlite::Statement find_alias, insert_alias;
 };
 
 // The SELECT list both reads use: command ids resolved through the first
@@ -43,6 +44,7 @@ class SqliteStore final : public EventStore {
                               const std::function<bool(const StoredEvent&)>& visit) override;
   StoreResult<LogHead> head() override;
   StoreResult<std::optional<CommandRecord>> find_command(std::string_view command_id) override;
+  StoreResult<std::optional<std::string>> resolve_alias(std::string_view alias) override;
   StoreResult<LogHead> recorded_head() override;
   StoreResult<std::int64_t> wait_for_events(std::int64_t after_position, std::chrono::milliseconds timeout) override;
 
@@ -52,8 +54,10 @@ class SqliteStore final : public EventStore {
   void rollback_transaction();
   StoreResult<std::vector<StoredEvent>> read_stream_stored(std::string_view stream_id,
                                                            std::int64_t from_version) override;
+  StoreResult<std::vector<StoredEvent>> read_positions_stored(std::int64_t first_position, std::int64_t count);
 
  private:
+  StoreStatus check_aliases_free(const AppendRequest& request);
   StoreResult<std::int64_t> stream_key(std::string_view stream_id, bool creates);
   StoreResult<std::int64_t> stream_version(std::int64_t stream_key);
   StoreResult<std::int64_t> name_key(std::string_view name);

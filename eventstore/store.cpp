@@ -24,6 +24,10 @@ StoreResult<std::vector<StoredEvent>> WriteBatch::read_stream(std::string_view s
   return upcast_result(upcasters_, read_stream_stored(stream_id, from_version));
 }
 
+StoreResult<std::vector<StoredEvent>> WriteBatch::read_positions(std::int64_t first_position, std::int64_t count) {
+  return upcast_result(upcasters_, read_positions_stored(first_position, count));
+}
+
 StoreResult<AppendOutcome> EventStore::append(const AppendRequest& request) {
   auto batch = begin_batch();
   if (!batch) return std::move(batch).error();

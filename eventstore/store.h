@@ -50,7 +50,10 @@ class WriteBatch {
 
   // Reads see this batch's own appends. Payloads come upcast.
   StoreResult<std::vector<StoredEvent>> read_stream(std::string_view stream_id, std::int64_t from_version = 1);
+  StoreResult<std::vector<StoredEvent>> read_positions(std::int64_t first_position, std::int64_t count);
   virtual StoreResult<std::optional<CommandRecord>> find_command(std::string_view command_id) = 0;
+  // The stream an alias names, if any.
+  virtual StoreResult<std::optional<std::string>> resolve_alias(std::string_view alias) = 0;
 
   // Durable when it returns success (synchronous=FULL for SQLite).
   virtual StoreStatus commit() = 0;
@@ -58,6 +61,8 @@ class WriteBatch {
  protected:
   virtual StoreResult<std::vector<StoredEvent>> read_stream_stored(std::string_view stream_id,
                                                                    std::int64_t from_version) = 0;
+  virtual StoreResult<std::vector<StoredEvent>> read_positions_stored(std::int64_t first_position,
+                                                                      std::int64_t count) = 0;
 
  private:
   const UpcasterRegistry* upcasters_;
@@ -91,6 +96,8 @@ class EventStore {
 
   virtual StoreResult<LogHead> head() = 0;
   virtual StoreResult<std::optional<CommandRecord>> find_command(std::string_view command_id) = 0;
+  // The stream an alias names, if any.
+  virtual StoreResult<std::optional<std::string>> resolve_alias(std::string_view alias) = 0;
   // The head as the last commit recorded it, apart from the events
   // themselves: an audit compares it with the log to see events removed
   // from, or added to, the end.

@@ -270,6 +270,52 @@ TEST_P(Conformance, AFailingUpcasterIsReportedAsCorruption) {
   EXPECT_NE(refused.error().message.find("position 1"), std::string::npos);
 }
 
+TEST_P(Conformance, AliasesResolveToTheirStreamAndAreTakenOnce) {
+  AppendRequest purchase = request("c1", "subscription-1", 0, {event("T", "1")});
+  purchase.writes[0].aliases = {"order:7", "link:8"};
+  (void)ok_or_throw(store->append(purchase));
+  EXPECT_EQ(ok_or_throw(store->resolve_alias("order:7")), std::optional<std::string>("subscription-1"));
+  EXPECT_EQ(ok_or_throw(store->resolve_alias("link:8")), std::optional<std::string>("subscription-1"));
+  EXPECT_FALSE(ok_or_throw(store->resolve_alias("order:9")).has_value());
+
+  AppendRequest reuse = request("c2", "subscription-2", 0, {event("T", "2")});
+  reuse.writes[0].aliases = {"order:9", "order:7"};
+  const auto refused = store->append(reuse);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, StoreError::Kind::alias_taken);
+  EXPECT_NE(refused.error().message.find("order:7 already names subscription-1"), std::string::npos);
+  EXPECT_FALSE(ok_or_throw(store->resolve_alias("order:9")).has_value());
+  EXPECT_TRUE(stream("subscription-2").empty());
+  EXPECT_EQ(head_position(), 1);
+
+  AppendRequest twice = request("c3", "subscription-3", 0, {event("T", "3")});
+  twice.writes[0].aliases = {"order:10", "order:10"};
+  EXPECT_EQ(store->append(twice).error().kind, StoreError::Kind::alias_taken);
+}
+
+TEST_P(Conformance, AliasesOfAnUncommittedBatchVanish) {
+  {
+    auto batch = ok_or_throw(store->begin_batch());
+    AppendRequest purchase = request("c1", "subscription-1", 0, {event("T", "1")});
+    purchase.writes[0].aliases = {"order:7"};
+    (void)ok_or_throw(batch->append(purchase));
+    EXPECT_EQ(ok_or_throw(batch->resolve_alias("order:7")), std::optional<std::string>("subscription-1"));
+  }
+  EXPECT_FALSE(ok_or_throw(store->resolve_alias("order:7")).has_value());
+}
+
+TEST_P(Conformance, ABatchReadsPositionsItHasJustWritten) {
+  (void)ok_or_throw(store->append(request("c0", "z", 0, {event("T", "0")})));
+  auto batch = ok_or_throw(store->begin_batch());
+  (void)ok_or_throw(batch->append(request("c1", "a", 0, {event("T", "1"), event("T", "2")})));
+  const auto events = ok_or_throw(batch->read_positions(2, 2));
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].payload, "1");
+  EXPECT_EQ(events[1].payload, "2");
+  EXPECT_EQ(events[1].command_id, "c1");
+  EXPECT_TRUE(ok_or_throw(batch->read_positions(4, 5)).empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Conformance, ::testing::ValuesIn(backends()),
                          [](const auto& backend) { return backend.param.name; });
 
