@@ -24,19 +24,18 @@ bool matches_buyer(const SoftwarePurchased& purchase, const CustomerRef& custome
   return std::get<DomainName>(customer) == purchase.domain;
 }
 
-// R9: the requested amount is positive, in the paid currency, at most what was paid.
-Status check_requested_amount(const SoftwarePurchased& purchase, const Money& requested) {
+// R9: the requested amount is positive, in the paid currency's precision, at
+// most what was paid.
+Result<Money> requested_amount(const SoftwarePurchased& purchase, const DecimalAmount& amount) {
   const Money& paid = purchase.total_price;
-  if (!(requested.currency() == paid.currency())) {
-    return invalid_input("requested amount is in " + requested.currency().code() + " but the purchase was paid in " +
-                         paid.currency().code());
-  }
-  if (requested.is_zero()) return invalid_input("requested amount must be more than zero");
-  if (requested.minor_units() > paid.minor_units()) {
+  auto requested = amount.in(paid.currency());
+  if (!requested) return requested;
+  if (requested->is_zero()) return invalid_input("requested amount must be more than zero");
+  if (requested->minor_units() > paid.minor_units()) {
     return Error{ErrorCode::amount_exceeds_paid,
-                 "requested refund " + requested.str() + " is more than the " + paid.str() + " paid (R9)"};
+                 "requested refund " + requested->str() + " is more than the " + paid.str() + " paid (R9)"};
   }
-  return Status::success();
+  return requested;
 }
 
 Status check_attachments(const std::vector<Attachment>& attachments) {
@@ -72,7 +71,7 @@ Status check_cancellable(const SubscriptionState& state, const CancelPurchase& c
                                                       " could be cancelled until " + purchase.cancel_deadline.str() +
                                                       "; it is too late to cancel it (R8)"};
   }
-  if (Status amount = check_requested_amount(purchase, command.amount); !amount) return amount;
+  if (auto amount = requested_amount(purchase, command.amount); !amount) return amount.error();
   return check_attachments(command.attachments);
 }
 
@@ -96,11 +95,12 @@ Decision decide(const SubscriptionState& state, const CancelPurchase& command, c
     return Decision::refuse(cancellable.error());
   }
   const SoftwarePurchased& purchase = *state.purchase;
+  const Money amount = *requested_amount(purchase, command.amount);
   std::vector<Event> events;
   events.emplace_back(PurchaseCancelled{purchase.subscription, purchase.order, purchase.tenant, command.ticket,
-                                        command.reason, command.amount, at});
+                                        command.reason, amount, at});
   if (purchase.product.kind == ProductKind::software) events.emplace_back(revocation(state, command.ticket, at));
-  events.emplace_back(open_refund_ticket(purchase, command, at));
+  events.emplace_back(open_refund_ticket(purchase, command, amount, at));
   return Decision::accept(*role_used, std::move(events));
 }
 

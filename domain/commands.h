@@ -24,8 +24,9 @@
 namespace csp::domain {
 
 // Who asks, under which idempotency key (L3), at which business time (L2).
+// A command sent without a key gets its name from the store.
 struct CommandMeta {
-  CommandId id;
+  std::optional<CommandId> id;
   Actor actor;
   Timestamp at;
 };
@@ -86,7 +87,7 @@ struct CancelPurchase {
   PurchaseRef purchase;
   CustomerRef customer;
   Reason reason;
-  Money amount;  // requested refund
+  DecimalAmount amount;  // requested refund, in the purchase's currency
   Contact contact;
   std::optional<Title> title;  // default: "Refund for order <order id>"
   Impact impact = Impact::minimal;
@@ -95,7 +96,7 @@ struct CancelPurchase {
 };
 
 struct Refunded {
-  Money amount;
+  DecimalAmount amount;  // in the ticket's currency
 };
 struct Rejected {
   Reason reason;

@@ -93,4 +93,27 @@ Result<Money> Money::times(Quantity quantity) const {
   return of_minor_units(minor_units_ * count, currency_);
 }
 
+Result<DecimalAmount> DecimalAmount::parse(std::string_view text) {
+  // Up to 4 decimals, the most any currency has (CLF): the currency's own
+  // precision is checked later, by Money::parse.
+  static constexpr std::size_t digits_max = 24;
+  const std::size_t point = text.find('.');
+  const std::string_view whole = text.substr(0, point);
+  const std::string_view fraction = point == std::string_view::npos ? std::string_view() : text.substr(point + 1);
+  const auto all_digits = [](std::string_view part) {
+    for (const char c : part) {
+      if (!is_digit(c)) return false;
+    }
+    return true;
+  };
+  if (whole.empty() || !all_digits(whole) || !all_digits(fraction) || text.size() > digits_max ||
+      (point != std::string_view::npos && fraction.empty()) || fraction.size() > 4) {
+    return invalid_input("amount \"" + std::string(text.substr(0, 40)) +
+                         "\" is not a decimal amount such as 150.00 (digits, one optional decimal point)");
+  }
+  DecimalAmount amount;
+  amount.text_ = std::string(text);
+  return amount;
+}
+
 }  // namespace csp::domain

@@ -50,4 +50,20 @@ class Money {
   Currency currency_;
 };
 
+// A decimal amount typed without its currency ("150.00"), as `cancel
+// --amount` takes it: the currency is the purchase's, known only once the
+// purchase is loaded. Checked as a non-negative decimal here; its precision
+// is checked when it becomes Money.
+class DecimalAmount {
+ public:
+  static Result<DecimalAmount> parse(std::string_view text);
+  const std::string& str() const { return text_; }
+  Result<Money> in(const Currency& currency) const { return Money::parse(text_, currency); }
+
+  friend bool operator==(const DecimalAmount&, const DecimalAmount&) = default;
+
+ private:
+  std::string text_;
+};
+
 }  // namespace csp::domain

@@ -8,29 +8,27 @@
 namespace csp::domain {
 namespace {
 
-Status check_refunded_amount(const RefundTicketOpened& ticket, const Money& refunded) {
+Result<Money> refunded_amount(const RefundTicketOpened& ticket, const DecimalAmount& amount) {
   const Money& requested = ticket.requested_amount;
-  if (!(refunded.currency() == requested.currency())) {
-    return invalid_input("refunded amount is in " + refunded.currency().code() + " but the ticket asks for " +
-                         requested.currency().code());
-  }
-  if (refunded.is_zero()) return invalid_input("a refunded amount must be more than zero; to refuse, use --rejected");
-  if (refunded.minor_units() > requested.minor_units()) {
+  auto refunded = amount.in(requested.currency());
+  if (!refunded) return refunded;
+  if (refunded->is_zero()) return invalid_input("a refunded amount must be more than zero; to refuse, use --rejected");
+  if (refunded->minor_units() > requested.minor_units()) {
     return Error{ErrorCode::amount_exceeds_paid,
-                 "refund " + refunded.str() + " is more than the " + requested.str() + " requested (R11)"};
+                 "refund " + refunded->str() + " is more than the " + requested.str() + " requested (R11)"};
   }
-  return Status::success();
+  return refunded;
 }
 
 }  // namespace
 
 RefundTicketOpened open_refund_ticket(const SoftwarePurchased& purchase, const CancelPurchase& command,
-                                      const Timestamp& at) {
+                                      const Money& requested, const Timestamp& at) {
   const std::string description = "Customer: " + purchase.tenant.str() + " (" + purchase.domain.str() + ")\n" +
                                   "Order: " + purchase.order.str() + "\n" +
                                   "Subscription: " + purchase.subscription.str() + "\n" +
                                   "Refund reason: " + command.reason.str() + "\n" +
-                                  "Requested amount: " + command.amount.str();
+                                  "Requested amount: " + requested.str();
   auto default_title = Title::parse("Refund for order " + purchase.order.str());
   if (!default_title) throw std::logic_error("default ticket title is invalid");
   return RefundTicketOpened{command.ticket,
@@ -43,7 +41,7 @@ RefundTicketOpened open_refund_ticket(const SoftwarePurchased& purchase, const C
                             command.title.value_or(*default_title),
                             description,
                             command.reason,
-                            command.amount,
+                            requested,
                             purchase.total_price,
                             command.contact,
                             command.attachments,
@@ -67,10 +65,9 @@ Decision decide(const RefundTicketState& state, const ResolveRefundTicket& comma
                                       state.resolution->at.str()});
   }
   if (const auto* refunded = std::get_if<Refunded>(&command.outcome)) {
-    if (Status amount = check_refunded_amount(*state.opened, refunded->amount); !amount) {
-      return Decision::refuse(amount.error());
-    }
-    return Decision::accept(*role_used, {RefundTicketResolved{command.ticket, RefundStatus::refunded, refunded->amount,
+    auto amount = refunded_amount(*state.opened, refunded->amount);
+    if (!amount) return Decision::refuse(amount.error());
+    return Decision::accept(*role_used, {RefundTicketResolved{command.ticket, RefundStatus::refunded, *amount,
                                                               std::nullopt, meta.at}});
   }
   const auto& rejected = std::get<Rejected>(command.outcome);

@@ -23,7 +23,7 @@ struct RefundTicketState {
 // R9: the ticket with a description holding the customer, the order or
 // subscription, the reason and the requested amount.
 RefundTicketOpened open_refund_ticket(const SoftwarePurchased& purchase, const CancelPurchase& command,
-                                      const Timestamp& at);
+                                      const Money& requested, const Timestamp& at);
 
 // R11: admin-agent resolves an open ticket once, refunding at most what was
 // requested or rejecting it with a reason.

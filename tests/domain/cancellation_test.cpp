@@ -78,11 +78,13 @@ TEST_F(Cancellation, R9_RefundOfOneMinorUnitMoreIsRefused) {
   EXPECT_TRUE(decision.events.empty());
 }
 
-TEST_F(Cancellation, R9_RequestedAmountIsPositiveAndInThePaidCurrency) {
+TEST_F(Cancellation, R9_RequestedAmountIsPositiveAndInThePaidCurrencysPrecision) {
   EXPECT_TRUE(is_refused(run(subscription, cancel_request(customer, "0.00"), day0()), ErrorCode::invalid_input));
-  CancelPurchase in_euros = cancel_request(customer);
-  in_euros.amount = money("10.00", "EUR");
-  EXPECT_TRUE(is_refused(run(subscription, in_euros, day0()), ErrorCode::invalid_input));
+  const Decision too_precise = run(subscription, cancel_request(customer, "10.001"), day0());
+  ASSERT_TRUE(is_refused(too_precise, ErrorCode::invalid_input));
+  EXPECT_NE(too_precise.refusal->message.find("USD"), std::string::npos);
+  EXPECT_EQ(only<PurchaseCancelled>(run(subscription, cancel_request(customer, "10.5"), day0())).requested_amount,
+            money("10.50", "USD"));
 }
 
 TEST_F(Cancellation, R9_CustomerMustBeThePurchasesCustomer) {

@@ -38,6 +38,7 @@ Id uuid(int serial, int kind = 0) {
 inline Actor actor(const std::string& who) { return parsed(Actor::parse(who)); }
 inline AgentId agent(const std::string& who) { return parsed(AgentId::parse(who)); }
 inline Money money(const std::string& amount, const std::string& currency) { return parsed(Money::parse(amount, currency)); }
+inline DecimalAmount decimal(const std::string& amount) { return parsed(DecimalAmount::parse(amount)); }
 inline Market market(const std::string& code) { return parsed(Market::parse(code)); }
 inline Sku sku(const std::string& text) { return parsed(Sku::parse(text)); }
 inline Reason reason(const std::string& text) { return parsed(Reason::parse(text)); }
@@ -132,7 +133,7 @@ inline CancelPurchase cancel_request(const CustomerState& customer, const std::s
   return CancelPurchase{uuid<SubscriptionId>(subscription_serial, 3),
                         customer.registration->tenant,
                         reason("ordered the wrong edition"),
-                        money(amount, "USD"),
+                        decimal(amount),
                         contact(),
                         std::nullopt,
                         Impact::minimal,

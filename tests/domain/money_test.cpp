@@ -80,5 +80,14 @@ TEST(Money, EqualityNeedsTheSameCurrency) {
   EXPECT_FALSE(money("1.00", "USD") == money("1.00", "EUR"));
 }
 
+TEST(DecimalAmount, AcceptsDecimalsAndBecomesMoneyInACurrency) {
+  const auto amount = parsed(DecimalAmount::parse("150.5"));
+  EXPECT_EQ(parsed(amount.in(parsed(Currency::parse("USD")))), money("150.50", "USD"));
+  EXPECT_FALSE(amount.in(parsed(Currency::parse("JPY"))).ok());
+  for (const char* bad : {"", "-1", "1.", ".5", "1,5", "abc", "1.23456", "1e5"}) {
+    EXPECT_FALSE(DecimalAmount::parse(bad).ok()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace csp::domain

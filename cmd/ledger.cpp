@@ -1,0 +1,303 @@
+#include "cmd/ledger.h"
+
+#include <map>
+
+#include "cmd/results.h"
+#include "domain/event_codec.h"
+#include "domain/streams.h"
+#include "domain/upcasters.h"
+
+namespace csp::cmd {
+namespace {
+
+using domain::Decision;
+using domain::Error;
+using domain::ErrorCode;
+using eventstore::StoreError;
+using eventstore::StoreResult;
+
+constexpr int conflict_retries_max = 3;
+
+// What a command needs appended besides its events: the versions its
+// decision was based on, and the aliases it introduces.
+struct Prepared {
+  Decision decision;
+  std::map<std::string, std::int64_t> versions;
+  std::map<std::string, std::vector<std::string>> aliases;
+};
+
+Prepared refused(Error error) { return Prepared{Decision::refuse(std::move(error)), {}, {}}; }
+
+// Decides one command against the states it reads.
+class Planner {
+ public:
+  Planner(StateCache& cache, eventstore::WriteBatch& batch, const domain::CommandMeta& meta,
+          const domain::Policy& policy, const domain::Catalogue& catalogue)
+      : cache_(cache), batch_(batch), meta_(meta), policy_(policy), catalogue_(catalogue) {}
+
+  template <class AgentsCommandType>
+  StoreResult<Prepared> decide_agents(const AgentsCommandType& command) {
+    auto agents = cache_.load<domain::AgentsState>(batch_, std::string(domain::agents_stream));
+    if (!agents) return std::move(agents).error();
+    return Prepared{domain::decide(agents->state, domain::AgentsCommand{command}, meta_),
+                    {{std::string(domain::agents_stream), agents->version}}, {}};
+  }
+  StoreResult<Prepared> operator()(const domain::InitializeLedger& command) { return decide_agents(command); }
+  StoreResult<Prepared> operator()(const domain::GrantRole& command) { return decide_agents(command); }
+  StoreResult<Prepared> operator()(const domain::RevokeRole& command) { return decide_agents(command); }
+
+  StoreResult<Prepared> operator()(const domain::RegisterCustomer& command) {
+    auto agents = load_agents();
+    if (!agents) return std::move(agents).error();
+    const std::string stream = domain::customer_stream(command.tenant);
+    auto customer = cache_.load<domain::CustomerState>(batch_, stream);
+    if (!customer) return std::move(customer).error();
+    return Prepared{domain::decide(customer->state, command, meta_, agents->state),
+                    {{stream, customer->version}},
+                    {{stream, {domain_alias(command.domain)}}}};
+  }
+
+  StoreResult<Prepared> operator()(const domain::PurchaseSoftware& command) {
+    auto agents = load_agents();
+    if (!agents) return std::move(agents).error();
+    auto customer_stream = stream_of_customer(command.customer);
+    if (!customer_stream) return std::move(customer_stream).error();
+    Loaded<domain::CustomerState> customer;
+    if (*customer_stream) {
+      auto loaded = cache_.load<domain::CustomerState>(batch_, **customer_stream);
+      if (!loaded) return std::move(loaded).error();
+      customer = std::move(loaded).value();
+    }
+    const std::string stream = domain::subscription_stream(command.subscription);
+    auto subscription = cache_.load<domain::SubscriptionState>(batch_, stream);
+    if (!subscription) return std::move(subscription).error();
+    return Prepared{domain::decide(subscription->state, command, customer.state, context(agents->state)),
+                    {{stream, subscription->version}},
+                    {{stream, {order_alias(command.order)}}}};
+  }
+
+  StoreResult<Prepared> operator()(const domain::IssueDownloadLink& command) {
+    auto agents = load_agents();
+    if (!agents) return std::move(agents).error();
+    const std::string stream = domain::subscription_stream(command.subscription);
+    auto subscription = cache_.load<domain::SubscriptionState>(batch_, stream);
+    if (!subscription) return std::move(subscription).error();
+    return Prepared{domain::decide(subscription->state, command, context(agents->state)),
+                    {{stream, subscription->version}},
+                    {{stream, {link_alias(command.link)}}}};
+  }
+
+  StoreResult<Prepared> operator()(const domain::RecordDownload& command) {
+    auto stream = batch_.resolve_alias(link_alias(command.link));
+    if (!stream) return std::move(stream).error();
+    if (!*stream) return refused(Error{ErrorCode::unknown_link, "download link " + command.link.str() + " does not exist"});
+    auto agents = load_agents();
+    if (!agents) return std::move(agents).error();
+    auto subscription = cache_.load<domain::SubscriptionState>(batch_, **stream);
+    if (!subscription) return std::move(subscription).error();
+    return Prepared{domain::decide(subscription->state, command, context(agents->state)),
+                    {{**stream, subscription->version}}, {}};
+  }
+
+  StoreResult<Prepared> operator()(const domain::CancelPurchase& command) {
+    auto agents = load_agents();
+    if (!agents) return std::move(agents).error();
+    std::string stream;
+    if (const auto* order = std::get_if<domain::OrderId>(&command.purchase)) {
+      auto found = batch_.resolve_alias(order_alias(*order));
+      if (!found) return std::move(found).error();
+      if (!*found) return refused(Error{ErrorCode::unknown_subscription, "order " + order->str() + " does not exist"});
+      stream = **found;
+    } else {
+      stream = domain::subscription_stream(std::get<domain::SubscriptionId>(command.purchase));
+    }
+    const std::string ticket_stream = domain::refund_stream(command.ticket);
+    auto ticket = cache_.load<domain::RefundTicketState>(batch_, ticket_stream);
+    if (!ticket) return std::move(ticket).error();
+    if (ticket->version != 0) {
+      return refused(domain::invalid_input("ticket id " + command.ticket.str() +
+                                           " is already used; give a new --ticket-id or leave it out"));
+    }
+    auto subscription = cache_.load<domain::SubscriptionState>(batch_, stream);
+    if (!subscription) return std::move(subscription).error();
+    return Prepared{domain::decide(subscription->state, command, context(agents->state)),
+                    {{stream, subscription->version}, {ticket_stream, 0}}, {}};
+  }
+
+  StoreResult<Prepared> operator()(const domain::ResolveRefundTicket& command) {
+    auto agents = load_agents();
+    if (!agents) return std::move(agents).error();
+    const std::string stream = domain::refund_stream(command.ticket);
+    auto ticket = cache_.load<domain::RefundTicketState>(batch_, stream);
+    if (!ticket) return std::move(ticket).error();
+    return Prepared{domain::decide(ticket->state, command, meta_, agents->state), {{stream, ticket->version}}, {}};
+  }
+
+ private:
+  StoreResult<Loaded<domain::AgentsState>> load_agents() {
+    return cache_.load<domain::AgentsState>(batch_, std::string(domain::agents_stream));
+  }
+
+  domain::SubscriptionContext context(const domain::AgentsState& agents) const {
+    return domain::SubscriptionContext{meta_, agents, policy_, catalogue_};
+  }
+
+  StoreResult<std::optional<std::string>> stream_of_customer(const domain::CustomerRef& customer) {
+    if (const auto* tenant = std::get_if<domain::TenantId>(&customer)) {
+      return std::optional<std::string>(domain::customer_stream(*tenant));
+    }
+    return batch_.resolve_alias(domain_alias(std::get<domain::DomainName>(customer)));
+  }
+
+  StateCache& cache_;
+  eventstore::WriteBatch& batch_;
+  const domain::CommandMeta& meta_;
+  const domain::Policy& policy_;
+  const domain::Catalogue& catalogue_;
+};
+
+Error alias_refusal(const std::string& message) {
+  // The store names the alias first: "order:<id> already names ...".
+  const std::string alias = message.substr(0, message.find(' '));
+  const std::string value = alias.substr(alias.find(':') + 1);
+  if (alias.rfind("order:", 0) == 0) {
+    return domain::invalid_input("order id " + value + " is already used; give a new --order-id or leave it out");
+  }
+  if (alias.rfind("link:", 0) == 0) {
+    return domain::invalid_input("link id " + value + " is already used; give a new --link-id or leave it out");
+  }
+  return domain::invalid_input("domain " + value + " is already registered to another customer");
+}
+
+StoreResult<std::vector<domain::Event>> decode_all(const std::vector<eventstore::StoredEvent>& stored) {
+  std::vector<domain::Event> events;
+  for (const auto& event : stored) {
+    auto decoded = domain::decode_payload(event.event_type, event.schema_version, event.payload);
+    if (!decoded) {
+      return StoreError{StoreError::Kind::corrupt,
+                        "event at position " + std::to_string(event.position) + ": " + decoded.error().message};
+    }
+    events.push_back(std::move(decoded).value());
+  }
+  return events;
+}
+
+}  // namespace
+
+std::string order_alias(const domain::OrderId& order) { return "order:" + order.str(); }
+std::string link_alias(const domain::LinkId& link) { return "link:" + link.str(); }
+std::string domain_alias(const domain::DomainName& domain) { return "domain:" + domain.str(); }
+
+const eventstore::UpcasterRegistry& ledger_upcasters() {
+  static const eventstore::UpcasterRegistry registry = [] {
+    eventstore::UpcasterRegistry steps;
+    for (const auto& step : domain::upcast_steps()) steps.add(std::string(step.event_type), step.from_version, step.upcast);
+    return steps;
+  }();
+  return registry;
+}
+
+Ledger::Ledger(eventstore::EventStore& store, domain::Catalogue catalogue, domain::Policy policy)
+    : store_(store), catalogue_(std::move(catalogue)), policy_(std::move(policy)) {
+  store_.set_upcasters(&ledger_upcasters());
+}
+
+StoreResult<Outcome> Ledger::execute(const Request& request, eventstore::WriteBatch& batch) {
+  if (request.meta.id) {
+    auto record = batch.find_command(request.meta.id->str());
+    if (!record) return std::move(record).error();
+    if (*record) return replay(request, **record, batch);
+  }
+  for (int attempt_number = 0; attempt_number <= conflict_retries_max; ++attempt_number) {
+    bool is_conflict = false;
+    auto outcome = attempt(request, batch, is_conflict);
+    if (!is_conflict) return outcome;
+    cache_.clear();
+  }
+  Outcome outcome;
+  outcome.command_name = std::string(domain::command_name(request.command));
+  outcome.refusal = Error{ErrorCode::concurrency_conflict,
+                          "other commands kept changing the same records; nothing was written: try again"};
+  return outcome;
+}
+
+StoreResult<Outcome> Ledger::attempt(const Request& request, eventstore::WriteBatch& batch, bool& is_conflict) {
+  Outcome outcome;
+  outcome.command_name = std::string(domain::command_name(request.command));
+  auto prepared = std::visit(Planner(cache_, batch, request.meta, policy_, catalogue_), request.command);
+  if (!prepared) return std::move(prepared).error();
+  const Decision& decision = prepared->decision;
+  outcome.refusal = decision.refusal;
+  if (decision.events.empty()) return outcome;
+
+  eventstore::AppendRequest append{request.meta.id ? request.meta.id->str() : std::string(), {}};
+  std::vector<std::vector<domain::Event>> events_by_write;
+  const std::string role = decision.role_used ? std::string(domain::role_name(*decision.role_used)) : std::string();
+  for (const auto& event : decision.events) {
+    const std::string stream = domain::stream_of(event);
+    std::size_t index = 0;
+    while (index < append.writes.size() && append.writes[index].stream_id != stream) ++index;
+    if (index == append.writes.size()) {
+      const auto version = prepared->versions.find(stream);
+      if (version == prepared->versions.end()) throw std::logic_error("decision wrote to unread stream " + stream);
+      append.writes.push_back(eventstore::StreamWrite{stream, version->second, {}, {}});
+      if (decision.is_accepted()) append.writes.back().aliases = prepared->aliases[stream];
+      events_by_write.emplace_back();
+    }
+    append.writes[index].events.push_back(eventstore::NewEvent{
+        std::string(domain::event_type_name(event)), domain::event_schema_version(event), domain::encode_payload(event),
+        request.meta.actor.str(), role, domain::event_time(event).micros_since_epoch()});
+    events_by_write[index].push_back(event);
+  }
+  auto appended = batch.append(append);
+  if (!appended) {
+    if (appended.error().kind == StoreError::Kind::conflict) {
+      is_conflict = true;
+      return outcome;
+    }
+    if (appended.error().kind == StoreError::Kind::alias_taken) {
+      outcome.refusal = alias_refusal(appended.error().message);
+      return outcome;
+    }
+    return std::move(appended).error();
+  }
+  for (std::size_t index = 0; index < append.writes.size(); ++index) {
+    cache_.apply(append.writes[index].stream_id, events_by_write[index]);
+  }
+  outcome.positions = appended->positions;
+  const domain::SubscriptionState* subscription = nullptr;
+  Loaded<domain::SubscriptionState> loaded;
+  for (const auto& write : append.writes) {
+    if (write.stream_id.rfind("subscription-", 0) != 0) continue;
+    auto state = cache_.load<domain::SubscriptionState>(batch, write.stream_id);
+    if (!state) return std::move(state).error();
+    loaded = std::move(state).value();
+    subscription = &loaded.state;
+  }
+  outcome.result = result_of(outcome.command_name, decision.events, subscription);
+  return outcome;
+}
+
+StoreResult<Outcome> Ledger::replay(const Request& request, const eventstore::CommandRecord& record,
+                                    eventstore::WriteBatch& batch) {
+  auto stored = batch.read_positions(record.first_position, record.event_count);
+  if (!stored) return std::move(stored).error();
+  auto events = decode_all(*stored);
+  if (!events) return std::move(events).error();
+  Outcome outcome;
+  outcome.command_name = std::string(domain::command_name(request.command));
+  outcome.is_replay = true;
+  outcome.refusal = refusal_recorded_in(*events);
+  for (const auto& event : *stored) outcome.positions.push_back(event.position);
+  Loaded<domain::SubscriptionState> subscription;
+  for (const auto& event : *stored) {
+    if (event.stream_id.rfind("subscription-", 0) != 0) continue;
+    auto state = cache_.load<domain::SubscriptionState>(batch, event.stream_id);
+    if (!state) return std::move(state).error();
+    subscription = std::move(state).value();
+  }
+  outcome.result = result_of(outcome.command_name, *events, &subscription.state);
+  return outcome;
+}
+
+}  // namespace csp::cmd

@@ -1,0 +1,69 @@
+#pragma once
+// The one command handler, shared by the flags path, `run` and the server:
+// load the aggregate's state, decide, append with the expected version, and
+// retry a bounded number of times on a concurrency conflict (L4).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cmd/state_cache.h"
+#include "domain/catalogue.h"
+#include "domain/commands.h"
+#include "domain/policy.h"
+#include "eventstore/store.h"
+
+namespace csp::cmd {
+
+struct Request {
+  domain::Command command;
+  domain::CommandMeta meta;
+};
+
+struct Outcome {
+  std::string command_name;
+  std::optional<domain::Error> refusal;  // empty: the command succeeded
+  nlohmann::json result = nlohmann::json::object();
+  std::vector<std::int64_t> positions;   // what it appended (a refused download too: L5)
+  bool is_replay = false;                // L3: the id was seen; this is the first result again
+};
+
+class Ledger {
+ public:
+  Ledger(eventstore::EventStore& store, domain::Catalogue catalogue, domain::Policy policy);
+
+  // Runs one command inside `batch`. A StoreError means the store failed
+  // (disk, corruption), not that the command was refused.
+  eventstore::StoreResult<Outcome> execute(const Request& request, eventstore::WriteBatch& batch);
+
+  // After a batch was rolled back, cached states may hold its events.
+  void forget_cached_state() { cache_.clear(); }
+
+  const domain::Catalogue& catalogue() const { return catalogue_; }
+  eventstore::EventStore& store() { return store_; }
+
+ private:
+  eventstore::StoreResult<Outcome> replay(const Request& request, const eventstore::CommandRecord& record,
+                                          eventstore::WriteBatch& batch);
+  eventstore::StoreResult<Outcome> attempt(const Request& request, eventstore::WriteBatch& batch, bool& is_conflict);
+
+  eventstore::EventStore& store_;
+  domain::Catalogue catalogue_;
+  domain::Policy policy_;
+  StateCache cache_;
+};
+
+// Stream aliases the handler registers: how an order, a link or a domain
+// name finds its stream.
+std::string order_alias(const domain::OrderId& order);
+std::string link_alias(const domain::LinkId& link);
+std::string domain_alias(const domain::DomainName& domain);
+
+// The upcasters of every event type, for the store.
+const eventstore::UpcasterRegistry& ledger_upcasters();
+
+}  // namespace csp::cmd
