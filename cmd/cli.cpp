@@ -1,0 +1,229 @@
+#include "cmd/cli.h"
+
+#include <cstdlib>
+#include <functional>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cmd/output.h"
+#include "cmd/session.h"
+
+namespace csp::cmd {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* agent_example = "alice@partner.example";
+
+// Flags that fill one field of the command's JSON object.
+class FieldFlags {
+ public:
+  FieldFlags(CLI::App* command, json& fields) : command_(command), fields_(fields) {}
+
+  // The callbacks outlive this object: they capture the JSON object, not it.
+  CLI::Option* text(const std::string& flag, const std::string& field, const std::string& help) {
+    json& fields = fields_;
+    return command_->add_option_function<std::string>(
+        flag, [&fields, field](const std::string& value) { fields[field] = value; }, help);
+  }
+  CLI::Option* list(const std::string& flag, const std::string& field, const std::string& help) {
+    json& fields = fields_;
+    return command_->add_option_function<std::vector<std::string>>(
+        flag, [&fields, field](const std::vector<std::string>& values) { fields[field] = values; }, help);
+  }
+
+ private:
+  CLI::App* command_;
+  json& fields_;
+};
+
+// The options every appending command takes.
+void add_common_flags(FieldFlags& flags, bool actor_is_required) {
+  auto* actor = flags.text("--actor", "actor",
+                           actor_is_required ? "the agent who acts, e.g. alice@partner.example"
+                                             : "who downloads (free text, default: anonymous)");
+  if (actor_is_required) actor->required();
+  flags.text("--at", "at", "business time, RFC 3339 UTC (default: now)");
+  flags.text("--id", "id", "command id: the same id again returns the first result and appends nothing");
+}
+
+struct Cli {
+  CLI::App app{"csp-ledger: the event-sourced ledger of software subscriptions sold on behalf of customers"};
+  Globals globals;
+  json fields = json::object();
+  std::function<int()> action;
+
+  CLI::App* appending(CLI::App* parent, const std::string& name, const std::string& command, const std::string& help,
+                      const std::string& example, bool actor_is_required = true) {
+    CLI::App* sub = parent->add_subcommand(name, help);
+    sub->footer("Example:\n  " + example);
+    FieldFlags flags(sub, fields);
+    add_common_flags(flags, actor_is_required);
+    sub->callback([this, command] {
+      fields["command"] = command;
+      action = [this] { return execute_one(globals, fields); };
+    });
+    return sub;
+  }
+
+  void define() {
+    app.require_subcommand(1);
+    app.fallthrough();
+    const char* db_env = std::getenv("CSP_LEDGER_DB");
+    globals.db_path = db_env != nullptr && *db_env != '\0' ? db_env : "csp-ledger.db";
+    app.add_option("--db", globals.db_path, "ledger file (default: $CSP_LEDGER_DB, else ./csp-ledger.db)");
+    app.add_flag("--json", globals.is_json, "print one JSON object per result instead of text");
+    app.footer("Exit status: 0 done, 2 bad input or usage, 3 refused by a rule, 4 audit found a fault, 1 anything else.\n"
+               "Run `csp-ledger COMMAND --help` for a command's flags and an example.");
+
+    CLI::App* init = appending(&app, "init", "InitializeLedger", "create the ledger; AGENT holds admin-agent",
+                               "csp-ledger --db ledger.db init --admin alice@partner.example");
+    FieldFlags(init, fields).text("--admin", "admin", "the first admin-agent")->required();
+    init->remove_option(init->get_option("--actor"));
+    init->callback([this] {
+      fields["command"] = "InitializeLedger";
+      if (!fields.contains("actor") && fields.contains("admin")) fields["actor"] = fields["admin"];
+      action = [this] { return execute_one(globals, fields); };
+    });
+
+    CLI::App* agent = app.add_subcommand("agent", "grant or revoke an agent's role (needs admin-agent)");
+    agent->require_subcommand(1);
+    for (const auto& [verb, command] : {std::pair{"grant", "GrantRole"}, std::pair{"revoke", "RevokeRole"}}) {
+      CLI::App* sub = appending(agent, verb, command, std::string(verb) + " a role",
+                                std::string("csp-ledger agent ") + verb +
+                                    " sam@partner.example --role sales-agent --actor alice@partner.example");
+      FieldFlags flags(sub, fields);
+      flags.text("agent", "agent", "the agent's id")->required();
+      flags.text("--role", "role", "admin-agent, sales-agent or helpdesk-agent")->required();
+    }
+
+    CLI::App* customer = app.add_subcommand("customer", "manage customers");
+    customer->require_subcommand(1);
+    CLI::App* add = appending(customer, "add", "RegisterCustomer", "register a customer",
+                              "csp-ledger customer add --tenant 8f0c2b1e-4c3a-4d8e-9a51-2b7f3e6d9c10 "
+                              "--domain contoso.onmicrosoft.com --market JP --name Contoso --actor sam@partner.example");
+    FieldFlags customer_flags(add, fields);
+    customer_flags.text("--tenant", "tenant", "the customer's tenant id (GUID)")->required();
+    customer_flags.text("--domain", "domain", "primary domain, e.g. contoso.onmicrosoft.com")->required();
+    customer_flags.text("--market", "market", "ISO 3166-1 alpha-2 country code, e.g. JP")->required();
+    customer_flags.text("--name", "name", "the company's name");
+
+    CLI::App* purchase = appending(&app, "purchase", "PurchaseSoftware", "buy a product on behalf of a customer (R3)",
+                                   "csp-ledger purchase --customer contoso.onmicrosoft.com --product "
+                                   "windows-server-2022-datacenter --quantity 2 --unit-price 1234.50 --currency USD "
+                                   "--actor sam@partner.example");
+    FieldFlags purchase_flags(purchase, fields);
+    purchase_flags.text("--customer", "customer", "tenant GUID or primary domain")->required();
+    purchase_flags.text("--product", "product", "catalogue SKU")->required();
+    purchase_flags.text("--quantity", "quantity", "licences, 1 to 1000000")->required();
+    purchase_flags.text("--unit-price", "unit_price", "price of one licence, e.g. 1234.50")->required();
+    purchase_flags.text("--currency", "currency", "ISO 4217 code, e.g. USD")->required();
+    purchase_flags.text("--order-id", "order_id", "the new order's id (UUID; default: a random one)");
+    purchase_flags.text("--subscription-id", "subscription_id", "the new subscription's id (UUID; default: random)");
+
+    CLI::App* link = app.add_subcommand("link", "download links");
+    link->require_subcommand(1);
+    CLI::App* issue = appending(link, "issue", "IssueDownloadLink", "get the product key and a download link (R4-R6)",
+                                "csp-ledger link issue --subscription SUBSCRIPTION_ID --version 2022 --language en-us "
+                                "--file-type iso --actor alice@partner.example");
+    FieldFlags link_flags(issue, fields);
+    link_flags.text("--subscription", "subscription", "subscription id")->required();
+    link_flags.text("--version", "version", "product version, e.g. 2022")->required();
+    link_flags.text("--language", "language", "e.g. en-us, ja-jp")->required();
+    link_flags.text("--file-type", "file_type", "e.g. iso, vhdx")->required();
+    link_flags.text("--link-id", "link_id", "the new link's id (UUID; default: random)");
+
+    CLI::App* download = appending(&app, "download", "RecordDownload", "record one download through a link (R5)",
+                                   "csp-ledger download --link LINK_ID --actor it@contoso.example", false);
+    FieldFlags(download, fields).text("--link", "link", "download link id")->required();
+
+    CLI::App* cancel = appending(&app, "cancel", "CancelPurchase", "cancel a purchase within 60 days and open its refund ticket (R7-R10)",
+                                 "csp-ledger cancel --order ORDER_ID --customer contoso.onmicrosoft.com --reason "
+                                 "\"wrong edition\" --amount 1234.50 --contact-name \"Kenji Sato\" --contact-email "
+                                 "kenji@contoso.example --contact-phone \"+81 3-1234-5678\" --actor alice@partner.example");
+    FieldFlags cancel_flags(cancel, fields);
+    auto* order = cancel_flags.text("--order", "order", "order id");
+    auto* subscription = cancel_flags.text("--subscription", "subscription", "subscription id");
+    order->excludes(subscription);
+    cancel_flags.text("--customer", "customer", "tenant GUID or primary domain of the purchase's customer")->required();
+    cancel_flags.text("--reason", "reason", "why the customer wants a refund")->required();
+    cancel_flags.text("--amount", "amount", "requested refund, in the purchase's currency")->required();
+    cancel_flags.text("--contact-name", "contact_name", "the customer's contact")->required();
+    cancel_flags.text("--contact-email", "contact_email", "the contact's e-mail")->required();
+    cancel_flags.text("--contact-phone", "contact_phone", "the contact's phone")->required();
+    cancel_flags.text("--title", "title", "ticket title (default: Refund for order ORDER_ID)");
+    cancel_flags.text("--impact", "impact", "minimal, moderate, important or critical (default: minimal)");
+    cancel_flags.list("--attach", "attach", "a file to attach (repeatable); its name, size and SHA-256 are recorded");
+    cancel_flags.text("--ticket-id", "ticket_id", "the new ticket's id (UUID; default: random)");
+
+    CLI::App* refund = app.add_subcommand("refund", "refund tickets");
+    refund->require_subcommand(1);
+    CLI::App* resolve = appending(refund, "resolve", "ResolveRefundTicket", "resolve an open refund ticket (R11)",
+                                  "csp-ledger refund resolve --ticket TICKET_ID --refunded 1234.50 --actor alice@partner.example");
+    FieldFlags resolve_flags(resolve, fields);
+    resolve_flags.text("--ticket", "ticket", "ticket id")->required();
+    auto* refunded = resolve_flags.text("--refunded", "refunded", "amount refunded, at most the requested amount");
+    auto* rejected = resolve_flags.text("--rejected", "rejected", "why the refund is rejected");
+    refunded->excludes(rejected);
+
+    CLI::App* run = app.add_subcommand("run", "run JSON-lines commands from FILE (or - for stdin); one JSON result per line");
+    run->footer("Example line:\n  {\"id\":\"c-1\",\"command\":\"PurchaseSoftware\",\"actor\":\"sam@partner.example\","
+                "\"customer\":\"contoso.onmicrosoft.com\",\"product\":\"sql-server-2022-standard\",\"quantity\":1,"
+                "\"unit_price\":\"100.00\",\"currency\":\"USD\"}");
+    auto run_path = std::make_shared<std::string>();
+    run->add_option("file", *run_path, "JSON-lines file, or - for stdin")->required();
+    run->callback([this, run_path] { action = [this, run_path] { return run_file(globals, *run_path); }; });
+
+    CLI::App* history = app.add_subcommand("history", "the audit trail of one thing, oldest first");
+    history->footer("Example:\n  csp-ledger history --subscription SUBSCRIPTION_ID");
+    auto selector = std::make_shared<HistorySelector>();
+    auto* by_subscription = history->add_option("--subscription", selector->subscription, "subscription id");
+    auto* by_order = history->add_option("--order", selector->order, "order id");
+    auto* by_customer = history->add_option("--customer", selector->customer, "tenant GUID or primary domain");
+    auto* by_ticket = history->add_option("--ticket", selector->ticket, "refund ticket id");
+    history->require_option(1);
+    for (auto* option : {by_subscription, by_order, by_customer, by_ticket}) {
+      for (auto* other : {by_subscription, by_order, by_customer, by_ticket}) {
+        if (option != other) option->excludes(other);
+      }
+    }
+    history->callback([this, selector] { action = [this, selector] { return show_history(globals, *selector); }; });
+
+    CLI::App* export_command = app.add_subcommand("export", "the log as JSON lines, with hashes and payload bytes");
+    export_command->footer("Example:\n  csp-ledger export --from 1 > ledger.jsonl");
+    auto from = std::make_shared<std::int64_t>(1);
+    export_command->add_option("--from", *from, "first position to export")->check(CLI::PositiveNumber);
+    export_command->callback([this, from] { action = [this, from] { return export_log(globals, *from); }; });
+  }
+};
+
+bool asks_for_json(int argc, char** argv) {
+  for (int index = 1; index < argc; ++index) {
+    if (std::string_view(argv[index]) == "--json") return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  Cli cli;
+  cli.define();
+  try {
+    cli.app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& help) {
+    return cli.app.exit(help);
+  } catch (const CLI::CallForAllHelp& help) {
+    return cli.app.exit(help);
+  } catch (const CLI::ParseError& failure) {
+    const domain::Error error = domain::invalid_input(std::string(failure.what()) + "; see csp-ledger --help");
+    Globals globals;
+    globals.is_json = asks_for_json(argc, argv);
+    return report(globals, error);
+  }
+  if (!cli.action) throw std::logic_error("a subcommand ran without an action");
+  return cli.action();
+}
+
+}  // namespace csp::cmd

@@ -1,0 +1,55 @@
+#include "cmd/output.h"
+
+#include <algorithm>
+#include <iostream>
+
+namespace csp::cmd {
+
+int exit_status_of(const domain::Error& error) {
+  return error.code == domain::ErrorCode::invalid_input ? exit_bad_input : exit_refused;
+}
+
+int exit_status_of(const eventstore::StoreError& error) {
+  using Kind = eventstore::StoreError::Kind;
+  switch (error.kind) {
+    case Kind::not_found:
+    case Kind::not_a_ledger:
+    case Kind::newer_format:
+    case Kind::already_exists:
+    case Kind::invalid_argument:
+      return exit_bad_input;
+    case Kind::conflict:
+    case Kind::alias_taken:
+      return exit_refused;
+    case Kind::corrupt:
+    case Kind::io:
+      return exit_failed;
+  }
+  return exit_failed;
+}
+
+nlohmann::ordered_json refusal_json(const domain::Error& error) {
+  return {{"ok", false}, {"error", {{"code", std::string(domain::code_name(error.code))}, {"message", error.message}}}};
+}
+
+nlohmann::ordered_json outcome_json(const Outcome& outcome) {
+  if (outcome.refusal) return refusal_json(*outcome.refusal);
+  return {{"ok", true}, {"command", outcome.command_name}, {"result", outcome.result}, {"positions", outcome.positions}};
+}
+
+void print_outcome_text(std::ostream& out, const Outcome& outcome) {
+  out << outcome.command_name << (outcome.is_replay ? " done (earlier, same command id: nothing new appended)" : " done")
+      << "\n";
+  std::size_t width = 0;
+  for (const auto& [key, value] : outcome.result.items()) width = std::max(width, key.size());
+  for (const auto& [key, value] : outcome.result.items()) {
+    out << "  " << key << std::string(width - key.size() + 2, ' ')
+        << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
+  }
+}
+
+void print_error(std::string_view code, std::string_view message) {
+  std::cerr << "csp-ledger: " << code << ": " << message << "\n";
+}
+
+}  // namespace csp::cmd

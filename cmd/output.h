@@ -1,0 +1,31 @@
+#pragma once
+// What the command line prints, and the exit status of DESIGN.md: 0 done,
+// 2 bad input or usage, 3 refused by a rule, 4 audit found a fault, 1 else.
+
+#include <iosfwd>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "cmd/ledger.h"
+#include "eventstore/store_error.h"
+
+namespace csp::cmd {
+
+enum ExitStatus : int { exit_done = 0, exit_failed = 1, exit_bad_input = 2, exit_refused = 3, exit_audit_fault = 4 };
+
+int exit_status_of(const domain::Error& error);
+int exit_status_of(const eventstore::StoreError& error);
+
+// {"ok":true,"command":...,"result":{...},"positions":[...]} or
+// {"ok":false,"error":{"code":...,"message":...}}.
+nlohmann::ordered_json outcome_json(const Outcome& outcome);
+nlohmann::ordered_json refusal_json(const domain::Error& error);
+
+// For people: "PurchaseSoftware done" then the result's fields, aligned.
+void print_outcome_text(std::ostream& out, const Outcome& outcome);
+
+// The error line on stderr: "csp-ledger: <code>: <message>".
+void print_error(std::string_view code, std::string_view message);
+
+}  // namespace csp::cmd

@@ -1,0 +1,290 @@
+#include "cmd/request_json.h"
+
+#include <openssl/evp.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "cmd/system.h"
+
+namespace csp::cmd {
+namespace {
+
+using domain::invalid_input;
+using domain::Result;
+using nlohmann::json;
+
+const std::set<std::string, std::less<>> common_fields = {"command", "id", "actor", "at"};
+
+// Reads fields of one JSON object, naming the field in every error.
+class Fields {
+ public:
+  Fields(const json& object, std::string_view command) : object_(object), command_(command) {}
+
+  Result<std::string> text(const char* name) const {
+    used_.insert(name);
+    const auto found = object_.find(name);
+    if (found == object_.end() || found->is_null()) return missing(name);
+    if (!found->is_string()) return invalid_input("field \"" + std::string(name) + "\" must be a string");
+    return found->get<std::string>();
+  }
+
+  std::optional<std::string> optional_text(const char* name, Result<std::string>* error_out = nullptr) const {
+    used_.insert(name);
+    const auto found = object_.find(name);
+    if (found == object_.end() || found->is_null()) return std::nullopt;
+    if (!found->is_string()) {
+      if (error_out != nullptr) *error_out = invalid_input("field \"" + std::string(name) + "\" must be a string");
+      return std::nullopt;
+    }
+    return found->get<std::string>();
+  }
+
+  bool has(const char* name) const {
+    const auto found = object_.find(name);
+    return found != object_.end() && !found->is_null();
+  }
+
+  // A value parsed by `parse`, its error prefixed with the field's name.
+  template <class T, class Parse>
+  Result<T> parsed(const char* name, Parse parse) const {
+    auto raw = text(name);
+    if (!raw) return std::move(raw).error();
+    return named(name, parse(*raw));
+  }
+
+  template <class T, class Parse>
+  Result<std::optional<T>> optional_parsed(const char* name, Parse parse) const {
+    if (!has(name)) {
+      used_.insert(name);
+      return std::optional<T>();
+    }
+    auto value = parsed<T>(name, parse);
+    if (!value) return std::move(value).error();
+    return std::optional<T>(std::move(value).value());
+  }
+
+  Result<domain::Quantity> quantity() const {
+    used_.insert("quantity");
+    const auto found = object_.find("quantity");
+    if (found == object_.end() || found->is_null()) return missing("quantity");
+    if (found->is_number_integer()) return named("quantity", domain::Quantity::of(found->get<std::int64_t>()));
+    if (found->is_string()) return named("quantity", domain::Quantity::parse(found->get<std::string>()));
+    return invalid_input("field \"quantity\" must be a whole number");
+  }
+
+  Result<std::vector<std::string>> text_list(const char* name) const {
+    used_.insert(name);
+    std::vector<std::string> values;
+    const auto found = object_.find(name);
+    if (found == object_.end() || found->is_null()) return values;
+    if (!found->is_array()) return invalid_input("field \"" + std::string(name) + "\" must be an array of strings");
+    for (const auto& value : *found) {
+      if (!value.is_string()) return invalid_input("field \"" + std::string(name) + "\" must be an array of strings");
+      values.push_back(value.get<std::string>());
+    }
+    return values;
+  }
+
+  // Refuses fields the command does not take: a typo must not pass silently.
+  domain::Status check_no_unknown_fields() const {
+    for (const auto& [name, value] : object_.items()) {
+      if (!used_.contains(name) && !common_fields.contains(name)) {
+        return invalid_input("field \"" + name + "\" is not known for " + std::string(command_));
+      }
+    }
+    return domain::Status::success();
+  }
+
+ private:
+  domain::Error missing(const char* name) const {
+    return invalid_input("field \"" + std::string(name) + "\" is missing; " + std::string(command_) + " needs it");
+  }
+
+  template <class T>
+  static Result<T> named(const char* name, Result<T> value) {
+    if (!value) return invalid_input("field \"" + std::string(name) + "\": " + value.error().message);
+    return value;
+  }
+
+  const json& object_;
+  std::string_view command_;
+  mutable std::set<std::string, std::less<>> used_;
+};
+
+template <class Id>
+Result<Id> new_or_given(const Fields& fields, const char* name, const RequestDefaults& defaults) {
+  auto given = fields.optional_parsed<Id>(name, [](const std::string& text) { return Id::parse(text); });
+  if (!given) return std::move(given).error();
+  if (*given) return **given;
+  auto made = Id::parse(defaults.new_uuid());
+  if (!made) throw std::logic_error("generated id is not a GUID");
+  return *made;
+}
+
+Result<domain::CustomerRef> customer_ref(const std::string& text) {
+  if (auto tenant = domain::TenantId::parse(text)) return domain::CustomerRef{*tenant};
+  if (auto domain_name = domain::DomainName::parse(text)) return domain::CustomerRef{*domain_name};
+  return invalid_input("customer \"" + text.substr(0, 80) +
+                       "\" is neither a tenant GUID nor a domain name (example: contoso.onmicrosoft.com)");
+}
+
+// Shorthand: return the error of a Result expression, else bind its value.
+#define CSP_TRY(name, expression)                           \
+  auto name##_result = (expression);                        \
+  if (!name##_result) return std::move(name##_result).error(); \
+  auto name = std::move(name##_result).value()
+
+Result<domain::Command> parse_command(const std::string& name, const Fields& f, const RequestDefaults& defaults) {
+  const auto agent_id = [](const std::string& t) { return domain::AgentId::parse(t); };
+  const auto role = [](const std::string& t) { return domain::parse_role(t); };
+  if (name == "InitializeLedger") {
+    CSP_TRY(admin, f.parsed<domain::AgentId>("admin", agent_id));
+    return domain::Command{domain::InitializeLedger{admin}};
+  }
+  if (name == "GrantRole" || name == "RevokeRole") {
+    CSP_TRY(agent, f.parsed<domain::AgentId>("agent", agent_id));
+    CSP_TRY(chosen_role, f.parsed<domain::Role>("role", role));
+    if (name == "GrantRole") return domain::Command{domain::GrantRole{agent, chosen_role}};
+    return domain::Command{domain::RevokeRole{agent, chosen_role}};
+  }
+  if (name == "RegisterCustomer") {
+    CSP_TRY(tenant, f.parsed<domain::TenantId>("tenant", [](const std::string& t) { return domain::TenantId::parse(t); }));
+    CSP_TRY(domain_name, f.parsed<domain::DomainName>("domain", [](const std::string& t) { return domain::DomainName::parse(t); }));
+    CSP_TRY(market, f.parsed<domain::Market>("market", [](const std::string& t) { return domain::Market::parse(t); }));
+    CSP_TRY(customer_name, f.optional_parsed<domain::CustomerName>("name", [](const std::string& t) { return domain::CustomerName::parse(t); }));
+    return domain::Command{domain::RegisterCustomer{tenant, domain_name, market, customer_name}};
+  }
+  if (name == "PurchaseSoftware") {
+    CSP_TRY(customer, f.parsed<domain::CustomerRef>("customer", customer_ref));
+    CSP_TRY(product, f.parsed<domain::Sku>("product", [](const std::string& t) { return domain::Sku::parse(t); }));
+    CSP_TRY(quantity, f.quantity());
+    CSP_TRY(currency, f.parsed<domain::Currency>("currency", [](const std::string& t) { return domain::Currency::parse(t); }));
+    CSP_TRY(unit_price, f.parsed<domain::Money>("unit_price", [&](const std::string& t) { return domain::Money::parse(t, currency); }));
+    CSP_TRY(order, new_or_given<domain::OrderId>(f, "order_id", defaults));
+    CSP_TRY(subscription, new_or_given<domain::SubscriptionId>(f, "subscription_id", defaults));
+    return domain::Command{domain::PurchaseSoftware{customer, product, quantity, unit_price, order, subscription}};
+  }
+  if (name == "IssueDownloadLink") {
+    CSP_TRY(subscription, f.parsed<domain::SubscriptionId>("subscription", [](const std::string& t) { return domain::SubscriptionId::parse(t); }));
+    CSP_TRY(version, f.text("version"));
+    CSP_TRY(language, f.text("language"));
+    CSP_TRY(file_type, f.text("file_type"));
+    CSP_TRY(link, new_or_given<domain::LinkId>(f, "link_id", defaults));
+    return domain::Command{domain::IssueDownloadLink{subscription, version, language, file_type, link, defaults.new_product_key()}};
+  }
+  if (name == "RecordDownload") {
+    CSP_TRY(link, f.parsed<domain::LinkId>("link", [](const std::string& t) { return domain::LinkId::parse(t); }));
+    return domain::Command{domain::RecordDownload{link}};
+  }
+  if (name == "CancelPurchase") {
+    if (f.has("order") == f.has("subscription")) {
+      return invalid_input("CancelPurchase needs exactly one of the fields \"order\" and \"subscription\"");
+    }
+    domain::PurchaseRef purchase;
+    if (f.has("order")) {
+      CSP_TRY(order, f.parsed<domain::OrderId>("order", [](const std::string& t) { return domain::OrderId::parse(t); }));
+      purchase = order;
+    } else {
+      CSP_TRY(subscription, f.parsed<domain::SubscriptionId>("subscription", [](const std::string& t) { return domain::SubscriptionId::parse(t); }));
+      purchase = subscription;
+    }
+    CSP_TRY(customer, f.parsed<domain::CustomerRef>("customer", customer_ref));
+    CSP_TRY(reason, f.parsed<domain::Reason>("reason", [](const std::string& t) { return domain::Reason::parse(t); }));
+    CSP_TRY(amount, f.parsed<domain::DecimalAmount>("amount", [](const std::string& t) { return domain::DecimalAmount::parse(t); }));
+    CSP_TRY(contact_name, f.parsed<domain::PersonName>("contact_name", [](const std::string& t) { return domain::PersonName::parse(t); }));
+    CSP_TRY(contact_email, f.parsed<domain::EmailAddress>("contact_email", [](const std::string& t) { return domain::EmailAddress::parse(t); }));
+    CSP_TRY(contact_phone, f.parsed<domain::PhoneNumber>("contact_phone", [](const std::string& t) { return domain::PhoneNumber::parse(t); }));
+    CSP_TRY(title, f.optional_parsed<domain::Title>("title", [](const std::string& t) { return domain::Title::parse(t); }));
+    CSP_TRY(impact, f.optional_parsed<domain::Impact>("impact", [](const std::string& t) { return domain::parse_impact(t); }));
+    CSP_TRY(paths, f.text_list("attach"));
+    std::vector<domain::Attachment> attachments;
+    for (const auto& path : paths) {
+      CSP_TRY(attachment, defaults.read_attachment(path));
+      attachments.push_back(attachment);
+    }
+    CSP_TRY(ticket, new_or_given<domain::TicketId>(f, "ticket_id", defaults));
+    return domain::Command{domain::CancelPurchase{purchase, customer, reason, amount,
+                                                  domain::Contact{contact_name, contact_email, contact_phone}, title,
+                                                  impact.value_or(domain::Impact::minimal), attachments, ticket}};
+  }
+  if (name == "ResolveRefundTicket") {
+    CSP_TRY(ticket, f.parsed<domain::TicketId>("ticket", [](const std::string& t) { return domain::TicketId::parse(t); }));
+    if (f.has("refunded") == f.has("rejected")) {
+      return invalid_input("ResolveRefundTicket needs exactly one of the fields \"refunded\" (an amount) and \"rejected\" (a reason)");
+    }
+    if (f.has("refunded")) {
+      CSP_TRY(amount, f.parsed<domain::DecimalAmount>("refunded", [](const std::string& t) { return domain::DecimalAmount::parse(t); }));
+      (void)f.text("rejected");
+      return domain::Command{domain::ResolveRefundTicket{ticket, domain::Refunded{amount}}};
+    }
+    CSP_TRY(reason, f.parsed<domain::Reason>("rejected", [](const std::string& t) { return domain::Reason::parse(t); }));
+    (void)f.optional_text("refunded");
+    return domain::Command{domain::ResolveRefundTicket{ticket, domain::Rejected{reason}}};
+  }
+  return invalid_input("command \"" + name.substr(0, 60) +
+                       "\" is not one of GrantRole, RevokeRole, RegisterCustomer, PurchaseSoftware, IssueDownloadLink, "
+                       "RecordDownload, CancelPurchase, ResolveRefundTicket");
+}
+
+Result<domain::Attachment> read_attachment_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return invalid_input("attachment " + path + " cannot be read");
+  EVP_MD_CTX* context = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(context, EVP_sha256(), nullptr);
+  std::uint64_t size = 0;
+  char buffer[1 << 16];
+  while (file.read(buffer, sizeof buffer) || file.gcount() > 0) {
+    EVP_DigestUpdate(context, buffer, static_cast<std::size_t>(file.gcount()));
+    size += static_cast<std::uint64_t>(file.gcount());
+  }
+  unsigned char digest[32];
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(context, digest, &length);
+  EVP_MD_CTX_free(context);
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string digest_hex;
+  for (unsigned int index = 0; index < length; ++index) {
+    digest_hex.push_back(hex[digest[index] >> 4]);
+    digest_hex.push_back(hex[digest[index] & 0x0F]);
+  }
+  auto name = domain::FileName::parse(std::filesystem::path(path).filename().string());
+  if (!name) return invalid_input("attachment " + path + ": " + name.error().message);
+  return domain::Attachment{*name, size, digest_hex};
+}
+
+}  // namespace
+
+RequestDefaults system_defaults() {
+  return RequestDefaults{[] { return now(); }, [] { return new_uuid(); }, [] { return new_product_key(); },
+                         read_attachment_file};
+}
+
+Result<Request> parse_request(const json& object, const RequestDefaults& defaults) {
+  if (!object.is_object()) return invalid_input("a command must be a JSON object");
+  const auto command_field = object.find("command");
+  if (command_field == object.end() || !command_field->is_string()) {
+    return invalid_input("field \"command\" is missing or not a string");
+  }
+  const std::string name = command_field->get<std::string>();
+  const Fields fields(object, name);
+  CSP_TRY(command, parse_command(name, fields, defaults));
+  CSP_TRY(id, fields.optional_parsed<domain::CommandId>("id", [](const std::string& t) { return domain::CommandId::parse(t); }));
+  if (id && id->str().front() == '@') return invalid_input("field \"id\": a command id may not start with '@'");
+  const bool actor_is_optional = name == "RecordDownload";
+  std::optional<domain::Actor> actor;
+  if (actor_is_optional && !fields.has("actor")) {
+    actor = *domain::Actor::parse("anonymous");
+  } else {
+    CSP_TRY(given, fields.parsed<domain::Actor>("actor", [](const std::string& t) { return domain::Actor::parse(t); }));
+    actor = given;
+  }
+  CSP_TRY(at, fields.optional_parsed<domain::Timestamp>("at", [](const std::string& t) { return domain::Timestamp::parse(t); }));
+  if (domain::Status known = fields.check_no_unknown_fields(); !known) return known.error();
+  return Request{std::move(command), domain::CommandMeta{id, *actor, at.value_or(defaults.now())}};
+}
+
+#undef CSP_TRY
+
+}  // namespace csp::cmd

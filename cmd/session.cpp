@@ -1,0 +1,72 @@
+#include "cmd/session.h"
+
+#include <filesystem>
+#include <iostream>
+
+#include "cmd/catalogue_file.h"
+#include "cmd/output.h"
+#include "cmd/request_json.h"
+#include "cmd/system.h"
+#include "eventstore/sqlite_store.h"
+
+namespace csp::cmd {
+
+eventstore::StoreResult<OpenedLedger> open_ledger(const std::string& path, bool creates) {
+  eventstore::SqliteOptions options{now_micros};
+  auto store = creates ? eventstore::create_sqlite_store(path, options) : eventstore::open_sqlite_store(path, options);
+  if (!store) return std::move(store).error();
+  auto catalogue = parse_catalogue_json(shipped_catalogue_json());
+  if (!catalogue) throw std::logic_error("the shipped catalogue is invalid: " + catalogue.error().message);
+  auto ledger = std::make_unique<Ledger>(**store, std::move(catalogue).value(), domain::Policy::from_seed());
+  return OpenedLedger{std::move(store).value(), std::move(ledger)};
+}
+
+int report(const Globals& globals, const domain::Error& error) {
+  print_error(domain::code_name(error.code), error.message);
+  if (globals.is_json) std::cout << refusal_json(error).dump() << "\n";
+  return exit_status_of(error);
+}
+
+int report(const Globals& globals, const eventstore::StoreError& error) {
+  const int status = exit_status_of(error);
+  // Store failures are not refusals: they have no stable code of their own.
+  const domain::Error as_error{status == exit_bad_input ? domain::ErrorCode::invalid_input : domain::ErrorCode::invalid_input,
+                               error.message};
+  print_error(status == exit_bad_input ? "invalid_input" : "store_failure", error.message);
+  if (globals.is_json) {
+    nlohmann::json body = refusal_json(as_error);
+    if (status != exit_bad_input) body["error"]["code"] = "store_failure";
+    std::cout << body.dump() << "\n";
+  }
+  return status;
+}
+
+int execute_one(const Globals& globals, const nlohmann::json& fields) {
+  auto request = parse_request(fields, system_defaults());
+  if (!request) return report(globals, request.error());
+  const bool is_init = std::holds_alternative<domain::InitializeLedger>(request->command);
+  auto opened = open_ledger(globals.db_path, is_init);
+  if (!opened) return report(globals, opened.error());
+  auto batch = opened->store->begin_batch();
+  if (!batch) return report(globals, batch.error());
+  auto outcome = opened->ledger->execute(*request, **batch);
+  if (!outcome) return report(globals, outcome.error());
+  if (eventstore::StoreStatus committed = (*batch)->commit(); !committed) return report(globals, committed.error());
+  if (is_init && outcome->refusal) {
+    opened = eventstore::StoreError{};
+    std::filesystem::remove(globals.db_path);
+  }
+  if (outcome->refusal) {
+    print_error(domain::code_name(outcome->refusal->code), outcome->refusal->message);
+    if (globals.is_json) std::cout << outcome_json(*outcome).dump() << "\n";
+    return exit_status_of(*outcome->refusal);
+  }
+  if (globals.is_json) {
+    std::cout << outcome_json(*outcome).dump() << "\n";
+  } else {
+    print_outcome_text(std::cout, *outcome);
+  }
+  return exit_done;
+}
+
+}  // namespace csp::cmd

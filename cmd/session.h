@@ -1,0 +1,46 @@
+#pragma once
+// One invocation of csp-ledger: the ledger file opened, and the actions the
+// subcommands run. Each returns the process exit status.
+
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cmd/ledger.h"
+#include "eventstore/store.h"
+
+namespace csp::cmd {
+
+struct Globals {
+  std::string db_path;
+  bool is_json = false;
+};
+
+struct OpenedLedger {
+  std::unique_ptr<eventstore::EventStore> store;
+  std::unique_ptr<Ledger> ledger;
+};
+
+// Opens (or, for init, creates) the ledger file with the shipped catalogue
+// and the seed policy.
+eventstore::StoreResult<OpenedLedger> open_ledger(const std::string& path, bool creates);
+
+// One command given by flags, already gathered as its `run` JSON object.
+int execute_one(const Globals& globals, const nlohmann::json& fields);
+// `run FILE|-`.
+int run_file(const Globals& globals, const std::string& path);
+// `history`: exactly one of the four selectors is non-empty.
+struct HistorySelector {
+  std::string subscription, order, customer, ticket;
+};
+int show_history(const Globals& globals, const HistorySelector& selector);
+// `export [--from POSITION]`.
+int export_log(const Globals& globals, std::int64_t from_position);
+
+// Prints a refusal or failure the way every subcommand does and returns its
+// exit status.
+int report(const Globals& globals, const domain::Error& error);
+int report(const Globals& globals, const eventstore::StoreError& error);
+
+}  // namespace csp::cmd
