@@ -1,0 +1,370 @@
+// The csp-ledger executable, end to end: every contract command, every error
+// code a command can meet, and the exit statuses of DESIGN.md.
+
+#include "cli_harness.h"
+
+namespace csp::cmd {
+namespace {
+
+using testing::Outcome;
+using testing::Workspace;
+
+const std::string admin = "alice@partner.example";
+const std::string sales = "sam@partner.example";
+const std::string helpdesk = "hal@partner.example";
+const std::string tenant_jp = "8f0c2b1e-4c3a-4d8e-9a51-2b7f3e6d9c10";
+const std::string tenant_br = "1b2c3d4e-5f60-4718-9a2b-3c4d5e6f7081";
+const std::string subscription = "11111111-1111-4111-8111-111111111111";
+const std::string order = "aaaaaaaa-1111-4111-8111-111111111111";
+const std::string link = "22222222-2222-4222-8222-222222222222";
+const std::string ticket = "33333333-3333-4333-8333-333333333333";
+
+class Cli : public ::testing::Test {
+ protected:
+  Workspace workspace;
+
+  Outcome ledger(std::vector<std::string> args, const std::string& input = "") {
+    args.insert(args.begin(), {"--db", "ledger.db", "--json"});
+    return workspace.run(args, input);
+  }
+
+  Outcome ok(const std::vector<std::string>& args) {
+    Outcome run = ledger(args);
+    EXPECT_EQ(run.status, 0) << run.err << run.out;
+    return run;
+  }
+
+  // Expects a refusal with `code` and the contract's exit status.
+  void refused(const std::vector<std::string>& args, const std::string& code, int status = 3) {
+    const Outcome run = ledger(args);
+    EXPECT_EQ(run.status, status) << run.err;
+    ASSERT_FALSE(run.out.empty()) << run.err;
+    const auto body = run.json();
+    EXPECT_EQ(body["ok"], false);
+    EXPECT_EQ(body["error"]["code"], code) << body.dump();
+    EXPECT_NE(run.err.find(code), std::string::npos) << "the message also goes to stderr";
+  }
+
+  std::string exported() { return ledger({"export"}).out; }
+
+  void set_up_partner() {
+    ok({"init", "--admin", admin, "--at", "2026-01-01T00:00:00Z"});
+    ok({"agent", "grant", sales, "--role", "sales-agent", "--actor", admin, "--at", "2026-01-01T00:00:00Z"});
+    ok({"agent", "grant", helpdesk, "--role", "helpdesk-agent", "--actor", admin, "--at", "2026-01-01T00:00:00Z"});
+    ok({"customer", "add", "--tenant", tenant_jp, "--domain", "contoso.onmicrosoft.com", "--market", "JP", "--name",
+        "Contoso KK", "--actor", sales, "--at", "2026-01-01T00:00:00Z"});
+    ok({"customer", "add", "--tenant", tenant_br, "--domain", "fabrikam.onmicrosoft.com", "--market", "BR",
+        "--actor", sales, "--at", "2026-01-01T00:00:00Z"});
+  }
+
+  std::vector<std::string> purchase_args() {
+    return {"purchase", "--customer", "contoso.onmicrosoft.com", "--product", "windows-server-2022-datacenter",
+            "--quantity", "2", "--unit-price", "1234.50", "--currency", "USD", "--actor", sales, "--at",
+            "2026-01-02T00:00:00Z", "--order-id", order, "--subscription-id", subscription};
+  }
+  std::vector<std::string> link_args(const std::string& at = "2026-01-03T00:00:00Z", const std::string& id = link) {
+    return {"link", "issue", "--subscription", subscription, "--version", "2022", "--language", "ja-jp",
+            "--file-type", "iso", "--actor", admin, "--at", at, "--link-id", id};
+  }
+  std::vector<std::string> cancel_args(const std::string& amount = "2469.00", const std::string& at = "2026-01-20T00:00:00Z") {
+    return {"cancel", "--order", order, "--customer", tenant_jp, "--reason", "ordered the wrong edition", "--amount",
+            amount, "--contact-name", "Kenji Sato", "--contact-email", "kenji@contoso.example", "--contact-phone",
+            "+81 3-1234-5678", "--actor", admin, "--at", at, "--ticket-id", ticket};
+  }
+  std::vector<std::string> download_args(const std::string& at, const std::string& id = link) {
+    return {"download", "--link", id, "--actor", "it@contoso.example", "--at", at};
+  }
+};
+
+TEST_F(Cli, TheWholeStoryOfASubscription) {
+  set_up_partner();
+  const auto purchased = ok(purchase_args()).json();
+  EXPECT_EQ(purchased["command"], "PurchaseSoftware");
+  EXPECT_EQ(purchased["result"]["order_id"], order);
+  EXPECT_EQ(purchased["result"]["amount"], "2469.00");
+  EXPECT_EQ(purchased["result"]["hybrid_benefit_eligible"], true);
+  const auto issued = ok(link_args()).json()["result"];
+  EXPECT_EQ(issued["link_id"], link);
+  EXPECT_EQ(issued["expires_at"], "2026-01-17T00:00:00Z");
+  EXPECT_EQ(issued["max_downloads"], 50);
+  EXPECT_EQ(issued["product_key"].get<std::string>().size(), 29u);
+  const auto downloaded = ok(download_args("2026-01-04T00:00:00Z")).json()["result"];
+  EXPECT_EQ(downloaded["downloads_used"], 1);
+  EXPECT_EQ(downloaded["downloads_left"], 49);
+  workspace.write("invoice.pdf", "not really a pdf");
+  auto with_attachment = cancel_args("2469.00", "2026-01-10T00:00:00Z");
+  with_attachment.insert(with_attachment.end(), {"--attach", "invoice.pdf", "--impact", "important"});
+  const auto cancelled = ok(with_attachment).json()["result"];
+  EXPECT_EQ(cancelled["ticket_id"], ticket);
+  EXPECT_EQ(cancelled["keys_revoked"], 1);
+  EXPECT_EQ(cancelled["links_revoked"], 1);
+  refused(download_args("2026-01-11T00:00:00Z"), "subscription_cancelled");
+  const auto resolved = ok({"refund", "resolve", "--ticket", ticket, "--refunded", "2469.00", "--actor", admin, "--at",
+                            "2026-01-12T00:00:00Z"}).json()["result"];
+  EXPECT_EQ(resolved["status"], "refunded");
+  refused({"refund", "resolve", "--ticket", ticket, "--rejected", "again", "--actor", admin, "--at",
+           "2026-01-23T00:00:00Z"}, "ticket_already_resolved");
+
+  const auto history = ok({"history", "--subscription", subscription}).json()["result"]["events"];
+  std::vector<std::string> types;
+  for (const auto& event : history) types.push_back(event["type"]);
+  EXPECT_EQ(types, (std::vector<std::string>{"SoftwarePurchased", "ProductKeyIssued", "DownloadLinkIssued",
+                                              "DownloadRecorded", "PurchaseCancelled", "ProductKeysRevoked",
+                                              "DownloadDenied"}));
+  const auto by_order = ok({"history", "--order", order}).json()["result"]["events"];
+  EXPECT_EQ(by_order.size(), history.size());
+  const auto by_ticket = ok({"history", "--ticket", ticket}).json()["result"]["events"];
+  ASSERT_EQ(by_ticket.size(), 2u);
+  EXPECT_EQ(by_ticket[0]["event"]["attachments"][0]["name"], "invoice.pdf");
+  EXPECT_EQ(by_ticket[0]["event"]["attachments"][0]["sha256"].get<std::string>().size(), 64u);
+  const auto by_customer = ok({"history", "--customer", "contoso.onmicrosoft.com"}).json()["result"]["events"];
+  EXPECT_EQ(by_customer.size(), 1 + history.size() + by_ticket.size());
+
+  const Outcome text = workspace.run({"--db", "ledger.db", "history", "--subscription", subscription});
+  EXPECT_EQ(text.status, 0);
+  EXPECT_NE(text.out.find("SoftwarePurchased  by sam@partner.example (sales-agent)"), std::string::npos) << text.out;
+
+  const auto lines = ledger({"export"}).json_lines();
+  ASSERT_EQ(lines.size(), 5u + 9u);
+  EXPECT_EQ(lines[0]["position"], 1);
+  EXPECT_EQ(lines[0]["type"], "AgentRoleGranted");
+  EXPECT_EQ(lines[0]["hash"].get<std::string>().size(), 64u);
+  EXPECT_FALSE(lines[0]["payload_hex"].get<std::string>().empty());
+  EXPECT_EQ(ledger({"export", "--from", "13"}).json_lines().size(), 2u);
+}
+
+TEST_F(Cli, EveryRuleRefusalHasItsCodeAndExitStatusThree) {
+  set_up_partner();
+  refused({"purchase", "--customer", "nobody.onmicrosoft.com", "--product", "sql-server-2022-standard", "--quantity",
+           "1", "--unit-price", "1", "--currency", "USD", "--actor", sales}, "unknown_customer");
+  refused({"purchase", "--customer", tenant_jp, "--product", "office-2024", "--quantity", "1", "--unit-price", "1",
+           "--currency", "USD", "--actor", sales}, "unknown_product");
+  refused({"purchase", "--customer", tenant_jp, "--product", "sql-server-2022-standard", "--quantity", "1",
+           "--unit-price", "1", "--currency", "USD", "--actor", helpdesk}, "not_authorized");
+  refused({"purchase", "--customer", tenant_br, "--product", "azure-ri-vm-d2s-v5-1y", "--quantity", "1",
+           "--unit-price", "1", "--currency", "USD", "--actor", sales}, "market_not_available");
+  const auto ri = ok({"purchase", "--customer", tenant_jp, "--product", "azure-ri-vm-d2s-v5-3y", "--quantity", "1",
+                      "--unit-price", "1", "--currency", "USD", "--actor", sales, "--at", "2026-01-02T00:00:00Z"}).json();
+  refused({"link", "issue", "--subscription", ri["result"]["subscription_id"], "--version", "2022", "--language",
+           "en-us", "--file-type", "iso", "--actor", admin, "--at", "2026-01-02T00:00:00Z"}, "nothing_to_download");
+  refused(link_args(), "unknown_subscription");
+  refused(download_args("2026-01-05T00:00:00Z"), "unknown_link");
+  refused({"refund", "resolve", "--ticket", ticket, "--refunded", "1", "--actor", admin}, "unknown_ticket");
+
+  ok(purchase_args());
+  ok(link_args());
+  refused(download_args("2026-01-17T00:00:00Z"), "link_expired");
+  refused(download_args("2026-01-01T00:00:00Z"), "time_went_backwards");
+  refused(cancel_args("2469.01"), "amount_exceeds_paid");
+  auto wrong_customer = cancel_args();
+  wrong_customer[4] = tenant_br;
+  refused(wrong_customer, "customer_mismatch");
+  refused(cancel_args("1.00", "2026-03-03T00:00:01Z"), "cancel_window_closed");
+  ok(cancel_args("1.00", "2026-03-03T00:00:00Z"));
+  refused({"cancel", "--subscription", subscription, "--customer", tenant_jp, "--reason", "again", "--amount", "1",
+           "--contact-name", "K", "--contact-email", "k@contoso.example", "--contact-phone", "12345", "--actor", admin,
+           "--at", "2026-03-03T00:00:00Z"}, "subscription_cancelled");
+}
+
+TEST_F(Cli, R5_TheFiftyFirstDownloadIsRefusedAndRecorded) {
+  set_up_partner();
+  ok(purchase_args());
+  ok(link_args());
+  std::string lines;
+  for (int count = 0; count < 50; ++count) {
+    lines += R"({"command":"RecordDownload","link":")" + link + R"(","actor":"it@contoso.example","at":"2026-01-04T00:00:00Z"})" "\n";
+  }
+  const Outcome fifty = ledger({"run", "-"}, lines);
+  ASSERT_EQ(fifty.status, 0) << fifty.err;
+  const auto results = fifty.json_lines();
+  ASSERT_EQ(results.size(), 50u);
+  EXPECT_EQ(results[49]["result"]["downloads_used"], 50);
+  EXPECT_EQ(results[49]["result"]["downloads_left"], 0);
+  const std::string before = exported();
+  refused(download_args("2026-01-04T00:00:00Z"), "download_limit_reached");
+  const auto after = ledger({"export"}).json_lines();
+  EXPECT_EQ(after.back()["type"], "DownloadDenied");  // L5: the attempt is on record
+  EXPECT_EQ(after.back()["event"]["reason"], "download_limit_reached");
+  EXPECT_EQ(exported().substr(0, before.size()), before);
+}
+
+TEST_F(Cli, BadInputIsExitStatusTwoAndNamesTheProblem) {
+  set_up_partner();
+  const auto bad_market = ledger({"customer", "add", "--tenant", "2b2c3d4e-5f60-4718-9a2b-3c4d5e6f7081", "--domain",
+                                  "x.onmicrosoft.com", "--market", "XX", "--actor", sales});
+  EXPECT_EQ(bad_market.status, 2);
+  EXPECT_NE(bad_market.err.find("market \"XX\" is not an ISO 3166-1 alpha-2 country code"), std::string::npos);
+  refused({"purchase", "--customer", tenant_jp, "--product", "sql-server-2022-standard", "--quantity", "1",
+           "--unit-price", "12.345", "--currency", "USD", "--actor", sales}, "invalid_input", 2);
+  refused({"purchase", "--customer", tenant_jp, "--product", "sql-server-2022-standard", "--quantity", "-1",
+           "--unit-price", "12.34", "--currency", "USD", "--actor", sales}, "invalid_input", 2);
+  refused({"customer", "add", "--tenant", "not-a-guid", "--domain", "y.onmicrosoft.com", "--market", "JP", "--actor",
+           sales}, "invalid_input", 2);
+  refused({"purchase", "--no-such-flag"}, "invalid_input", 2);
+  refused({"purchase", "--customer", tenant_jp}, "invalid_input", 2);
+  refused({"agent", "grant", sales, "--role", "root", "--actor", admin}, "invalid_input", 2);
+  refused({"init", "--admin", admin}, "invalid_input", 2);  // the file exists
+  const Outcome missing = workspace.run({"--db", "none.db", "history", "--subscription", subscription});
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_NE(missing.err.find("no ledger at none.db"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(workspace.path("none.db")));
+  workspace.write("notes.db", "just some notes");
+  const Outcome foreign = workspace.run({"--db", "notes.db", "export"});
+  EXPECT_EQ(foreign.status, 2);
+  EXPECT_NE(foreign.err.find("not a csp-ledger file"), std::string::npos);
+  EXPECT_EQ(testing::slurp(workspace.path("notes.db")), "just some notes");
+}
+
+TEST_F(Cli, RefusedAndInvalidCommandsLeaveTheEventsUnchanged) {
+  set_up_partner();
+  ok(purchase_args());
+  ok(link_args());
+  const std::string before = exported();
+  const std::vector<std::vector<std::string>> attempts = {
+      {"purchase", "--customer", tenant_br, "--product", "azure-ri-vm-d2s-v5-1y", "--quantity", "1", "--unit-price",
+       "1", "--currency", "USD", "--actor", sales},
+      {"purchase", "--customer", tenant_jp, "--product", "sql-server-2022-standard", "--quantity", "0", "--unit-price",
+       "1", "--currency", "USD", "--actor", sales},
+      purchase_args(),  // reuses the subscription id
+      link_args("2026-01-03T00:00:00Z"),  // reuses the link id
+      cancel_args("9999.00"),
+      cancel_args("1.00", "2026-06-01T00:00:00Z"),
+      {"agent", "revoke", admin, "--role", "admin-agent", "--actor", admin},
+      {"agent", "grant", "eve@partner.example", "--role", "admin-agent", "--actor", sales},
+      {"customer", "add", "--tenant", tenant_jp, "--domain", "contoso.onmicrosoft.com", "--market", "JP", "--actor", sales},
+      {"customer", "add", "--tenant", "3b2c3d4e-5f60-4718-9a2b-3c4d5e6f7081", "--domain", "contoso.onmicrosoft.com",
+       "--market", "JP", "--actor", sales},
+      {"refund", "resolve", "--ticket", ticket, "--refunded", "1", "--actor", admin},
+      {"download", "--link", "44444444-4444-4444-8444-444444444444"},
+  };
+  for (const auto& args : attempts) {
+    const Outcome run = ledger(args);
+    EXPECT_NE(run.status, 0) << args[0];
+    EXPECT_EQ(exported(), before) << "refused " << args[0] << " changed the log";
+  }
+}
+
+TEST_F(Cli, L3_TheSameCommandIdReturnsTheFirstResultAndAppendsNothing) {
+  set_up_partner();
+  auto args = purchase_args();
+  args.insert(args.end(), {"--id", "order-2026-001"});
+  const auto first = ok(args).json();
+  const std::string before = exported();
+  auto again = args;
+  again[14] = "2026-01-05T00:00:00Z";  // even with another time, nothing new happens
+  const auto second = ok(again).json();
+  EXPECT_EQ(second["result"], first["result"]);
+  EXPECT_EQ(second["positions"], first["positions"]);
+  EXPECT_EQ(exported(), before);
+  const Outcome text = workspace.run({"--db", "ledger.db", "purchase", "--customer", tenant_jp, "--product",
+                                  "sql-server-2022-standard", "--quantity", "1", "--unit-price", "1", "--currency",
+                                  "USD", "--actor", sales, "--id", "order-2026-001"});
+  EXPECT_NE(text.out.find("same command id"), std::string::npos) << text.out;
+}
+
+TEST_F(Cli, RunKeepsGoingPastBadLinesAndNamesThem) {
+  set_up_partner();
+  const std::string file =
+      R"({"command":"PurchaseSoftware","actor":"sam@partner.example","customer":"contoso.onmicrosoft.com","product":"sql-server-2022-standard","quantity":1,"unit_price":"100.00","currency":"USD","subscription_id":")" + subscription + R"(","at":"2026-01-02T00:00:00Z"})" "\n"
+      "this is not json\n"
+      R"({"command":"PurchaseSoftware","actor":"sam@partner.example","customer":"contoso.onmicrosoft.com","quantity":1,"unit_price":"100.00","currency":"USD"})" "\n"
+      R"({"command":"PurchaseSoftware","actor":"sam@partner.example","customer":"contoso.onmicrosoft.com","product":"sql-server-2022-standard","quantity":1,"unit_price":"100.00","currency":"USD","colour":"blue"})" "\n"
+      "\n"
+      R"({"command":"IssueDownloadLink","actor":"alice@partner.example","subscription":")" + subscription + R"(","version":"2022","language":"en-us","file_type":"iso","link_id":")" + link + R"(","at":"2026-01-02T00:00:00Z"})" "\n"
+      R"({"command":"RecordDownload","link":")" + link + R"(","at":"2026-01-02T00:00:00Z"})" "\n"
+      R"({"command":"Teleport","actor":"alice@partner.example"})" "\n";
+  workspace.write("commands.jsonl", file);
+  const Outcome run = ledger({"run", "commands.jsonl"});
+  EXPECT_EQ(run.status, 2) << run.err;
+  const auto results = run.json_lines();
+  ASSERT_EQ(results.size(), 7u) << run.out;
+  EXPECT_EQ(results[0]["ok"], true);
+  EXPECT_EQ(results[1]["error"]["code"], "invalid_input");
+  EXPECT_NE(results[1]["error"]["message"].get<std::string>().find("line 2"), std::string::npos);
+  EXPECT_NE(results[2]["error"]["message"].get<std::string>().find("line 3: field \"product\" is missing"),
+            std::string::npos) << results[2].dump();
+  EXPECT_NE(results[3]["error"]["message"].get<std::string>().find("field \"colour\" is not known"), std::string::npos);
+  EXPECT_EQ(results[4]["ok"], true);
+  EXPECT_EQ(results[5]["result"]["downloads_used"], 1);
+  EXPECT_EQ(results[6]["error"]["code"], "invalid_input");
+}
+
+TEST_F(Cli, RunGivesEachLineTheResultItWouldHaveAlone) {
+  set_up_partner();
+  Workspace alone;
+  const auto copy_setup = [&](Workspace& target) {
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"init", "--admin", admin, "--at", "2026-01-01T00:00:00Z"},
+             {"agent", "grant", sales, "--role", "sales-agent", "--actor", admin, "--at", "2026-01-01T00:00:00Z"},
+             {"customer", "add", "--tenant", tenant_jp, "--domain", "contoso.onmicrosoft.com", "--market", "JP",
+              "--actor", sales, "--at", "2026-01-01T00:00:00Z"}}) {
+      std::vector<std::string> full = {"--db", "ledger.db"};
+      full.insert(full.end(), args.begin(), args.end());
+      ASSERT_EQ(target.run(full).status, 0);
+    }
+  };
+  Workspace batched;
+  copy_setup(alone);
+  copy_setup(batched);
+  std::vector<std::string> lines;
+  lines.push_back(R"({"command":"PurchaseSoftware","actor":"sam@partner.example","customer":")" + tenant_jp +
+                  R"(","product":"windows-server-2019-standard","quantity":3,"unit_price":"10.00","currency":"EUR","order_id":")" +
+                  order + R"(","subscription_id":")" + subscription + R"(","at":"2026-01-02T00:00:00Z"})");
+  lines.push_back(R"({"command":"IssueDownloadLink","actor":"alice@partner.example","subscription":")" + subscription +
+                  R"(","version":"2019","language":"en-us","file_type":"vhdx","link_id":")" + link + R"(","at":"2026-01-03T00:00:00Z"})");
+  for (int count = 0; count < 52; ++count) {
+    lines.push_back(R"({"command":"RecordDownload","link":")" + link + R"(","at":"2026-01-04T00:00:00Z"})");
+  }
+  lines.push_back(R"({"command":"CancelPurchase","actor":"alice@partner.example","order":")" + order +
+                  R"(","customer":"contoso.onmicrosoft.com","reason":"duplicate","amount":"30","contact_name":"K","contact_email":"k@contoso.example","contact_phone":"12345","ticket_id":")" +
+                  ticket + R"(","at":"2026-01-05T00:00:00Z"})");
+  std::string file;
+  std::vector<nlohmann::json> one_by_one;
+  for (const auto& line : lines) {
+    file += line + "\n";
+    const Outcome run = alone.run({"--db", "ledger.db", "run", "-"}, line + "\n");
+    one_by_one.push_back(run.json_lines().at(0));
+  }
+  const Outcome all = batched.run({"--db", "ledger.db", "run", "-"}, file);
+  const auto together = all.json_lines();
+  ASSERT_EQ(together.size(), one_by_one.size());
+  for (std::size_t index = 0; index < together.size(); ++index) {
+    nlohmann::json expected = one_by_one[index];
+    nlohmann::json actual = together[index];
+    if (expected.contains("error")) {  // "line N: " differs: N counts lines of its own file
+      for (auto* body : {&expected, &actual}) {
+        std::string message = (*body)["error"]["message"];
+        (*body)["error"]["message"] = message.substr(message.find(": ") + 2);
+      }
+    }
+    if (expected.contains("result") && expected["result"].contains("product_key")) {
+      expected["result"].erase("product_key");  // keys are minted fresh in each ledger
+      actual["result"].erase("product_key");
+    }
+    EXPECT_EQ(actual, expected) << "line " << index + 1;
+  }
+  EXPECT_EQ(all.status, 3);  // the 51st and 52nd downloads were refused
+}
+
+TEST_F(Cli, HelpAtEveryLevelHasExamples) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"--help"}, {"purchase", "--help"}, {"agent", "grant", "--help"},
+                                             {"cancel", "--help"}, {"run", "--help"}, {"history", "--help"},
+                                             {"link", "issue", "--help"}, {"refund", "resolve", "--help"}}) {
+    const Outcome run = workspace.run(args);
+    EXPECT_EQ(run.status, 0) << args[0];
+    EXPECT_NE(run.out.find(args.size() == 1 ? "Exit status" : "Example"), std::string::npos) << args[0] << run.out;
+  }
+  EXPECT_EQ(workspace.run({}).status, 2);
+}
+
+TEST_F(Cli, TheLedgerFileComesFromTheEnvironmentWhenNotGiven) {
+  const Outcome init = workspace.run({"init", "--admin", admin}, "", "CSP_LEDGER_DB=from-env.db");
+  EXPECT_EQ(init.status, 0) << init.err;
+  EXPECT_TRUE(std::filesystem::exists(workspace.path("from-env.db")));
+  EXPECT_EQ(workspace.run({"init", "--admin", admin}).status, 0);
+  EXPECT_TRUE(std::filesystem::exists(workspace.path("csp-ledger.db")));
+}
+
+}  // namespace
+}  // namespace csp::cmd

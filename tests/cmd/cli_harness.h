@@ -1,0 +1,92 @@
+#pragma once
+// Runs the real csp-ledger executable in a private folder and captures what
+// it printed and its exit status.
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace csp::cmd::testing {
+
+struct Outcome {
+  int status = -1;
+  std::string out;
+  std::string err;
+
+  nlohmann::json json() const { return nlohmann::json::parse(out); }
+  std::vector<nlohmann::json> json_lines() const {
+    std::vector<nlohmann::json> lines;
+    std::istringstream input(out);
+    std::string line;
+    while (std::getline(input, line)) {
+      if (!line.empty()) lines.push_back(nlohmann::json::parse(line));
+    }
+    return lines;
+  }
+};
+
+inline std::string quoted(const std::string& text) {
+  std::string result = "'";
+  for (const char c : text) {
+    if (c == '\'') {
+      result += "'\\''";
+    } else {
+      result.push_back(c);
+    }
+  }
+  return result + "'";
+}
+
+inline std::string slurp(const std::filesystem::path& path) {
+  std::ifstream input(path, std::ios::binary);
+  std::stringstream text;
+  text << input.rdbuf();
+  return text.str();
+}
+
+class Workspace {
+ public:
+  Workspace() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "csp-ledger-e2e-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    dir_ = pattern;
+  }
+  ~Workspace() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+  Workspace(const Workspace&) = delete;
+  Workspace& operator=(const Workspace&) = delete;
+
+  std::filesystem::path path(const std::string& name) const { return dir_ / name; }
+
+  void write(const std::string& name, const std::string& text) const { std::ofstream(path(name), std::ios::binary) << text; }
+
+  // Runs csp-ledger with `args` (no shell expansion), stdin from `input`.
+  Outcome run(const std::vector<std::string>& args, const std::string& input = "", const std::string& environment = "") const {
+    write("stdin.txt", input);
+    std::string command = "cd " + quoted(dir_.string()) + " && " + environment + " " + quoted(CSP_LEDGER_BIN);
+    for (const auto& arg : args) command += " " + quoted(arg);
+    command += " < stdin.txt > stdout.txt 2> stderr.txt";
+    const int raw = std::system(command.c_str());
+    Outcome result;
+    result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    result.out = slurp(path("stdout.txt"));
+    result.err = slurp(path("stderr.txt"));
+    return result;
+  }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+}  // namespace csp::cmd::testing
