@@ -366,5 +366,20 @@ TEST_F(Cli, TheLedgerFileComesFromTheEnvironmentWhenNotGiven) {
   EXPECT_TRUE(std::filesystem::exists(workspace.path("csp-ledger.db")));
 }
 
+TEST_F(Cli, TheShippedDemoScenarioTellsItsStory) {
+  ok({"init", "--admin", admin, "--at", "2026-01-05T09:00:00Z"});
+  const Outcome run = ledger({"run", std::string(CSP_SOURCE_DIR) + "/demo/scenario.jsonl"});
+  EXPECT_EQ(run.status, 3) << run.err;
+  std::vector<std::string> refusals;
+  for (const auto& result : run.json_lines()) {
+    if (result["ok"] == false) refusals.push_back(result["error"]["code"]);
+  }
+  EXPECT_EQ(refusals, (std::vector<std::string>{"market_not_available", "not_authorized", "download_limit_reached",
+                                                 "link_expired", "nothing_to_download", "subscription_cancelled",
+                                                 "cancel_window_closed"}));
+  const auto revoked = ok({"history", "--ticket", "c1000000-0000-4000-8000-000000000001"}).json()["result"]["events"];
+  EXPECT_EQ(revoked.back()["event"]["status"], "refunded");
+}
+
 }  // namespace
 }  // namespace csp::cmd
