@@ -39,7 +39,7 @@ class Planner {
   StoreResult<Prepared> decide_agents(const AgentsCommandType& command) {
     auto agents = cache_.load<domain::AgentsState>(batch_, std::string(domain::agents_stream));
     if (!agents) return std::move(agents).error();
-    return Prepared{domain::decide(agents->state, domain::AgentsCommand{command}, meta_),
+    return Prepared{domain::decide(*agents->state, domain::AgentsCommand{command}, meta_),
                     {{std::string(domain::agents_stream), agents->version}}, {}};
   }
   StoreResult<Prepared> operator()(const domain::InitializeLedger& command) { return decide_agents(command); }
@@ -52,7 +52,7 @@ class Planner {
     const std::string stream = domain::customer_stream(command.tenant);
     auto customer = cache_.load<domain::CustomerState>(batch_, stream);
     if (!customer) return std::move(customer).error();
-    return Prepared{domain::decide(customer->state, command, meta_, agents->state),
+    return Prepared{domain::decide(*customer->state, command, meta_, *agents->state),
                     {{stream, customer->version}},
                     {{stream, {domain_alias(command.domain)}}}};
   }
@@ -62,16 +62,17 @@ class Planner {
     if (!agents) return std::move(agents).error();
     auto customer_stream = stream_of_customer(command.customer);
     if (!customer_stream) return std::move(customer_stream).error();
-    Loaded<domain::CustomerState> customer;
+    static const domain::CustomerState unknown_customer;
+    const domain::CustomerState* customer = &unknown_customer;
     if (*customer_stream) {
       auto loaded = cache_.load<domain::CustomerState>(batch_, **customer_stream);
       if (!loaded) return std::move(loaded).error();
-      customer = std::move(loaded).value();
+      customer = loaded->state;
     }
     const std::string stream = domain::subscription_stream(command.subscription);
     auto subscription = cache_.load<domain::SubscriptionState>(batch_, stream);
     if (!subscription) return std::move(subscription).error();
-    return Prepared{domain::decide(subscription->state, command, customer.state, context(agents->state)),
+    return Prepared{domain::decide(*subscription->state, command, *customer, context(*agents->state)),
                     {{stream, subscription->version}},
                     {{stream, {order_alias(command.order)}}}};
   }
@@ -82,7 +83,7 @@ class Planner {
     const std::string stream = domain::subscription_stream(command.subscription);
     auto subscription = cache_.load<domain::SubscriptionState>(batch_, stream);
     if (!subscription) return std::move(subscription).error();
-    return Prepared{domain::decide(subscription->state, command, context(agents->state)),
+    return Prepared{domain::decide(*subscription->state, command, context(*agents->state)),
                     {{stream, subscription->version}},
                     {{stream, {link_alias(command.link)}}}};
   }
@@ -95,7 +96,7 @@ class Planner {
     if (!agents) return std::move(agents).error();
     auto subscription = cache_.load<domain::SubscriptionState>(batch_, **stream);
     if (!subscription) return std::move(subscription).error();
-    return Prepared{domain::decide(subscription->state, command, context(agents->state)),
+    return Prepared{domain::decide(*subscription->state, command, context(*agents->state)),
                     {{**stream, subscription->version}}, {}};
   }
 
@@ -120,7 +121,7 @@ class Planner {
     }
     auto subscription = cache_.load<domain::SubscriptionState>(batch_, stream);
     if (!subscription) return std::move(subscription).error();
-    return Prepared{domain::decide(subscription->state, command, context(agents->state)),
+    return Prepared{domain::decide(*subscription->state, command, context(*agents->state)),
                     {{stream, subscription->version}, {ticket_stream, 0}}, {}};
   }
 
@@ -130,7 +131,7 @@ class Planner {
     const std::string stream = domain::refund_stream(command.ticket);
     auto ticket = cache_.load<domain::RefundTicketState>(batch_, stream);
     if (!ticket) return std::move(ticket).error();
-    return Prepared{domain::decide(ticket->state, command, meta_, agents->state), {{stream, ticket->version}}, {}};
+    return Prepared{domain::decide(*ticket->state, command, meta_, *agents->state), {{stream, ticket->version}}, {}};
   }
 
  private:
@@ -202,7 +203,13 @@ Ledger::Ledger(eventstore::EventStore& store, domain::Catalogue catalogue, domai
   store_.set_upcasters(&ledger_upcasters());
 }
 
+StoreResult<std::unique_ptr<eventstore::WriteBatch>> Ledger::begin_batch() {
+  cache_.begin_batch();
+  return store_.begin_batch();
+}
+
 StoreResult<Outcome> Ledger::execute(const Request& request, eventstore::WriteBatch& batch) {
+  cache_.begin_command();
   if (request.meta.id) {
     auto record = batch.find_command(request.meta.id->str());
     if (!record) return std::move(record).error();
@@ -266,13 +273,8 @@ StoreResult<Outcome> Ledger::attempt(const Request& request, eventstore::WriteBa
   }
   outcome.positions = appended->positions;
   const domain::SubscriptionState* subscription = nullptr;
-  Loaded<domain::SubscriptionState> loaded;
   for (const auto& write : append.writes) {
-    if (write.stream_id.rfind("subscription-", 0) != 0) continue;
-    auto state = cache_.load<domain::SubscriptionState>(batch, write.stream_id);
-    if (!state) return std::move(state).error();
-    loaded = std::move(state).value();
-    subscription = &loaded.state;
+    if (write.stream_id.rfind("subscription-", 0) == 0) subscription = cache_.find<domain::SubscriptionState>(write.stream_id);
   }
   outcome.result = result_of(outcome.command_name, decision.events, subscription);
   return outcome;
@@ -289,14 +291,14 @@ StoreResult<Outcome> Ledger::replay(const Request& request, const eventstore::Co
   outcome.is_replay = true;
   outcome.refusal = refusal_recorded_in(*events);
   for (const auto& event : *stored) outcome.positions.push_back(event.position);
-  Loaded<domain::SubscriptionState> subscription;
+  const domain::SubscriptionState* subscription = nullptr;
   for (const auto& event : *stored) {
     if (event.stream_id.rfind("subscription-", 0) != 0) continue;
     auto state = cache_.load<domain::SubscriptionState>(batch, event.stream_id);
     if (!state) return std::move(state).error();
-    subscription = std::move(state).value();
+    subscription = state->state;
   }
-  outcome.result = result_of(outcome.command_name, *events, &subscription.state);
+  outcome.result = result_of(outcome.command_name, *events, subscription);
   return outcome;
 }
 

@@ -36,8 +36,13 @@ class Ledger {
  public:
   Ledger(eventstore::EventStore& store, domain::Catalogue catalogue, domain::Policy policy);
 
-  // Runs one command inside `batch`. A StoreError means the store failed
-  // (disk, corruption), not that the command was refused.
+  // Starts a store transaction for execute(); commands run in it see each
+  // other's appends.
+  eventstore::StoreResult<std::unique_ptr<eventstore::WriteBatch>> begin_batch();
+
+  // Runs one command inside `batch`, which must come from begin_batch(). A
+  // StoreError means the store failed (disk, corruption), not that the
+  // command was refused.
   eventstore::StoreResult<Outcome> execute(const Request& request, eventstore::WriteBatch& batch);
 
   // After a batch was rolled back, cached states may hold its events.

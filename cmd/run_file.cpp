@@ -37,7 +37,7 @@ class Runner {
     auto request = parse_request(object, defaults_);
     if (!request) return refuse(on_line(line_number, request.error()));
     if (!batch_) {
-      auto begun = opened_.store->begin_batch();
+      auto begun = opened_.ledger->begin_batch();
       if (!begun) return fail(begun.error());
       batch_ = std::move(begun).value();
     }

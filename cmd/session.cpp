@@ -47,7 +47,7 @@ int execute_one(const Globals& globals, const nlohmann::json& fields) {
   const bool is_init = std::holds_alternative<domain::InitializeLedger>(request->command);
   auto opened = open_ledger(globals.db_path, is_init);
   if (!opened) return report(globals, opened.error());
-  auto batch = opened->store->begin_batch();
+  auto batch = opened->ledger->begin_batch();
   if (!batch) return report(globals, batch.error());
   auto outcome = opened->ledger->execute(*request, **batch);
   if (!outcome) return report(globals, outcome.error());

@@ -4,26 +4,41 @@
 
 namespace csp::cmd {
 
+void StateCache::begin_command() {
+  if (entries_.size() >= entries_max) clear();
+}
+
 template <class State>
 eventstore::StoreResult<Loaded<State>> StateCache::load(eventstore::WriteBatch& batch, const std::string& stream) {
-  Entry entry{0, State{}};
-  if (const auto found = entries_.find(stream); found != entries_.end()) entry = found->second;
-  State state = std::get<State>(std::move(entry.state));
-  auto events = batch.read_stream(stream, entry.version + 1);
-  if (!events) return std::move(events).error();
-  for (const auto& stored : *events) {
-    auto decoded = domain::decode_payload(stored.event_type, stored.schema_version, stored.payload);
-    if (!decoded) {
-      return eventstore::StoreError{eventstore::StoreError::Kind::corrupt,
-                                    "event at position " + std::to_string(stored.position) + ": " +
-                                        decoded.error().message};
+  auto [found, is_new] = entries_.try_emplace(stream, Entry{0, State{}});
+  Entry& entry = found->second;
+  if (!fresh_.contains(stream)) {
+    auto events = batch.read_stream(stream, entry.version + 1);
+    if (!events) {
+      if (is_new) entries_.erase(found);
+      return std::move(events).error();
     }
-    state = domain::evolve(std::move(state), *decoded);
-    entry.version = stored.stream_version;
+    State& state = std::get<State>(entry.state);
+    for (const auto& stored : *events) {
+      auto decoded = domain::decode_payload(stored.event_type, stored.schema_version, stored.payload);
+      if (!decoded) {
+        entries_.erase(found);
+        return eventstore::StoreError{eventstore::StoreError::Kind::corrupt,
+                                      "event at position " + std::to_string(stored.position) + ": " +
+                                          decoded.error().message};
+      }
+      state = domain::evolve(std::move(state), *decoded);
+      entry.version = stored.stream_version;
+    }
+    fresh_.insert(stream);
   }
-  if (entries_.size() >= entries_max) entries_.clear();
-  entries_[stream] = Entry{entry.version, state};
-  return Loaded<State>{std::move(state), entry.version};
+  return Loaded<State>{&std::get<State>(entry.state), entry.version};
+}
+
+template <class State>
+const State* StateCache::find(const std::string& stream) const {
+  const auto found = entries_.find(stream);
+  return found == entries_.end() ? nullptr : std::get_if<State>(&found->second.state);
 }
 
 void StateCache::apply(const std::string& stream, const std::vector<domain::Event>& events) {
@@ -37,13 +52,15 @@ void StateCache::apply(const std::string& stream, const std::vector<domain::Even
   found->second.version += static_cast<std::int64_t>(events.size());
 }
 
-template eventstore::StoreResult<Loaded<domain::AgentsState>> StateCache::load(eventstore::WriteBatch&,
-                                                                               const std::string&);
-template eventstore::StoreResult<Loaded<domain::CustomerState>> StateCache::load(eventstore::WriteBatch&,
-                                                                                 const std::string&);
-template eventstore::StoreResult<Loaded<domain::SubscriptionState>> StateCache::load(eventstore::WriteBatch&,
-                                                                                     const std::string&);
-template eventstore::StoreResult<Loaded<domain::RefundTicketState>> StateCache::load(eventstore::WriteBatch&,
-                                                                                     const std::string&);
+#define CSP_STATE_CACHE_FOR(State)                                                                              \
+  template eventstore::StoreResult<Loaded<State>> StateCache::load(eventstore::WriteBatch&, const std::string&); \
+  template const State* StateCache::find(const std::string&) const
+
+CSP_STATE_CACHE_FOR(domain::AgentsState);
+CSP_STATE_CACHE_FOR(domain::CustomerState);
+CSP_STATE_CACHE_FOR(domain::SubscriptionState);
+CSP_STATE_CACHE_FOR(domain::RefundTicketState);
+
+#undef CSP_STATE_CACHE_FOR
 
 }  // namespace csp::cmd

@@ -1,10 +1,13 @@
 #pragma once
 // Aggregate states kept between commands, so a command does not refold its
-// stream from the start: only events after the cached version are read.
+// stream from the start: only events after the cached version are read, and
+// within one batch (one write transaction, which no other writer can
+// interleave) a stream already read is not read again.
 
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <variant>
 
 #include "domain/agents.h"
@@ -15,14 +18,21 @@
 
 namespace csp::cmd {
 
+// A view of a cached state: valid until the cache is next told to start a
+// command or a batch.
 template <class State>
 struct Loaded {
-  State state;
+  const State* state = nullptr;
   std::int64_t version = 0;  // events in the stream; 0: it does not exist
 };
 
 class StateCache {
  public:
+  // A new write transaction: states must be checked against the store again.
+  void begin_batch() { fresh_.clear(); }
+  // Between commands: the only point where the cache may drop entries.
+  void begin_command();
+
   // The stream's current state as `batch` sees it. `corrupt` when a stored
   // payload does not decode.
   template <class State>
@@ -30,8 +40,12 @@ class StateCache {
 
   // After an append: folds the events just written into the cached state.
   void apply(const std::string& stream, const std::vector<domain::Event>& events);
-  void forget(const std::string& stream) { entries_.erase(stream); }
-  void clear() { entries_.clear(); }
+  template <class State>
+  const State* find(const std::string& stream) const;
+  void clear() {
+    entries_.clear();
+    fresh_.clear();
+  }
 
  private:
   using AnyState =
@@ -41,9 +55,10 @@ class StateCache {
     AnyState state;
   };
   // Bounds memory on long runs: past this many streams the cache starts over.
-  static constexpr std::size_t entries_max = 200'000;
+  static constexpr std::size_t entries_max = 100'000;
 
   std::unordered_map<std::string, Entry> entries_;
+  std::unordered_set<std::string> fresh_;  // read or written in this batch
 };
 
 }  // namespace csp::cmd
