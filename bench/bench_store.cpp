@@ -17,21 +17,20 @@
 
 #include <CLI/CLI.hpp>
 
+#include "bench/raw_sqlite.h"
 #include "eventstore/sqlite_store.h"
 
 namespace {
 
 using namespace csp::eventstore;
+using csp::bench::fail;
+using csp::bench::payload_bytes;
+using csp::bench::Rate;
+using csp::bench::raw_inserts;
+using csp::bench::stream_count;
 using Clock = std::chrono::steady_clock;
 
-constexpr std::size_t payload_bytes = 150;
-constexpr int stream_count = 10'000;
 constexpr int batch_events = 1'000;
-
-struct Rate {
-  double events_per_second = 0;
-  double median_ms = 0;  // per transaction
-};
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -52,65 +51,6 @@ std::string payload_for(std::mt19937_64& random) {
 std::int64_t wall_clock_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-void fail(const std::string& what) {
-  std::cerr << "bench-store: " << what << "\n";
-  std::exit(1);
-}
-
-// ---- raw SQLite: one table, no index, same pragmas -------------------------
-
-struct RawTable {
-  sqlite3* db = nullptr;
-  sqlite3_stmt* insert = nullptr;
-
-  RawTable(const std::string& path, bool has_stream_index) {
-    if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) fail("cannot open " + path);
-    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;"
-         "PRAGMA wal_autocheckpoint=16384;"
-         "CREATE TABLE raw(position INTEGER PRIMARY KEY, stream INTEGER, version INTEGER, business_time INTEGER,"
-         " recorded_time INTEGER, payload BLOB, hash BLOB);");
-    // The store must keep UNIQUE(stream, version) (L4): this is the raw
-    // limit for any log that does.
-    if (has_stream_index) exec("CREATE UNIQUE INDEX raw_by_stream ON raw(stream, version);");
-    sqlite3_prepare_v2(db, "INSERT INTO raw VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &insert, nullptr);
-  }
-  ~RawTable() {
-    sqlite3_finalize(insert);
-    sqlite3_close(db);
-  }
-  void exec(const char* sql) {
-    if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail(sqlite3_errmsg(db));
-  }
-  void row(std::int64_t position, const std::string& payload) {
-    static const std::string hash(32, 'h');
-    sqlite3_reset(insert);
-    sqlite3_bind_int64(insert, 1, position);
-    sqlite3_bind_int64(insert, 2, position % stream_count);
-    sqlite3_bind_int64(insert, 3, position / stream_count);
-    sqlite3_bind_int64(insert, 4, wall_clock_us());
-    sqlite3_bind_int64(insert, 5, wall_clock_us());
-    sqlite3_bind_blob(insert, 6, payload.data(), static_cast<int>(payload.size()), SQLITE_STATIC);
-    sqlite3_bind_blob(insert, 7, hash.data(), static_cast<int>(hash.size()), SQLITE_STATIC);
-    if (sqlite3_step(insert) != SQLITE_DONE) fail(sqlite3_errmsg(db));
-  }
-};
-
-Rate raw_inserts(const std::string& path, std::int64_t count, int per_transaction, std::mt19937_64& random,
-                 bool has_stream_index = false) {
-  RawTable table(path, has_stream_index);
-  const std::string payload = payload_for(random);
-  std::vector<double> transaction_ms;
-  const auto start = Clock::now();
-  for (std::int64_t position = 1; position <= count;) {
-    const auto transaction_start = Clock::now();
-    table.exec("BEGIN");
-    for (int i = 0; i < per_transaction && position <= count; ++i) table.row(position++, payload);
-    table.exec("COMMIT");
-    transaction_ms.push_back(seconds_since(transaction_start) * 1000);
-  }
-  return Rate{static_cast<double>(count) / seconds_since(start), median(transaction_ms)};
 }
 
 // ---- the event store --------------------------------------------------------
@@ -214,14 +154,14 @@ int main(int argc, char** argv) {
 
   std::printf("bench-store: %lld events of %zu-byte payloads over %d streams; %lld single durable appends\n",
               static_cast<long long>(events), payload_bytes, stream_count, static_cast<long long>(single_events));
-  const Rate raw_batched = raw_inserts(base + "-raw-batched.db", events, batch_events, random);
+  const Rate raw_batched = raw_inserts(base + "-raw-batched.db", events, batch_events);
   auto batched_store = fresh_store(base + "-store-batched.db");
   const Rate store_batched = store_appends(*batched_store, events, batch_events, random);
   print_rate("batched (1,000 events/transaction)", events, store_batched, raw_batched);
-  const Rate raw_indexed = raw_inserts(base + "-raw-indexed.db", events, batch_events, random, true);
+  const Rate raw_indexed = raw_inserts(base + "-raw-indexed.db", events, batch_events, true);
   print_rate("  beside raw rows with the same index", events, store_batched, raw_indexed);
 
-  const Rate raw_single = raw_inserts(base + "-raw-single.db", single_events, 1, random);
+  const Rate raw_single = raw_inserts(base + "-raw-single.db", single_events, 1);
   auto single_store = fresh_store(base + "-store-single.db");
   const Rate store_single = store_appends(*single_store, single_events, 1, random);
   print_rate("single (1 durable transaction each)", single_events, store_single, raw_single);

@@ -31,9 +31,9 @@ Prepared refused(Error error) { return Prepared{Decision::refuse(std::move(error
 // Decides one command against the states it reads.
 class Planner {
  public:
-  Planner(StateCache& cache, eventstore::WriteBatch& batch, const domain::CommandMeta& meta,
-          const domain::Policy& policy, const domain::Catalogue& catalogue)
-      : cache_(cache), batch_(batch), meta_(meta), policy_(policy), catalogue_(catalogue) {}
+  Planner(StateCache& cache, std::unordered_map<std::string, std::string>& aliases, eventstore::WriteBatch& batch,
+          const domain::CommandMeta& meta, const domain::Policy& policy, const domain::Catalogue& catalogue)
+      : cache_(cache), aliases_(aliases), batch_(batch), meta_(meta), policy_(policy), catalogue_(catalogue) {}
 
   template <class AgentsCommandType>
   StoreResult<Prepared> decide_agents(const AgentsCommandType& command) {
@@ -89,7 +89,7 @@ class Planner {
   }
 
   StoreResult<Prepared> operator()(const domain::RecordDownload& command) {
-    auto stream = batch_.resolve_alias(link_alias(command.link));
+    auto stream = resolve(link_alias(command.link));
     if (!stream) return std::move(stream).error();
     if (!*stream) return refused(Error{ErrorCode::unknown_link, "download link " + command.link.str() + " does not exist"});
     auto agents = load_agents();
@@ -105,7 +105,7 @@ class Planner {
     if (!agents) return std::move(agents).error();
     std::string stream;
     if (const auto* order = std::get_if<domain::OrderId>(&command.purchase)) {
-      auto found = batch_.resolve_alias(order_alias(*order));
+      auto found = resolve(order_alias(*order));
       if (!found) return std::move(found).error();
       if (!*found) return refused(Error{ErrorCode::unknown_subscription, "order " + order->str() + " does not exist"});
       stream = **found;
@@ -147,10 +147,21 @@ class Planner {
     if (const auto* tenant = std::get_if<domain::TenantId>(&customer)) {
       return std::optional<std::string>(domain::customer_stream(*tenant));
     }
-    return batch_.resolve_alias(domain_alias(std::get<domain::DomainName>(customer)));
+    return resolve(domain_alias(std::get<domain::DomainName>(customer)));
+  }
+
+  StoreResult<std::optional<std::string>> resolve(const std::string& alias) {
+    constexpr std::size_t remembered_max = 200'000;
+    if (const auto found = aliases_.find(alias); found != aliases_.end()) return std::optional<std::string>(found->second);
+    auto stream = batch_.resolve_alias(alias);
+    if (!stream || !*stream) return stream;
+    if (aliases_.size() >= remembered_max) aliases_.clear();
+    aliases_.emplace(alias, **stream);
+    return stream;
   }
 
   StateCache& cache_;
+  std::unordered_map<std::string, std::string>& aliases_;
   eventstore::WriteBatch& batch_;
   const domain::CommandMeta& meta_;
   const domain::Policy& policy_;
@@ -204,8 +215,9 @@ Ledger::Ledger(eventstore::EventStore& store, domain::Catalogue catalogue, domai
 }
 
 StoreResult<std::unique_ptr<eventstore::WriteBatch>> Ledger::begin_batch() {
-  cache_.begin_batch();
-  return store_.begin_batch();
+  auto batch = store_.begin_batch();
+  if (batch && !(*batch)->is_log_unchanged_by_others()) cache_.begin_batch();
+  return batch;
 }
 
 StoreResult<Outcome> Ledger::execute(const Request& request, eventstore::WriteBatch& batch) {
@@ -219,7 +231,7 @@ StoreResult<Outcome> Ledger::execute(const Request& request, eventstore::WriteBa
     bool is_conflict = false;
     auto outcome = attempt(request, batch, is_conflict);
     if (!is_conflict) return outcome;
-    cache_.clear();
+    forget_cached_state();
   }
   Outcome outcome;
   outcome.command_name = std::string(domain::command_name(request.command));
@@ -231,7 +243,7 @@ StoreResult<Outcome> Ledger::execute(const Request& request, eventstore::WriteBa
 StoreResult<Outcome> Ledger::attempt(const Request& request, eventstore::WriteBatch& batch, bool& is_conflict) {
   Outcome outcome;
   outcome.command_name = std::string(domain::command_name(request.command));
-  auto prepared = std::visit(Planner(cache_, batch, request.meta, policy_, catalogue_), request.command);
+  auto prepared = std::visit(Planner(cache_, aliases_, batch, request.meta, policy_, catalogue_), request.command);
   if (!prepared) return std::move(prepared).error();
   const Decision& decision = prepared->decision;
   outcome.refusal = decision.refusal;

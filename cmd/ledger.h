@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -27,7 +28,7 @@ struct Request {
 struct Outcome {
   std::string command_name;
   std::optional<domain::Error> refusal;  // empty: the command succeeded
-  nlohmann::json result = nlohmann::json::object();
+  nlohmann::ordered_json result = nlohmann::ordered_json::object();
   std::vector<std::int64_t> positions;   // what it appended (a refused download too: L5)
   bool is_replay = false;                // L3: the id was seen; this is the first result again
 };
@@ -45,8 +46,12 @@ class Ledger {
   // command was refused.
   eventstore::StoreResult<Outcome> execute(const Request& request, eventstore::WriteBatch& batch);
 
-  // After a batch was rolled back, cached states may hold its events.
-  void forget_cached_state() { cache_.clear(); }
+  // After a batch was rolled back, cached states and aliases may hold what
+  // it wrote.
+  void forget_cached_state() {
+    cache_.clear();
+    aliases_.clear();
+  }
 
   const domain::Catalogue& catalogue() const { return catalogue_; }
   eventstore::EventStore& store() { return store_; }
@@ -60,6 +65,8 @@ class Ledger {
   domain::Catalogue catalogue_;
   domain::Policy policy_;
   StateCache cache_;
+  // Aliases never change once taken: a resolved one is kept (bounded).
+  std::unordered_map<std::string, std::string> aliases_;
 };
 
 // Stream aliases the handler registers: how an order, a link or a domain

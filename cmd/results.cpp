@@ -5,7 +5,7 @@
 namespace csp::cmd {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 struct ResultBuilder {
   std::string_view command_name;
@@ -97,7 +97,7 @@ struct ResultBuilder {
 
 }  // namespace
 
-nlohmann::json result_of(std::string_view command_name, const std::vector<domain::Event>& events,
+nlohmann::ordered_json result_of(std::string_view command_name, const std::vector<domain::Event>& events,
                          const domain::SubscriptionState* subscription_after) {
   ResultBuilder builder{command_name, subscription_after};
   for (const auto& event : events) std::visit(builder, event);

@@ -15,7 +15,7 @@
 
 namespace csp::cmd {
 
-nlohmann::json result_of(std::string_view command_name, const std::vector<domain::Event>& events,
+nlohmann::ordered_json result_of(std::string_view command_name, const std::vector<domain::Event>& events,
                          const domain::SubscriptionState* subscription_after);
 
 // A refused download records its DownloadDenied (L5): replaying it must

@@ -10,9 +10,9 @@ void StateCache::begin_command() {
 
 template <class State>
 eventstore::StoreResult<Loaded<State>> StateCache::load(eventstore::WriteBatch& batch, const std::string& stream) {
-  auto [found, is_new] = entries_.try_emplace(stream, Entry{0, State{}});
+  auto [found, is_new] = entries_.try_emplace(stream, Entry{0, State{}, 0});
   Entry& entry = found->second;
-  if (!fresh_.contains(stream)) {
+  if (entry.checked_in_batch != batch_serial_) {
     auto events = batch.read_stream(stream, entry.version + 1);
     if (!events) {
       if (is_new) entries_.erase(found);
@@ -30,7 +30,7 @@ eventstore::StoreResult<Loaded<State>> StateCache::load(eventstore::WriteBatch& 
       state = domain::evolve(std::move(state), *decoded);
       entry.version = stored.stream_version;
     }
-    fresh_.insert(stream);
+    entry.checked_in_batch = batch_serial_;
   }
   return Loaded<State>{&std::get<State>(entry.state), entry.version};
 }

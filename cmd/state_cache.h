@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <variant>
 
 #include "domain/agents.h"
@@ -29,7 +28,7 @@ struct Loaded {
 class StateCache {
  public:
   // A new write transaction: states must be checked against the store again.
-  void begin_batch() { fresh_.clear(); }
+  void begin_batch() { ++batch_serial_; }
   // Between commands: the only point where the cache may drop entries.
   void begin_command();
 
@@ -42,10 +41,7 @@ class StateCache {
   void apply(const std::string& stream, const std::vector<domain::Event>& events);
   template <class State>
   const State* find(const std::string& stream) const;
-  void clear() {
-    entries_.clear();
-    fresh_.clear();
-  }
+  void clear() { entries_.clear(); }
 
  private:
   using AnyState =
@@ -53,12 +49,13 @@ class StateCache {
   struct Entry {
     std::int64_t version = 0;
     AnyState state;
+    std::uint64_t checked_in_batch = 0;  // the batch that last read or wrote it
   };
   // Bounds memory on long runs: past this many streams the cache starts over.
   static constexpr std::size_t entries_max = 100'000;
 
   std::unordered_map<std::string, Entry> entries_;
-  std::unordered_set<std::string> fresh_;  // read or written in this batch
+  std::uint64_t batch_serial_ = 1;
 };
 
 }  // namespace csp::cmd

@@ -3,6 +3,7 @@
 // command leaves no trace and needs no savepoint.
 
 #include <set>
+#include <string>
 
 #include "eventstore/sqlite_store_impl.h"
 
@@ -12,28 +13,33 @@ namespace {
 StoreError invalid(std::string message) { return StoreError{StoreError::Kind::invalid_argument, std::move(message)}; }
 
 StoreStatus check_request(const AppendRequest& request) {
-  const std::string command = request.command_id.empty() ? "a command" : "command " + request.command_id;
+  const std::string_view command_id = request.command_id;
+  const auto command = [command_id] { return command_id.empty() ? std::string("a command") : "command " + std::string(command_id); };
   if (!request.command_id.empty() && request.command_id.front() == '@') {
     return invalid("command id " + request.command_id + " may not start with '@': the store names commands so");
   }
-  if (request.writes.empty()) return invalid(command + " appends no events");
-  std::set<std::string_view> streams;
+  if (request.writes.empty()) return invalid(command() + " appends no events");
   std::size_t event_count = 0;
-  for (const auto& write : request.writes) {
-    if (write.stream_id.empty()) return invalid(command + " writes to an unnamed stream");
-    if (!streams.insert(write.stream_id).second) return invalid(command + " names stream " + write.stream_id + " twice");
-    if (write.events.empty()) return invalid(command + " writes no events to " + write.stream_id);
+  for (std::size_t index = 0; index < request.writes.size(); ++index) {
+    const StreamWrite& write = request.writes[index];
+    if (write.stream_id.empty()) return invalid(command() + " writes to an unnamed stream");
+    for (std::size_t earlier = 0; earlier < index; ++earlier) {
+      if (request.writes[earlier].stream_id == write.stream_id) {
+        return invalid(command() + " names stream " + write.stream_id + " twice");
+      }
+    }
+    if (write.events.empty()) return invalid(command() + " writes no events to " + write.stream_id);
     if (write.expected_version < 0) return invalid("expected version of " + write.stream_id + " is negative");
     for (const auto& event : write.events) {
-      if (event.event_type.empty() || event.actor.empty()) return invalid(command + " has an event without type or actor");
+      if (event.event_type.empty() || event.actor.empty()) return invalid(command() + " has an event without type or actor");
     }
     for (const auto& alias : write.aliases) {
-      if (alias.empty()) return invalid(command + " gives an empty alias");
+      if (alias.empty()) return invalid(command() + " gives an empty alias");
     }
     event_count += write.events.size();
   }
   if (event_count > events_per_request_max) {
-    return invalid(command + " appends " + std::to_string(event_count) + " events; the limit is " +
+    return invalid(command() + " appends " + std::to_string(event_count) + " events; the limit is " +
                    std::to_string(events_per_request_max));
   }
   return StoreStatus::success();
@@ -61,6 +67,7 @@ class SqliteBatch final : public WriteBatch {
     is_finished_ = true;
     return store_.commit_transaction();
   }
+  bool is_log_unchanged_by_others() const override { return store_.is_log_unchanged_by_others(); }
 
  protected:
   StoreResult<std::vector<StoredEvent>> read_stream_stored(std::string_view stream_id,
@@ -101,7 +108,8 @@ StoreStatus SqliteStore::forget_caches_if_others_wrote() {
   const std::int64_t version = query.integer(0);
   query.reset();
   // Stream versions move when another connection commits; keys never do.
-  if (version != data_version_) stream_versions_.clear();
+  is_log_unchanged_by_others_ = version == data_version_;
+  if (!is_log_unchanged_by_others_) stream_versions_.clear();
   data_version_ = version;
   return StoreStatus::success();
 }
@@ -135,6 +143,7 @@ void SqliteStore::forget_uncommitted_state() {
   // gone; the caches refill from the file.
   stream_keys_.clear();
   stream_versions_.clear();
+  is_log_unchanged_by_others_ = false;
   name_keys_.clear();
   names_.clear();
   for (auto& recent : recent_names_) recent = RecentName{};

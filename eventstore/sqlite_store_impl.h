@@ -50,6 +50,7 @@ class SqliteStore final : public EventStore {
 
   // Used by SqliteBatch, which holds the write transaction.
   StoreResult<AppendOutcome> append_in_transaction(const AppendRequest& request);
+  bool is_log_unchanged_by_others() const { return is_log_unchanged_by_others_; }
   StoreStatus commit_transaction();
   void rollback_transaction();
   StoreResult<std::vector<StoredEvent>> read_stream_stored(std::string_view stream_id,
@@ -78,6 +79,7 @@ class SqliteStore final : public EventStore {
   std::optional<StoreError> batch_failure_;
   LogHead head_;  // valid while a batch is open
   std::int64_t data_version_ = -1;
+  bool is_log_unchanged_by_others_ = false;
   KeyByText stream_keys_;
   std::unordered_map<std::int64_t, std::int64_t> stream_versions_;
   KeyByText name_keys_;

@@ -58,6 +58,11 @@ class WriteBatch {
   // Durable when it returns success (synchronous=FULL for SQLite).
   virtual StoreStatus commit() = 0;
 
+  // True when no other connection committed since this store object's
+  // previous transaction, so states cached from it are still exact. A
+  // backend that cannot tell says false.
+  virtual bool is_log_unchanged_by_others() const = 0;
+
  protected:
   virtual StoreResult<std::vector<StoredEvent>> read_stream_stored(std::string_view stream_id,
                                                                    std::int64_t from_version) = 0;
