@@ -76,18 +76,6 @@ struct FieldWriter {
   }
 };
 
-std::string bytes_hex(std::string_view bytes) {
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string text;
-  text.reserve(bytes.size() * 2);
-  for (const char c : bytes) {
-    const auto byte = static_cast<unsigned char>(c);
-    text.push_back(hex[byte >> 4]);
-    text.push_back(hex[byte & 0x0F]);
-  }
-  return text;
-}
-
 }  // namespace
 
 json event_fields(const domain::Event& event) { return std::visit(FieldWriter{}, event); }
@@ -107,7 +95,7 @@ json stored_event_json(const eventstore::StoredEvent& stored, const domain::Even
   if (with_bytes) {
     line["business_time_us"] = stored.business_time_us;
     line["recorded_time_us"] = stored.recorded_time_us;
-    line["payload_hex"] = bytes_hex(stored.payload);
+    line["payload_hex"] = eventstore::bytes_hex(stored.payload);
     line["hash"] = eventstore::hash_hex(stored.hash);
   }
   return line;

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "cmd/system.h"
+#include "eventstore/chain.h"
 
 namespace csp::cmd {
 namespace {
@@ -243,12 +244,7 @@ Result<domain::Attachment> read_attachment_file(const std::string& path) {
   unsigned int length = 0;
   EVP_DigestFinal_ex(context, digest, &length);
   EVP_MD_CTX_free(context);
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string digest_hex;
-  for (unsigned int index = 0; index < length; ++index) {
-    digest_hex.push_back(hex[digest[index] >> 4]);
-    digest_hex.push_back(hex[digest[index] & 0x0F]);
-  }
+  const std::string digest_hex = eventstore::bytes_hex(std::string_view(reinterpret_cast<const char*>(digest), length));
   auto name = domain::FileName::parse(std::filesystem::path(path).filename().string());
   if (!name) return invalid_input("attachment " + path + ": " + name.error().message);
   return domain::Attachment{*name, size, digest_hex};

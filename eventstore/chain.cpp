@@ -74,15 +74,20 @@ ChainFields chain_fields(const StoredEvent& event) {
                      event.business_time_us, event.recorded_time_us, event.payload};
 }
 
-std::string hash_hex(const Hash& hash) {
+std::string bytes_hex(std::string_view bytes) {
   static constexpr char digits[] = "0123456789abcdef";
   std::string text;
-  text.reserve(hash.size() * 2);
-  for (const auto byte : hash) {
+  text.reserve(bytes.size() * 2);
+  for (const char c : bytes) {
+    const auto byte = static_cast<unsigned char>(c);
     text.push_back(digits[byte >> 4]);
     text.push_back(digits[byte & 0x0F]);
   }
   return text;
+}
+
+std::string hash_hex(const Hash& hash) {
+  return bytes_hex(std::string_view(reinterpret_cast<const char*>(hash.data()), hash.size()));
 }
 
 }  // namespace csp::eventstore

@@ -48,6 +48,8 @@ class ChainHasher {
   std::string canonical_;
 };
 
+// Lowercase hex of bytes: hashes, and payloads in exports.
+std::string bytes_hex(std::string_view bytes);
 std::string hash_hex(const Hash& hash);
 
 }  // namespace csp::eventstore

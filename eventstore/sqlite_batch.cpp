@@ -119,7 +119,7 @@ StoreStatus SqliteStore::commit_transaction() {
     is_batch_open_ = false;
     return *batch_failure_;
   }
-  const std::string head_text = std::to_string(head_.position) + " " + hex_of(head_.hash);
+  const std::string head_text = std::to_string(head_.position) + " " + hash_hex(head_.hash);
   StoreStatus committed = statements_.write_head.reset().bind(1, head_text).run("recording the head");
   if (committed) committed = statements_.commit.reset().run("committing");
   if (!committed) {
@@ -149,22 +149,24 @@ void SqliteStore::forget_uncommitted_state() {
   for (auto& recent : recent_names_) recent = RecentName{};
 }
 
-StoreResult<std::int64_t> SqliteStore::stream_key(std::string_view stream_id, bool creates) {
-  if (const auto found = stream_keys_.find(stream_id); found != stream_keys_.end()) return found->second;
-  auto& query = statements_.find_stream.reset().bind(1, stream_id);
-  auto has_row = query.step("looking up a stream");
+StoreResult<std::int64_t> SqliteStore::interned_key(std::string_view text, KeyByText& cache, sqlite::Statement& find,
+                                                    sqlite::Statement* insert) {
+  if (const auto found = cache.find(text); found != cache.end()) return found->second;
+  auto& query = find.reset().bind(1, text);
+  auto has_row = query.step("looking up an interned name");
   if (!has_row) return std::move(has_row).error();
   std::int64_t key = *has_row ? query.integer(0) : 0;
   query.reset();
-  if (key == 0 && creates) {
-    if (StoreStatus inserted = statements_.insert_stream.reset().bind(1, stream_id).run("adding a stream"); !inserted) {
-      return inserted.error();
-    }
+  if (key == 0 && insert != nullptr) {
+    if (StoreStatus inserted = insert->reset().bind(1, text).run("interning a name"); !inserted) return inserted.error();
     key = sqlite3_last_insert_rowid(connection_.handle());
-    stream_versions_[key] = 0;
   }
-  if (key != 0) stream_keys_.emplace(std::string(stream_id), key);
+  if (key != 0) cache.emplace(std::string(text), key);
   return key;
+}
+
+StoreResult<std::int64_t> SqliteStore::stream_key(std::string_view stream_id, bool creates) {
+  return interned_key(stream_id, stream_keys_, statements_.find_stream, creates ? &statements_.insert_stream : nullptr);
 }
 
 StoreResult<std::int64_t> SqliteStore::stream_version(std::int64_t key) {
@@ -180,20 +182,8 @@ StoreResult<std::int64_t> SqliteStore::stream_version(std::int64_t key) {
 }
 
 StoreResult<std::int64_t> SqliteStore::name_key(std::string_view name) {
-  if (const auto found = name_keys_.find(name); found != name_keys_.end()) return found->second;
-  auto& query = statements_.find_name.reset().bind(1, name);
-  auto has_row = query.step("looking up a name");
-  if (!has_row) return std::move(has_row).error();
-  std::int64_t key = *has_row ? query.integer(0) : 0;
-  query.reset();
-  if (key == 0) {
-    if (StoreStatus inserted = statements_.insert_name.reset().bind(1, name).run("adding a name"); !inserted) {
-      return inserted.error();
-    }
-    key = sqlite3_last_insert_rowid(connection_.handle());
-  }
-  name_keys_.emplace(std::string(name), key);
-  names_.emplace(key, std::string(name));
+  auto key = interned_key(name, name_keys_, statements_.find_name, &statements_.insert_name);
+  if (key) names_.try_emplace(*key, std::string(name));
   return key;
 }
 

@@ -192,7 +192,6 @@ StoreResult<LogHead> SqliteStore::recorded_head() {
   return LogHead{position, *hash};
 }
 
-std::string hex_of(const Hash& hash) { return hash_hex(hash); }
 
 std::optional<Hash> hash_from_hex(std::string_view text) {
   Hash hash{};

@@ -59,6 +59,10 @@ class SqliteStore final : public EventStore {
 
  private:
   StoreStatus check_aliases_free(const AppendRequest& request);
+  // The key of `text` in a names-like table, from `cache` or the file;
+  // with `insert`, a missing one is added.
+  StoreResult<std::int64_t> interned_key(std::string_view text, KeyByText& cache, sqlite::Statement& find,
+                                         sqlite::Statement* insert);
   StoreResult<std::int64_t> stream_key(std::string_view stream_id, bool creates);
   StoreResult<std::int64_t> stream_version(std::int64_t stream_key);
   StoreResult<std::int64_t> name_key(std::string_view name);
@@ -96,7 +100,6 @@ class SqliteStore final : public EventStore {
 // Wakes wait_for_events in every store object of this process.
 void signal_commit();
 
-std::string hex_of(const Hash& hash);
 std::optional<Hash> hash_from_hex(std::string_view text);
 
 }  // namespace csp::eventstore::detail

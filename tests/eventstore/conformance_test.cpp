@@ -316,6 +316,23 @@ TEST_P(Conformance, ABatchReadsPositionsItHasJustWritten) {
   EXPECT_TRUE(ok_or_throw(batch->read_positions(4, 5)).empty());
 }
 
+TEST_P(Conformance, ABatchKnowsWhetherOthersWroteSinceThisHandlesLastOne) {
+  {
+    auto first = ok_or_throw(store->begin_batch());
+    (void)ok_or_throw(first->append(request("c1", "a", 0, {event("T", "1")})));
+    ASSERT_TRUE(first->commit().ok());
+  }
+  {
+    auto quiet = ok_or_throw(store->begin_batch());
+    EXPECT_TRUE(quiet->is_log_unchanged_by_others());
+  }
+  auto other = second_handle();
+  (void)ok_or_throw(other->append(request("c2", "a", 1, {event("T", "2")})));
+  auto after_other = ok_or_throw(store->begin_batch());
+  EXPECT_FALSE(after_other->is_log_unchanged_by_others());
+  EXPECT_EQ(ok_or_throw(after_other->read_stream("a")).size(), 2u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Conformance, ::testing::ValuesIn(backends()),
                          [](const auto& backend) { return backend.param.name; });
 
