@@ -1,6 +1,5 @@
 #include "cmd/ledger.h"
 
-#include <map>
 
 #include "cmd/results.h"
 #include "domain/event_codec.h"
@@ -20,13 +19,25 @@ constexpr int conflict_retries_max = 3;
 
 // What a command needs appended besides its events: the versions its
 // decision was based on, and the aliases it introduces.
-struct Prepared {
-  Decision decision;
-  std::map<std::string, std::int64_t> versions;
-  std::map<std::string, std::vector<std::string>> aliases;
+struct StreamRead {
+  std::string stream;
+  std::int64_t version = 0;
+  std::vector<std::string> aliases;  // new ones this command introduces
 };
 
-Prepared refused(Error error) { return Prepared{Decision::refuse(std::move(error)), {}, {}}; }
+struct Prepared {
+  Decision decision;
+  std::vector<StreamRead> streams;  // at most two
+
+  const StreamRead* find(const std::string& stream) const {
+    for (const auto& read : streams) {
+      if (read.stream == stream) return &read;
+    }
+    return nullptr;
+  }
+};
+
+Prepared refused(Error error) { return Prepared{Decision::refuse(std::move(error)), {}}; }
 
 // Decides one command against the states it reads.
 class Planner {
@@ -40,7 +51,7 @@ class Planner {
     auto agents = cache_.load<domain::AgentsState>(batch_, std::string(domain::agents_stream));
     if (!agents) return std::move(agents).error();
     return Prepared{domain::decide(*agents->state, domain::AgentsCommand{command}, meta_),
-                    {{std::string(domain::agents_stream), agents->version}}, {}};
+                    {{std::string(domain::agents_stream), agents->version, {}}}};
   }
   StoreResult<Prepared> operator()(const domain::InitializeLedger& command) { return decide_agents(command); }
   StoreResult<Prepared> operator()(const domain::GrantRole& command) { return decide_agents(command); }
@@ -53,8 +64,7 @@ class Planner {
     auto customer = cache_.load<domain::CustomerState>(batch_, stream);
     if (!customer) return std::move(customer).error();
     return Prepared{domain::decide(*customer->state, command, meta_, *agents->state),
-                    {{stream, customer->version}},
-                    {{stream, {domain_alias(command.domain)}}}};
+                    {{stream, customer->version, {domain_alias(command.domain)}}}};
   }
 
   StoreResult<Prepared> operator()(const domain::PurchaseSoftware& command) {
@@ -73,8 +83,7 @@ class Planner {
     auto subscription = cache_.load<domain::SubscriptionState>(batch_, stream);
     if (!subscription) return std::move(subscription).error();
     return Prepared{domain::decide(*subscription->state, command, *customer, context(*agents->state)),
-                    {{stream, subscription->version}},
-                    {{stream, {order_alias(command.order)}}}};
+                    {{stream, subscription->version, {order_alias(command.order)}}}};
   }
 
   StoreResult<Prepared> operator()(const domain::IssueDownloadLink& command) {
@@ -84,8 +93,7 @@ class Planner {
     auto subscription = cache_.load<domain::SubscriptionState>(batch_, stream);
     if (!subscription) return std::move(subscription).error();
     return Prepared{domain::decide(*subscription->state, command, context(*agents->state)),
-                    {{stream, subscription->version}},
-                    {{stream, {link_alias(command.link)}}}};
+                    {{stream, subscription->version, {link_alias(command.link)}}}};
   }
 
   StoreResult<Prepared> operator()(const domain::RecordDownload& command) {
@@ -97,7 +105,7 @@ class Planner {
     auto subscription = cache_.load<domain::SubscriptionState>(batch_, **stream);
     if (!subscription) return std::move(subscription).error();
     return Prepared{domain::decide(*subscription->state, command, context(*agents->state)),
-                    {{**stream, subscription->version}}, {}};
+                    {{**stream, subscription->version, {}}}};
   }
 
   StoreResult<Prepared> operator()(const domain::CancelPurchase& command) {
@@ -122,7 +130,7 @@ class Planner {
     auto subscription = cache_.load<domain::SubscriptionState>(batch_, stream);
     if (!subscription) return std::move(subscription).error();
     return Prepared{domain::decide(*subscription->state, command, context(*agents->state)),
-                    {{stream, subscription->version}, {ticket_stream, 0}}, {}};
+                    {{stream, subscription->version, {}}, {ticket_stream, 0, {}}}};
   }
 
   StoreResult<Prepared> operator()(const domain::ResolveRefundTicket& command) {
@@ -131,7 +139,7 @@ class Planner {
     const std::string stream = domain::refund_stream(command.ticket);
     auto ticket = cache_.load<domain::RefundTicketState>(batch_, stream);
     if (!ticket) return std::move(ticket).error();
-    return Prepared{domain::decide(*ticket->state, command, meta_, *agents->state), {{stream, ticket->version}}, {}};
+    return Prepared{domain::decide(*ticket->state, command, meta_, *agents->state), {{stream, ticket->version, {}}}};
   }
 
  private:
@@ -257,14 +265,14 @@ StoreResult<Outcome> Ledger::attempt(const Request& request, eventstore::WriteBa
     std::size_t index = 0;
     while (index < append.writes.size() && append.writes[index].stream_id != stream) ++index;
     if (index == append.writes.size()) {
-      const auto version = prepared->versions.find(stream);
-      if (version == prepared->versions.end()) throw std::logic_error("decision wrote to unread stream " + stream);
-      append.writes.push_back(eventstore::StreamWrite{stream, version->second, {}, {}});
-      if (decision.is_accepted()) append.writes.back().aliases = prepared->aliases[stream];
+      const StreamRead* read = prepared->find(stream);
+      if (read == nullptr) throw std::logic_error("decision wrote to unread stream " + stream);
+      append.writes.push_back(eventstore::StreamWrite{stream, read->version, {}, {}});
+      if (decision.is_accepted()) append.writes.back().aliases = read->aliases;
       events_by_write.emplace_back();
     }
     append.writes[index].events.push_back(eventstore::NewEvent{
-        std::string(domain::event_type_name(event)), domain::event_schema_version(event), domain::encode_payload(event),
+        std::string(domain::event_type_name(event)), domain::event_schema_version(event), encoder_.encode(event),
         request.meta.actor.str(), role, domain::event_time(event).micros_since_epoch()});
     events_by_write[index].push_back(event);
   }

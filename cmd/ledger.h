@@ -15,6 +15,7 @@
 #include "cmd/state_cache.h"
 #include "domain/catalogue.h"
 #include "domain/commands.h"
+#include "domain/event_codec.h"
 #include "domain/policy.h"
 #include "eventstore/store.h"
 
@@ -65,6 +66,7 @@ class Ledger {
   domain::Catalogue catalogue_;
   domain::Policy policy_;
   StateCache cache_;
+  domain::PayloadEncoder encoder_;
   // Aliases never change once taken: a resolved one is kept (bounded).
   std::unordered_map<std::string, std::string> aliases_;
 };

@@ -32,9 +32,16 @@ nlohmann::ordered_json refusal_json(const domain::Error& error) {
   return {{"ok", false}, {"error", {{"code", std::string(domain::code_name(error.code))}, {"message", error.message}}}};
 }
 
-nlohmann::ordered_json outcome_json(const Outcome& outcome) {
+nlohmann::ordered_json outcome_json(const Outcome& outcome) { return outcome_json(Outcome(outcome)); }
+
+nlohmann::ordered_json outcome_json(Outcome&& outcome) {
   if (outcome.refusal) return refusal_json(*outcome.refusal);
-  return {{"ok", true}, {"command", outcome.command_name}, {"result", outcome.result}, {"positions", outcome.positions}};
+  nlohmann::ordered_json body = nlohmann::ordered_json::object();
+  body["ok"] = true;
+  body["command"] = std::move(outcome.command_name);
+  body["result"] = std::move(outcome.result);
+  body["positions"] = std::move(outcome.positions);
+  return body;
 }
 
 void print_outcome_text(std::ostream& out, const Outcome& outcome) {

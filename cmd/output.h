@@ -20,6 +20,7 @@ int exit_status_of(const eventstore::StoreError& error);
 // {"ok":true,"command":...,"result":{...},"positions":[...]} or
 // {"ok":false,"error":{"code":...,"message":...}}.
 nlohmann::ordered_json outcome_json(const Outcome& outcome);
+nlohmann::ordered_json outcome_json(Outcome&& outcome);
 nlohmann::ordered_json refusal_json(const domain::Error& error);
 
 // For people: "PurchaseSoftware done" then the result's fields, aligned.

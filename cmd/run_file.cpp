@@ -47,7 +47,7 @@ class Runner {
       outcome->refusal = on_line(line_number, *outcome->refusal);
       worst_status_ = std::max(worst_status_, exit_status_of(*outcome->refusal));
     }
-    pending_.push_back(outcome_json(*outcome).dump());
+    pending_.push_back(outcome_json(std::move(*outcome)).dump());
     if (++commands_in_batch_ == commands_per_transaction) return commit();
     return true;
   }

@@ -62,12 +62,26 @@ Event decode_by_index(std::size_t wanted, std::istringstream& input, std::index_
 std::span<const EventTypeInfo> event_types() { return type_table; }
 
 std::string encode_payload(const Event& event) {
+  PayloadEncoder encoder;
+  return encoder.encode(event);
+}
+
+struct PayloadEncoder::Stream {
   std::ostringstream output;
+};
+
+PayloadEncoder::PayloadEncoder() : stream_(std::make_unique<Stream>()) {}
+PayloadEncoder::~PayloadEncoder() = default;
+
+std::string PayloadEncoder::encode(const Event& event) {
+  std::ostringstream& output = stream_->output;
+  output.str(std::string());
+  output.clear();
   {
     cereal::PortableBinaryOutputArchive archive(output);
     std::visit([&](const auto& alternative) { archive(alternative); }, event);
   }
-  return std::move(output).str();
+  return output.str();
 }
 
 Result<Event> decode_payload(std::string_view type_name, std::uint32_t schema_version, std::string_view bytes) {

@@ -4,6 +4,7 @@
 // is the one place that turns events into bytes and back.
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -22,6 +23,22 @@ struct EventTypeInfo {
 std::span<const EventTypeInfo> event_types();
 
 std::string encode_payload(const Event& event);
+
+// The same bytes as encode_payload, for callers that encode many events:
+// keeps one output stream instead of building one per event.
+class PayloadEncoder {
+ public:
+  PayloadEncoder();
+  ~PayloadEncoder();
+  PayloadEncoder(const PayloadEncoder&) = delete;
+  PayloadEncoder& operator=(const PayloadEncoder&) = delete;
+
+  std::string encode(const Event& event);
+
+ private:
+  struct Stream;
+  std::unique_ptr<Stream> stream_;
+};
 
 // invalid_input when the type name is unknown, the version is not the current
 // one (older versions go through the store's upcasters first), or the bytes

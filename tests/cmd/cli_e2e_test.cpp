@@ -215,6 +215,21 @@ TEST_F(Cli, BadInputIsExitStatusTwoAndNamesTheProblem) {
   EXPECT_EQ(testing::slurp(workspace.path("notes.db")), "just some notes");
 }
 
+TEST_F(Cli, ADamagedLedgerIsAStoreFailureWithExitStatusOne) {
+  set_up_partner();
+  for (int index = 0; index < 300; ++index) {
+    ok({"customer", "add", "--tenant", "00000000-0000-4000-8000-" + std::string(8, '0') + std::to_string(1000 + index),
+        "--domain", "c" + std::to_string(index) + ".onmicrosoft.com", "--market", "JP", "--actor", sales});
+  }
+  std::string bytes = testing::slurp(workspace.path("ledger.db"));
+  ASSERT_GT(bytes.size(), 40'000u);
+  for (std::size_t at = 8192; at < bytes.size(); at += 4096) bytes.replace(at, 64, std::string(64, 'Z'));
+  workspace.write("ledger.db", bytes);
+  const Outcome run = ledger({"export"});
+  EXPECT_EQ(run.status, 1) << run.err;
+  EXPECT_NE(run.err.find("store_failure"), std::string::npos) << run.err;
+}
+
 TEST_F(Cli, RefusedAndInvalidCommandsLeaveTheEventsUnchanged) {
   set_up_partner();
   ok(purchase_args());
