@@ -22,12 +22,21 @@ constexpr int conflict_retries_max = 3;
 struct StreamRead {
   std::string stream;
   std::int64_t version = 0;
+  CacheSlot slot;
   std::vector<std::string> aliases;  // new ones this command introduces
 };
+
+template <class State>
+StreamRead read_of(std::string stream, const Loaded<State>& loaded, std::vector<std::string> aliases = {}) {
+  return StreamRead{std::move(stream), loaded.version, loaded.slot, std::move(aliases)};
+}
 
 struct Prepared {
   Decision decision;
   std::vector<StreamRead> streams;  // at most two
+  // The subscription the command read, as the cache holds it: updated in
+  // place once the events are applied, for the result.
+  const domain::SubscriptionState* subscription = nullptr;
 
   const StreamRead* find(const std::string& stream) const {
     for (const auto& read : streams) {
@@ -37,7 +46,7 @@ struct Prepared {
   }
 };
 
-Prepared refused(Error error) { return Prepared{Decision::refuse(std::move(error)), {}}; }
+Prepared refused(Error error) { return Prepared{Decision::refuse(std::move(error)), {}, nullptr}; }
 
 // Decides one command against the states it reads.
 class Planner {
@@ -51,7 +60,7 @@ class Planner {
     auto agents = cache_.load<domain::AgentsState>(batch_, std::string(domain::agents_stream));
     if (!agents) return std::move(agents).error();
     return Prepared{domain::decide(*agents->state, domain::AgentsCommand{command}, meta_),
-                    {{std::string(domain::agents_stream), agents->version, {}}}};
+                    {read_of(std::string(domain::agents_stream), *agents)}, nullptr};
   }
   StoreResult<Prepared> operator()(const domain::InitializeLedger& command) { return decide_agents(command); }
   StoreResult<Prepared> operator()(const domain::GrantRole& command) { return decide_agents(command); }
@@ -64,7 +73,7 @@ class Planner {
     auto customer = cache_.load<domain::CustomerState>(batch_, stream);
     if (!customer) return std::move(customer).error();
     return Prepared{domain::decide(*customer->state, command, meta_, *agents->state),
-                    {{stream, customer->version, {domain_alias(command.domain)}}}};
+                    {read_of(stream, *customer, {domain_alias(command.domain)})}, nullptr};
   }
 
   StoreResult<Prepared> operator()(const domain::PurchaseSoftware& command) {
@@ -83,7 +92,7 @@ class Planner {
     auto subscription = cache_.load<domain::SubscriptionState>(batch_, stream);
     if (!subscription) return std::move(subscription).error();
     return Prepared{domain::decide(*subscription->state, command, *customer, context(*agents->state)),
-                    {{stream, subscription->version, {order_alias(command.order)}}}};
+                    {read_of(stream, *subscription, {order_alias(command.order)})}, subscription->state};
   }
 
   StoreResult<Prepared> operator()(const domain::IssueDownloadLink& command) {
@@ -93,7 +102,7 @@ class Planner {
     auto subscription = cache_.load<domain::SubscriptionState>(batch_, stream);
     if (!subscription) return std::move(subscription).error();
     return Prepared{domain::decide(*subscription->state, command, context(*agents->state)),
-                    {{stream, subscription->version, {link_alias(command.link)}}}};
+                    {read_of(stream, *subscription, {link_alias(command.link)})}, subscription->state};
   }
 
   StoreResult<Prepared> operator()(const domain::RecordDownload& command) {
@@ -105,7 +114,7 @@ class Planner {
     auto subscription = cache_.load<domain::SubscriptionState>(batch_, **stream);
     if (!subscription) return std::move(subscription).error();
     return Prepared{domain::decide(*subscription->state, command, context(*agents->state)),
-                    {{**stream, subscription->version, {}}}};
+                    {read_of(**stream, *subscription)}, subscription->state};
   }
 
   StoreResult<Prepared> operator()(const domain::CancelPurchase& command) {
@@ -130,7 +139,7 @@ class Planner {
     auto subscription = cache_.load<domain::SubscriptionState>(batch_, stream);
     if (!subscription) return std::move(subscription).error();
     return Prepared{domain::decide(*subscription->state, command, context(*agents->state)),
-                    {{stream, subscription->version, {}}, {ticket_stream, 0, {}}}};
+                    {read_of(stream, *subscription), read_of(ticket_stream, *ticket)}, subscription->state};
   }
 
   StoreResult<Prepared> operator()(const domain::ResolveRefundTicket& command) {
@@ -139,7 +148,7 @@ class Planner {
     const std::string stream = domain::refund_stream(command.ticket);
     auto ticket = cache_.load<domain::RefundTicketState>(batch_, stream);
     if (!ticket) return std::move(ticket).error();
-    return Prepared{domain::decide(*ticket->state, command, meta_, *agents->state), {{stream, ticket->version, {}}}};
+    return Prepared{domain::decide(*ticket->state, command, meta_, *agents->state), {read_of(stream, *ticket)}, nullptr};
   }
 
  private:
@@ -259,6 +268,7 @@ StoreResult<Outcome> Ledger::attempt(const Request& request, eventstore::WriteBa
 
   eventstore::AppendRequest append{request.meta.id ? request.meta.id->str() : std::string(), {}};
   std::vector<std::vector<domain::Event>> events_by_write;
+  std::vector<CacheSlot> slots;
   const std::string role = decision.role_used ? std::string(domain::role_name(*decision.role_used)) : std::string();
   for (const auto& event : decision.events) {
     const std::string stream = domain::stream_of(event);
@@ -270,6 +280,7 @@ StoreResult<Outcome> Ledger::attempt(const Request& request, eventstore::WriteBa
       append.writes.push_back(eventstore::StreamWrite{stream, read->version, {}, {}});
       if (decision.is_accepted()) append.writes.back().aliases = read->aliases;
       events_by_write.emplace_back();
+      slots.push_back(read->slot);
     }
     append.writes[index].events.push_back(eventstore::NewEvent{
         std::string(domain::event_type_name(event)), domain::event_schema_version(event), encoder_.encode(event),
@@ -288,15 +299,9 @@ StoreResult<Outcome> Ledger::attempt(const Request& request, eventstore::WriteBa
     }
     return std::move(appended).error();
   }
-  for (std::size_t index = 0; index < append.writes.size(); ++index) {
-    cache_.apply(append.writes[index].stream_id, events_by_write[index]);
-  }
+  for (std::size_t index = 0; index < slots.size(); ++index) cache_.apply(slots[index], events_by_write[index]);
   outcome.positions = appended->positions;
-  const domain::SubscriptionState* subscription = nullptr;
-  for (const auto& write : append.writes) {
-    if (write.stream_id.rfind("subscription-", 0) == 0) subscription = cache_.find<domain::SubscriptionState>(write.stream_id);
-  }
-  outcome.result = result_of(outcome.command_name, decision.events, subscription);
+  outcome.result = result_of(outcome.command_name, decision.events, prepared->subscription);
   return outcome;
 }
 

@@ -32,29 +32,21 @@ eventstore::StoreResult<Loaded<State>> StateCache::load(eventstore::WriteBatch& 
     }
     entry.checked_in_batch = batch_serial_;
   }
-  return Loaded<State>{&std::get<State>(entry.state), entry.version};
+  return Loaded<State>{&std::get<State>(entry.state), entry.version, CacheSlot{&entry}};
 }
 
-template <class State>
-const State* StateCache::find(const std::string& stream) const {
-  const auto found = entries_.find(stream);
-  return found == entries_.end() ? nullptr : std::get_if<State>(&found->second.state);
-}
-
-void StateCache::apply(const std::string& stream, const std::vector<domain::Event>& events) {
-  const auto found = entries_.find(stream);
-  if (found == entries_.end()) return;
+void StateCache::apply(CacheSlot slot, const std::vector<domain::Event>& events) {
+  auto* entry = static_cast<Entry*>(slot.entry);
   std::visit(
       [&](auto& state) {
         for (const auto& event : events) state = domain::evolve(std::move(state), event);
       },
-      found->second.state);
-  found->second.version += static_cast<std::int64_t>(events.size());
+      entry->state);
+  entry->version += static_cast<std::int64_t>(events.size());
 }
 
-#define CSP_STATE_CACHE_FOR(State)                                                                              \
-  template eventstore::StoreResult<Loaded<State>> StateCache::load(eventstore::WriteBatch&, const std::string&); \
-  template const State* StateCache::find(const std::string&) const
+#define CSP_STATE_CACHE_FOR(State) \
+  template eventstore::StoreResult<Loaded<State>> StateCache::load(eventstore::WriteBatch&, const std::string&)
 
 CSP_STATE_CACHE_FOR(domain::AgentsState);
 CSP_STATE_CACHE_FOR(domain::CustomerState);

@@ -17,12 +17,20 @@
 
 namespace csp::cmd {
 
-// A view of a cached state: valid until the cache is next told to start a
-// command or a batch.
+class StateCache;
+
+// Where a stream's state lives in the cache; valid until the cache is next
+// told to start a command.
+struct CacheSlot {
+  void* entry = nullptr;
+};
+
+// A view of a cached state, with the same lifetime as its slot.
 template <class State>
 struct Loaded {
   const State* state = nullptr;
   std::int64_t version = 0;  // events in the stream; 0: it does not exist
+  CacheSlot slot;
 };
 
 class StateCache {
@@ -38,9 +46,7 @@ class StateCache {
   eventstore::StoreResult<Loaded<State>> load(eventstore::WriteBatch& batch, const std::string& stream);
 
   // After an append: folds the events just written into the cached state.
-  void apply(const std::string& stream, const std::vector<domain::Event>& events);
-  template <class State>
-  const State* find(const std::string& stream) const;
+  void apply(CacheSlot slot, const std::vector<domain::Event>& events);
   void clear() { entries_.clear(); }
 
  private:
