@@ -12,7 +12,7 @@
 namespace csp::cmd {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 constexpr const char* agent_example = "alice@partner.example";
 

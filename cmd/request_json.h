@@ -27,6 +27,6 @@ RequestDefaults system_defaults();
 
 // invalid_input naming the field when one is missing, of the wrong type,
 // unknown for the command, or does not parse.
-domain::Result<Request> parse_request(const nlohmann::json& object, const RequestDefaults& defaults);
+domain::Result<Request> parse_request(const nlohmann::ordered_json& object, const RequestDefaults& defaults);
 
 }  // namespace csp::cmd

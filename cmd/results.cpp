@@ -57,19 +57,15 @@ struct ResultBuilder {
       }
     }
   }
+  // DESIGN: a download's result is its count; the caller knows the link.
   void operator()(const domain::DownloadRecorded& event) {
-    result["link_id"] = event.link.str();
-    result["subscription_id"] = event.subscription.str();
     result["downloads_used"] = event.downloads_used;
     const domain::LinkState* link = subscription ? subscription->find_link(event.link) : nullptr;
     if (link != nullptr) {
       result["downloads_left"] = link->downloads_max > event.downloads_used ? link->downloads_max - event.downloads_used : 0;
     }
   }
-  void operator()(const domain::DownloadDenied& event) {
-    result["link_id"] = event.link.str();
-    result["subscription_id"] = event.subscription.str();
-  }
+  void operator()(const domain::DownloadDenied&) {}
   void operator()(const domain::PurchaseCancelled& event) {
     result["ticket_id"] = event.ticket.str();
     result["subscription_id"] = event.subscription.str();

@@ -30,7 +30,7 @@ class Runner {
     if (text.size() > line_bytes_max) {
       return refuse(domain::invalid_input("line " + std::to_string(line_number) + " is longer than 1 MiB"));
     }
-    const nlohmann::json object = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    const nlohmann::ordered_json object = nlohmann::ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (object.is_discarded()) {
       return refuse(domain::invalid_input("line " + std::to_string(line_number) + ": not valid JSON"));
     }

@@ -29,19 +29,18 @@ int report(const Globals& globals, const domain::Error& error) {
 
 int report(const Globals& globals, const eventstore::StoreError& error) {
   const int status = exit_status_of(error);
-  // Store failures are not refusals: they have no stable code of their own.
-  const domain::Error as_error{status == exit_bad_input ? domain::ErrorCode::invalid_input : domain::ErrorCode::invalid_input,
-                               error.message};
-  print_error(status == exit_bad_input ? "invalid_input" : "store_failure", error.message);
+  // A missing, foreign or newer file is bad input; a damaged file or a
+  // failing disk is no refusal and has no stable code: "store_failure".
+  const std::string code = status == exit_bad_input ? "invalid_input" : "store_failure";
+  print_error(code, error.message);
   if (globals.is_json) {
-    nlohmann::json body = refusal_json(as_error);
-    if (status != exit_bad_input) body["error"]["code"] = "store_failure";
+    nlohmann::ordered_json body{{"ok", false}, {"error", {{"code", code}, {"message", error.message}}}};
     std::cout << body.dump() << "\n";
   }
   return status;
 }
 
-int execute_one(const Globals& globals, const nlohmann::json& fields) {
+int execute_one(const Globals& globals, const nlohmann::ordered_json& fields) {
   auto request = parse_request(fields, system_defaults());
   if (!request) return report(globals, request.error());
   const bool is_init = std::holds_alternative<domain::InitializeLedger>(request->command);

@@ -27,7 +27,7 @@ struct OpenedLedger {
 eventstore::StoreResult<OpenedLedger> open_ledger(const std::string& path, bool creates);
 
 // One command given by flags, already gathered as its `run` JSON object.
-int execute_one(const Globals& globals, const nlohmann::json& fields);
+int execute_one(const Globals& globals, const nlohmann::ordered_json& fields);
 // `run FILE|-`.
 int run_file(const Globals& globals, const std::string& path);
 // `history`: exactly one of the four selectors is non-empty.
