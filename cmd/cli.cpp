@@ -178,10 +178,14 @@ struct Cli {
     CLI::App* history = app.add_subcommand("history", "the audit trail of one thing, oldest first");
     history->footer("Example:\n  csp-ledger history --subscription SUBSCRIPTION_ID");
     auto selector = std::make_shared<HistorySelector>();
-    auto* by_subscription = history->add_option("--subscription", selector->subscription, "subscription id");
-    auto* by_order = history->add_option("--order", selector->order, "order id");
-    auto* by_customer = history->add_option("--customer", selector->customer, "tenant GUID or primary domain");
-    auto* by_ticket = history->add_option("--ticket", selector->ticket, "refund ticket id");
+    const auto select = [history, selector](const char* flag, HistorySelector::Kind kind, const char* help) {
+      return history->add_option_function<std::string>(
+          flag, [selector, kind](const std::string& id) { *selector = HistorySelector{kind, id}; }, help);
+    };
+    auto* by_subscription = select("--subscription", HistorySelector::Kind::subscription, "subscription id");
+    auto* by_order = select("--order", HistorySelector::Kind::order, "order id");
+    auto* by_customer = select("--customer", HistorySelector::Kind::customer, "tenant GUID or primary domain");
+    auto* by_ticket = select("--ticket", HistorySelector::Kind::ticket, "refund ticket id");
     history->require_option(1);
     for (auto* option : {by_subscription, by_order, by_customer, by_ticket}) {
       for (auto* other : {by_subscription, by_order, by_customer, by_ticket}) {

@@ -6,7 +6,7 @@
 namespace csp::cmd {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 std::string time_text(std::int64_t micros) {
   auto timestamp = domain::Timestamp::from_micros(micros);

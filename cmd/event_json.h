@@ -11,9 +11,9 @@
 namespace csp::cmd {
 
 // The event's own fields, named as in the `run` JSON where they overlap.
-nlohmann::json event_fields(const domain::Event& event);
+nlohmann::ordered_json event_fields(const domain::Event& event);
 
 // Envelope plus decoded fields; with `with_bytes`, payload_hex and hash too.
-nlohmann::json stored_event_json(const eventstore::StoredEvent& stored, const domain::Event& event, bool with_bytes);
+nlohmann::ordered_json stored_event_json(const eventstore::StoredEvent& stored, const domain::Event& event, bool with_bytes);
 
 }  // namespace csp::cmd

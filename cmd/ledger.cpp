@@ -211,6 +211,25 @@ StoreResult<std::vector<domain::Event>> decode_all(const std::vector<eventstore:
   return events;
 }
 
+// The command whose decision starts with this event.
+std::string_view command_that_recorded(const domain::Event& event) {
+  struct Namer {
+    std::string_view operator()(const domain::AgentRoleGranted&) const { return "GrantRole"; }
+    std::string_view operator()(const domain::AgentRoleRevoked&) const { return "RevokeRole"; }
+    std::string_view operator()(const domain::CustomerRegistered&) const { return "RegisterCustomer"; }
+    std::string_view operator()(const domain::SoftwarePurchased&) const { return "PurchaseSoftware"; }
+    std::string_view operator()(const domain::ProductKeyIssued&) const { return "IssueDownloadLink"; }
+    std::string_view operator()(const domain::DownloadLinkIssued&) const { return "IssueDownloadLink"; }
+    std::string_view operator()(const domain::DownloadRecorded&) const { return "RecordDownload"; }
+    std::string_view operator()(const domain::DownloadDenied&) const { return "RecordDownload"; }
+    std::string_view operator()(const domain::PurchaseCancelled&) const { return "CancelPurchase"; }
+    std::string_view operator()(const domain::ProductKeysRevoked&) const { return "CancelPurchase"; }
+    std::string_view operator()(const domain::RefundTicketOpened&) const { return "CancelPurchase"; }
+    std::string_view operator()(const domain::RefundTicketResolved&) const { return "ResolveRefundTicket"; }
+  };
+  return std::visit(Namer{}, event);
+}
+
 }  // namespace
 
 std::string order_alias(const domain::OrderId& order) { return "order:" + order.str(); }
@@ -232,9 +251,18 @@ Ledger::Ledger(eventstore::EventStore& store, domain::Catalogue catalogue, domai
 }
 
 StoreResult<std::unique_ptr<eventstore::WriteBatch>> Ledger::begin_batch() {
+  if (is_batch_uncommitted_) forget_cached_state();
   auto batch = store_.begin_batch();
-  if (batch && !(*batch)->is_log_unchanged_by_others()) cache_.begin_batch();
+  if (!batch) return batch;
+  if (!(*batch)->is_log_unchanged_by_others()) cache_.begin_batch();
+  is_batch_uncommitted_ = true;
   return batch;
+}
+
+eventstore::StoreStatus Ledger::commit(eventstore::WriteBatch& batch) {
+  eventstore::StoreStatus committed = batch.commit();
+  if (committed) is_batch_uncommitted_ = false;
+  return committed;
 }
 
 StoreResult<Outcome> Ledger::execute(const Request& request, eventstore::WriteBatch& batch) {
@@ -313,6 +341,17 @@ StoreResult<Outcome> Ledger::replay(const Request& request, const eventstore::Co
   if (!events) return std::move(events).error();
   Outcome outcome;
   outcome.command_name = std::string(domain::command_name(request.command));
+  // The first result goes back only to the same command from the same actor:
+  // an id is no key to someone else's result (a product key, say).
+  const std::string_view first_name = command_that_recorded(events->front());
+  const bool is_same_command = first_name == outcome.command_name ||
+                               (first_name == "GrantRole" && outcome.command_name == "InitializeLedger");
+  if (!is_same_command || stored->front().actor != request.meta.actor.str()) {
+    outcome.refusal = domain::invalid_input("command id " + request.meta.id->str() + " was used for " +
+                                            std::string(first_name) + " by " + stored->front().actor +
+                                            "; give this command an id of its own");
+    return outcome;
+  }
   outcome.is_replay = true;
   outcome.refusal = refusal_recorded_in(*events);
   for (const auto& event : *stored) outcome.positions.push_back(event.position);

@@ -39,8 +39,10 @@ class Ledger {
   Ledger(eventstore::EventStore& store, domain::Catalogue catalogue, domain::Policy policy);
 
   // Starts a store transaction for execute(); commands run in it see each
-  // other's appends.
+  // other's appends. Finish it with commit(): a batch dropped without it
+  // rolls back, and the next one forgets what was cached from it.
   eventstore::StoreResult<std::unique_ptr<eventstore::WriteBatch>> begin_batch();
+  eventstore::StoreStatus commit(eventstore::WriteBatch& batch);
 
   // Runs one command inside `batch`, which must come from begin_batch(). A
   // StoreError means the store failed (disk, corruption), not that the
@@ -66,6 +68,7 @@ class Ledger {
   domain::Catalogue catalogue_;
   domain::Policy policy_;
   StateCache cache_;
+  bool is_batch_uncommitted_ = false;
   domain::PayloadEncoder encoder_;
   // Aliases never change once taken: a resolved one is kept (bounded).
   std::unordered_map<std::string, std::string> aliases_;

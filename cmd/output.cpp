@@ -44,6 +44,10 @@ nlohmann::ordered_json outcome_json(Outcome&& outcome) {
   return body;
 }
 
+std::string json_line(const nlohmann::ordered_json& body) {
+  return body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
 void print_outcome_text(std::ostream& out, const Outcome& outcome) {
   out << outcome.command_name << (outcome.is_replay ? " done (earlier, same command id: nothing new appended)" : " done")
       << "\n";
@@ -51,7 +55,7 @@ void print_outcome_text(std::ostream& out, const Outcome& outcome) {
   for (const auto& [key, value] : outcome.result.items()) width = std::max(width, key.size());
   for (const auto& [key, value] : outcome.result.items()) {
     out << "  " << key << std::string(width - key.size() + 2, ' ')
-        << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
+        << (value.is_string() ? value.get<std::string>() : json_line(value)) << "\n";
   }
 }
 

@@ -23,6 +23,10 @@ nlohmann::ordered_json outcome_json(const Outcome& outcome);
 nlohmann::ordered_json outcome_json(Outcome&& outcome);
 nlohmann::ordered_json refusal_json(const domain::Error& error);
 
+// One JSON line. Text a caller typed may be invalid UTF-8 and is echoed in
+// messages: such bytes become U+FFFD instead of failing the output.
+std::string json_line(const nlohmann::ordered_json& body);
+
 // For people: "PurchaseSoftware done" then the result's fields, aligned.
 void print_outcome_text(std::ostream& out, const Outcome& outcome);
 

@@ -54,50 +54,51 @@ StoreResult<std::set<std::string>> customer_streams(eventstore::EventStore& stor
 
 StoreResult<std::set<std::string>> selected_streams(eventstore::EventStore& store, const HistorySelector& selector,
                                                     domain::Error& unknown) {
-  if (!selector.subscription.empty()) {
-    auto id = domain::SubscriptionId::parse(selector.subscription);
+  using Kind = HistorySelector::Kind;
+  if (selector.kind == Kind::subscription) {
+    auto id = domain::SubscriptionId::parse(selector.id);
     if (!id) return StoreError{StoreError::Kind::invalid_argument, id.error().message};
     unknown = domain::Error{domain::ErrorCode::unknown_subscription, "subscription " + id->str() + " does not exist"};
     return std::set<std::string>{domain::subscription_stream(*id)};
   }
-  if (!selector.ticket.empty()) {
-    auto id = domain::TicketId::parse(selector.ticket);
+  if (selector.kind == Kind::ticket) {
+    auto id = domain::TicketId::parse(selector.id);
     if (!id) return StoreError{StoreError::Kind::invalid_argument, id.error().message};
     unknown = domain::Error{domain::ErrorCode::unknown_ticket, "refund ticket " + id->str() + " does not exist"};
     return std::set<std::string>{domain::refund_stream(*id)};
   }
-  if (!selector.order.empty()) {
-    auto id = domain::OrderId::parse(selector.order);
+  if (selector.kind == Kind::order) {
+    auto id = domain::OrderId::parse(selector.id);
     if (!id) return StoreError{StoreError::Kind::invalid_argument, id.error().message};
     unknown = domain::Error{domain::ErrorCode::unknown_subscription, "order " + id->str() + " does not exist"};
     auto stream = store.resolve_alias(order_alias(*id));
     if (!stream) return std::move(stream).error();
     return *stream ? std::set<std::string>{**stream} : std::set<std::string>{};
   }
-  unknown = domain::Error{domain::ErrorCode::unknown_customer, "customer " + selector.customer + " is not registered"};
+  unknown = domain::Error{domain::ErrorCode::unknown_customer, "customer " + selector.id + " is not registered"};
   std::string stream;
-  if (auto tenant = domain::TenantId::parse(selector.customer)) {
+  if (auto tenant = domain::TenantId::parse(selector.id)) {
     stream = domain::customer_stream(*tenant);
-  } else if (auto domain_name = domain::DomainName::parse(selector.customer)) {
+  } else if (auto domain_name = domain::DomainName::parse(selector.id)) {
     auto found = store.resolve_alias(domain_alias(*domain_name));
     if (!found) return std::move(found).error();
     if (!*found) return std::set<std::string>{};
     stream = **found;
   } else {
     return StoreError{StoreError::Kind::invalid_argument,
-                      "customer \"" + selector.customer + "\" is neither a tenant GUID nor a domain name"};
+                      "customer \"" + selector.id + "\" is neither a tenant GUID nor a domain name"};
   }
   return customer_streams(store, stream);
 }
 
-std::string summary_of(const nlohmann::json& fields) {
+std::string summary_of(const nlohmann::ordered_json& fields) {
   std::string text;
   for (const auto& [key, value] : fields.items()) {
     if (key == "description" || key == "contact" || key == "attachments") continue;
     if (value.is_object() && value.contains("amount")) {
       text += key + "=" + value["amount"].get<std::string>() + " " + value["currency"].get<std::string>() + "  ";
     } else {
-      text += key + "=" + (value.is_string() ? value.get<std::string>() : value.dump()) + "  ";
+      text += key + "=" + (value.is_string() ? value.get<std::string>() : json_line(value)) + "  ";
     }
   }
   return text;
@@ -124,14 +125,15 @@ int show_history(const Globals& globals, const HistorySelector& selector) {
   }
   if (events.empty()) return report(globals, unknown);
   std::sort(events.begin(), events.end(), [](const auto& a, const auto& b) { return a.position < b.position; });
-  nlohmann::json lines = nlohmann::json::array();
+  nlohmann::ordered_json lines = nlohmann::ordered_json::array();
   for (const auto& stored : events) {
     auto event = decoded(stored);
     if (!event) return report(globals, event.error());
     lines.push_back(stored_event_json(stored, *event, false));
   }
   if (globals.is_json) {
-    std::cout << nlohmann::json{{"ok", true}, {"command", "history"}, {"result", {{"events", lines}}}}.dump() << "\n";
+    std::cout << json_line(nlohmann::ordered_json{{"ok", true}, {"command", "history"}, {"result", {{"events", lines}}}})
+              << "\n";
     return exit_done;
   }
   for (const auto& line : lines) {
@@ -161,7 +163,7 @@ int export_log(const Globals& globals, std::int64_t from_position) {
       failure = event.error();
       return false;
     }
-    std::cout << stored_event_json(stored, *event, true).dump() << "\n";
+    std::cout << json_line(stored_event_json(stored, *event, true)) << "\n";
     return true;
   });
   if (!read) return report(globals, read.error());

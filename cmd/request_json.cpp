@@ -43,7 +43,10 @@ class Fields {
     return found->get<std::string>();
   }
 
+  // Whether the field is given; a field asked about is one the command
+  // knows, so `null` for it is no unknown field.
   bool has(const char* name) const {
+    used_.insert(name);
     const auto found = object_.find(name);
     return found != object_.end() && !found->is_null();
   }
@@ -71,6 +74,9 @@ class Fields {
     used_.insert("quantity");
     const auto found = object_.find("quantity");
     if (found == object_.end() || found->is_null()) return missing("quantity");
+    if (found->is_number_unsigned() && found->get<std::uint64_t>() > static_cast<std::uint64_t>(domain::Quantity::max)) {
+      return invalid_input("field \"quantity\": quantity " + found->dump() + " is out of range: give a whole number from 1 to 1000000");
+    }
     if (found->is_number_integer()) return named("quantity", domain::Quantity::of(found->get<std::int64_t>()));
     if (found->is_string()) return named("quantity", domain::Quantity::parse(found->get<std::string>()));
     return invalid_input("field \"quantity\" must be a whole number");
@@ -231,6 +237,14 @@ Result<domain::Command> parse_command(const std::string& name, const Fields& f, 
 }
 
 Result<domain::Attachment> read_attachment_file(const std::string& path) {
+  constexpr std::uintmax_t bytes_max = 64 * 1024 * 1024;
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) {
+    return invalid_input("attachment " + path + " is not a readable regular file");
+  }
+  if (std::filesystem::file_size(path, error) > bytes_max || error) {
+    return invalid_input("attachment " + path + " is larger than 64 MiB; attach a smaller file");
+  }
   std::ifstream file(path, std::ios::binary);
   if (!file) return invalid_input("attachment " + path + " cannot be read");
   EVP_MD_CTX* context = EVP_MD_CTX_new();
@@ -266,7 +280,6 @@ Result<Request> parse_request(const json& object, const RequestDefaults& default
   }
   const std::string name = command_field->get<std::string>();
   const Fields fields(object, name);
-  CSP_TRY(command, parse_command(name, fields, defaults));
   CSP_TRY(id, fields.optional_parsed<domain::CommandId>("id", [](const std::string& t) { return domain::CommandId::parse(t); }));
   if (id && id->str().front() == '@') return invalid_input("field \"id\": a command id may not start with '@'");
   const bool actor_is_optional = name == "RecordDownload";
@@ -278,6 +291,9 @@ Result<Request> parse_request(const json& object, const RequestDefaults& default
     actor = given;
   }
   CSP_TRY(at, fields.optional_parsed<domain::Timestamp>("at", [](const std::string& t) { return domain::Timestamp::parse(t); }));
+  // Last: a CancelPurchase reads its attachments, which only a command
+  // already known to be well formed should do.
+  CSP_TRY(command, parse_command(name, fields, defaults));
   if (domain::Status known = fields.check_no_unknown_fields(); !known) return known.error();
   return Request{std::move(command), domain::CommandMeta{id, *actor, at.value_or(defaults.now())}};
 }

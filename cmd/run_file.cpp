@@ -13,7 +13,9 @@
 namespace csp::cmd {
 namespace {
 
-constexpr std::size_t commands_per_transaction = 1000;
+// Results are printed only once durable: up to this many lines share one
+// store transaction and wait for it.
+constexpr std::size_t lines_per_flush = 1000;
 constexpr std::size_t line_bytes_max = 1 << 20;
 
 domain::Error on_line(std::size_t line_number, const domain::Error& error) {
@@ -38,32 +40,32 @@ class Runner {
     if (!request) return refuse(on_line(line_number, request.error()));
     if (!batch_) {
       auto begun = opened_.ledger->begin_batch();
-      if (!begun) return fail(begun.error());
+      if (!begun) return fail(begun.error(), line_number);
       batch_ = std::move(begun).value();
+      first_line_in_batch_ = line_number;
     }
     auto outcome = opened_.ledger->execute(*request, *batch_);
-    if (!outcome) return fail(outcome.error());
+    if (!outcome) return fail(outcome.error(), line_number);
     if (outcome->refusal) {
       outcome->refusal = on_line(line_number, *outcome->refusal);
-      worst_status_ = std::max(worst_status_, exit_status_of(*outcome->refusal));
+      note_refusal(*outcome->refusal);
     }
-    pending_.push_back(outcome_json(std::move(*outcome)).dump());
-    if (++commands_in_batch_ == commands_per_transaction) return commit();
-    return true;
+    pending_.push_back(json_line(outcome_json(std::move(*outcome))));
+    last_line_ = line_number;
+    return pending_.size() < lines_per_flush || commit();
   }
 
+  // Makes the batch durable, then prints the results it holds.
   bool commit() {
     if (batch_) {
-      if (eventstore::StoreStatus committed = batch_->commit(); !committed) {
-        batch_.reset();
-        return fail(committed.error());
+      if (eventstore::StoreStatus committed = opened_.ledger->commit(*batch_); !committed) {
+        return fail(committed.error(), last_line_);
       }
       batch_.reset();
     }
     for (const auto& result : pending_) std::cout << result << "\n";
     std::cout.flush();
     pending_.clear();
-    commands_in_batch_ = 0;
     return true;
   }
 
@@ -72,17 +74,24 @@ class Runner {
 
  private:
   bool refuse(const domain::Error& error) {
-    pending_.push_back(refusal_json(error).dump());
-    worst_status_ = std::max(worst_status_, exit_status_of(error));
-    return true;
+    pending_.push_back(json_line(refusal_json(error)));
+    note_refusal(error);
+    return pending_.size() < lines_per_flush || commit();
   }
 
-  bool fail(const eventstore::StoreError& error) {
-    // The uncommitted commands are lost: say which, so they can be rerun.
+  void note_refusal(const domain::Error& error) {
+    print_error(domain::code_name(error.code), error.message);
+    worst_status_ = std::max(worst_status_, exit_status_of(error));
+  }
+
+  bool fail(const eventstore::StoreError& error, std::size_t line_number) {
+    // The batch is rolled back: say which lines to run again.
+    const bool had_batch = batch_ != nullptr;
     batch_.reset();
-    opened_.ledger->forget_cached_state();
-    print_error("store_failure", error.message + "; the last " + std::to_string(commands_in_batch_) +
-                                     " commands before this line were not committed");
+    print_error("store_failure", error.message + (had_batch ? "; lines " + std::to_string(first_line_in_batch_) +
+                                                                  " to " + std::to_string(line_number) +
+                                                                  " were not committed: run them again"
+                                                            : std::string()));
     return false;
   }
 
@@ -90,7 +99,8 @@ class Runner {
   RequestDefaults defaults_ = system_defaults();
   std::unique_ptr<eventstore::WriteBatch> batch_;
   std::vector<std::string> pending_;
-  std::size_t commands_in_batch_ = 0;
+  std::size_t first_line_in_batch_ = 0;
+  std::size_t last_line_ = 0;
   int worst_status_ = exit_done;
 };
 

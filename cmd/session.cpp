@@ -23,7 +23,7 @@ eventstore::StoreResult<OpenedLedger> open_ledger(const std::string& path, bool 
 
 int report(const Globals& globals, const domain::Error& error) {
   print_error(domain::code_name(error.code), error.message);
-  if (globals.is_json) std::cout << refusal_json(error).dump() << "\n";
+  if (globals.is_json) std::cout << json_line(refusal_json(error)) << "\n";
   return exit_status_of(error);
 }
 
@@ -35,10 +35,29 @@ int report(const Globals& globals, const eventstore::StoreError& error) {
   print_error(code, error.message);
   if (globals.is_json) {
     nlohmann::ordered_json body{{"ok", false}, {"error", {{"code", code}, {"message", error.message}}}};
-    std::cout << body.dump() << "\n";
+    std::cout << json_line(body) << "\n";
   }
   return status;
 }
+
+namespace {
+
+// Runs one request in its own durable transaction.
+eventstore::StoreResult<Outcome> execute_durably(OpenedLedger& opened, const Request& request) {
+  auto batch = opened.ledger->begin_batch();
+  if (!batch) return std::move(batch).error();
+  auto outcome = opened.ledger->execute(request, **batch);
+  if (!outcome) return outcome;
+  if (eventstore::StoreStatus committed = opened.ledger->commit(**batch); !committed) return committed.error();
+  return outcome;
+}
+
+void remove_ledger_files(const std::string& path) {
+  std::error_code ignored;
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix, ignored);
+}
+
+}  // namespace
 
 int execute_one(const Globals& globals, const nlohmann::ordered_json& fields) {
   auto request = parse_request(fields, system_defaults());
@@ -46,22 +65,20 @@ int execute_one(const Globals& globals, const nlohmann::ordered_json& fields) {
   const bool is_init = std::holds_alternative<domain::InitializeLedger>(request->command);
   auto opened = open_ledger(globals.db_path, is_init);
   if (!opened) return report(globals, opened.error());
-  auto batch = opened->ledger->begin_batch();
-  if (!batch) return report(globals, batch.error());
-  auto outcome = opened->ledger->execute(*request, **batch);
-  if (!outcome) return report(globals, outcome.error());
-  if (eventstore::StoreStatus committed = (*batch)->commit(); !committed) return report(globals, committed.error());
-  if (is_init && outcome->refusal) {
+  auto outcome = execute_durably(*opened, *request);
+  if (is_init && (!outcome || outcome->refusal)) {
+    // A ledger whose first command failed is no ledger: leave no file.
     opened = eventstore::StoreError{};
-    std::filesystem::remove(globals.db_path);
+    remove_ledger_files(globals.db_path);
   }
+  if (!outcome) return report(globals, outcome.error());
   if (outcome->refusal) {
     print_error(domain::code_name(outcome->refusal->code), outcome->refusal->message);
-    if (globals.is_json) std::cout << outcome_json(*outcome).dump() << "\n";
+    if (globals.is_json) std::cout << json_line(outcome_json(*outcome)) << "\n";
     return exit_status_of(*outcome->refusal);
   }
   if (globals.is_json) {
-    std::cout << outcome_json(*outcome).dump() << "\n";
+    std::cout << json_line(outcome_json(*outcome)) << "\n";
   } else {
     print_outcome_text(std::cout, *outcome);
   }

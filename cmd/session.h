@@ -30,9 +30,11 @@ eventstore::StoreResult<OpenedLedger> open_ledger(const std::string& path, bool 
 int execute_one(const Globals& globals, const nlohmann::ordered_json& fields);
 // `run FILE|-`.
 int run_file(const Globals& globals, const std::string& path);
-// `history`: exactly one of the four selectors is non-empty.
+// `history`: what to show, by one of its ids.
 struct HistorySelector {
-  std::string subscription, order, customer, ticket;
+  enum class Kind { subscription, order, customer, ticket };
+  Kind kind = Kind::subscription;
+  std::string id;
 };
 int show_history(const Globals& globals, const HistorySelector& selector);
 // `export [--from POSITION]`.

@@ -59,6 +59,8 @@ StoreResult<std::string_view> SqliteStore::name_of(std::int64_t key) {
     return StoreError{StoreError::Kind::corrupt, path_ + " is damaged: name key " + std::to_string(key) + " is unknown"};
   }
   const auto inserted = names_.emplace(key, std::string(query.text(0)));
+  // A statement left on a row keeps its read snapshot open across commits.
+  query.reset();
   return std::string_view(inserted.first->second);
 }
 

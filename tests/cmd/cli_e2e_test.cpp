@@ -277,6 +277,60 @@ TEST_F(Cli, L3_TheSameCommandIdReturnsTheFirstResultAndAppendsNothing) {
   EXPECT_NE(text.out.find("same command id"), std::string::npos) << text.out;
 }
 
+TEST_F(Cli, L3_AnIdIsNoKeyToAnotherCommandsResult) {
+  set_up_partner();
+  ok(purchase_args());
+  auto issue = link_args();
+  issue.insert(issue.end(), {"--id", "l1"});
+  const auto issued = ok(issue).json();
+  ASSERT_TRUE(issued["result"].contains("product_key"));
+  const Outcome as_download = ledger({"download", "--link", link, "--id", "l1"});
+  EXPECT_EQ(as_download.status, 2);
+  EXPECT_EQ(as_download.out.find("product_key"), std::string::npos) << as_download.out;
+  EXPECT_NE(as_download.err.find("was used for IssueDownloadLink"), std::string::npos) << as_download.err;
+  auto by_someone_else = issue;
+  by_someone_else[11] = sales;  // --actor
+  const Outcome other_actor = ledger(by_someone_else);
+  EXPECT_EQ(other_actor.status, 2);
+  EXPECT_EQ(other_actor.out.find("product_key"), std::string::npos);
+}
+
+TEST_F(Cli, InvalidUtf8InInputIsRefusedNotACrash) {
+  set_up_partner();
+  refused({"purchase", "--customer", tenant_jp, "--product", "\xff\xfe", "--quantity", "1", "--unit-price", "1",
+           "--currency", "USD", "--actor", sales}, "invalid_input", 2);
+  const std::string long_name(60, 'a');
+  const std::string line1 = R"({"command":"GrantRole","actor":"alice@partner.example","agent":"bob@partner.example","role":"sales-agent"})";
+  std::string line2 = R"({"command":"PurchaseSoftware","actor":"sam@partner.example","customer":")" + long_name;
+  for (int index = 0; index < 40; ++index) line2 += "\u00e9";
+  line2 += R"(","product":"sql-server-2022-standard","quantity":1,"unit_price":"1","currency":"USD"})";
+  const Outcome run = ledger({"run", "-"}, line1 + "\n" + line2 + "\n");
+  EXPECT_EQ(run.status, 2) << run.err;
+  const auto results = run.json_lines();
+  ASSERT_EQ(results.size(), 2u) << run.out;
+  EXPECT_EQ(results[0]["ok"], true);
+  EXPECT_EQ(results[1]["error"]["code"], "invalid_input");
+}
+
+TEST_F(Cli, AttachmentsMustBeRegularFilesOfBoundedSize) {
+  set_up_partner();
+  ok(purchase_args());
+  for (const char* path : {"/dev/zero", "/tmp", "missing.pdf"}) {
+    auto args = cancel_args("1.00", "2026-01-10T00:00:00Z");
+    args.insert(args.end(), {"--attach", path});
+    refused(args, "invalid_input", 2);
+  }
+}
+
+TEST_F(Cli, AnOversizedQuantityIsNamedAsGiven) {
+  set_up_partner();
+  const Outcome run = ledger({"run", "-"}, R"({"command":"PurchaseSoftware","actor":"sam@partner.example","customer":")" +
+                                               tenant_jp + R"(","product":"sql-server-2022-standard","quantity":18446744073709551615,"unit_price":"1","currency":"USD"})" "\n");
+  const auto results = run.json_lines();
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_NE(results[0]["error"]["message"].get<std::string>().find("18446744073709551615"), std::string::npos);
+}
+
 TEST_F(Cli, RunKeepsGoingPastBadLinesAndNamesThem) {
   set_up_partner();
   const std::string file =

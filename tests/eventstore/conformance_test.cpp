@@ -333,6 +333,15 @@ TEST_P(Conformance, ABatchKnowsWhetherOthersWroteSinceThisHandlesLastOne) {
   EXPECT_EQ(ok_or_throw(after_other->read_stream("a")).size(), 2u);
 }
 
+TEST_P(Conformance, ReadingLeavesNoSnapshotThatBlocksTheNextWrite) {
+  (void)ok_or_throw(store->append(request("c1", "a", 0, {event("T", "1")})));
+  auto reader = second_handle();
+  ASSERT_EQ(ok_or_throw(reader->read_stream("a")).size(), 1u);  // reads interned names
+  (void)ok_or_throw(store->append(request("c2", "a", 1, {event("T", "2")})));
+  const auto appended = reader->append(request("c3", "a", 2, {event("T", "3")}));
+  ASSERT_TRUE(appended.ok()) << appended.error().message;
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Conformance, ::testing::ValuesIn(backends()),
                          [](const auto& backend) { return backend.param.name; });
 
