@@ -10,7 +10,9 @@ void StateCache::begin_command() {
 
 template <class State>
 eventstore::StoreResult<Loaded<State>> StateCache::load(eventstore::WriteBatch& batch, const std::string& stream) {
-  auto [found, is_new] = entries_.try_emplace(stream, Entry{0, State{}, 0});
+  auto found = entries_.find(stream);
+  const bool is_new = found == entries_.end();
+  if (is_new) found = entries_.emplace(stream, Entry{0, State{}, 0}).first;
   Entry& entry = found->second;
   if (entry.checked_in_batch != batch_serial_) {
     auto events = batch.read_stream(stream, entry.version + 1);
