@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cmd/output.h"
+#include "cmd/reports.h"
 #include "cmd/session.h"
 
 namespace csp::cmd {
@@ -193,6 +194,19 @@ struct Cli {
       }
     }
     history->callback([this, selector] { action = [this, selector] { return show_history(globals, *selector); }; });
+
+    CLI::App* report_command = app.add_subcommand(
+        "report", "reports: subscriptions, links, revocations, refunds or customers (replayed from the log)");
+    report_command->footer("Examples:\n  csp-ledger report links --status live\n"
+                           "  csp-ledger report subscriptions --customer contoso.onmicrosoft.com --as-of 2026-02-01T00:00:00Z\n"
+                           "  csp-ledger report refunds --status open --format csv");
+    auto query = std::make_shared<ReportQuery>();
+    report_command->add_option("kind", query->kind, "subscriptions, links, revocations, refunds or customers")->required();
+    report_command->add_option("--customer", query->customer, "only this customer (tenant GUID or domain)");
+    report_command->add_option("--status", query->status, "only rows with this status");
+    report_command->add_option("--as-of", query->as_of, "as things stood at this time (RFC 3339)");
+    report_command->add_option("--format", query->format, "table (default), json or csv");
+    report_command->callback([this, query] { action = [this, query] { return show_report(globals, *query); }; });
 
     CLI::App* export_command = app.add_subcommand("export", "the log as JSON lines, with hashes and payload bytes");
     export_command->footer("Example:\n  csp-ledger export --from 1 > ledger.jsonl");

@@ -415,6 +415,49 @@ TEST_F(Cli, RunGivesEachLineTheResultItWouldHaveAlone) {
   EXPECT_EQ(all.status, 3);  // the 51st and 52nd downloads were refused
 }
 
+TEST_F(Cli, ReportsAnswerAsOfAnyTime) {
+  set_up_partner();
+  ok(purchase_args());
+  ok(link_args());  // issued 2026-01-03, expires 2026-01-17
+  ok(cancel_args("1.00", "2026-01-20T00:00:00Z"));
+  const auto link_at = [&](const std::string& at) {
+    return ok({"report", "links", "--as-of", at, "--format", "json"}).json().at(0)["status"].get<std::string>();
+  };
+  EXPECT_EQ(link_at("2026-01-16T23:59:59Z"), "live");
+  EXPECT_EQ(link_at("2026-01-17T00:00:00Z"), "expired");
+  const auto subscription_at = [&](const std::string& at) {
+    return ok({"report", "subscriptions", "--as-of", at, "--format", "json"}).json().at(0)["status"].get<std::string>();
+  };
+  EXPECT_EQ(subscription_at("2026-01-19T23:59:59Z"), "active");
+  EXPECT_EQ(subscription_at("2026-01-20T00:00:00Z"), "cancelled");
+  EXPECT_TRUE(ok({"report", "subscriptions", "--as-of", "2026-01-01T12:00:00Z", "--format", "json"}).json().empty());
+}
+
+TEST_F(Cli, ReportsFilterAndFormat) {
+  set_up_partner();
+  ok(purchase_args());
+  ok({"purchase", "--customer", tenant_br, "--product", "sql-server-2022-standard", "--quantity", "1", "--unit-price",
+      "9.99", "--currency", "BRL", "--actor", sales, "--at", "2026-01-02T00:00:00Z"});
+  EXPECT_EQ(ok({"report", "subscriptions", "--format", "json"}).json().size(), 2u);
+  const auto contoso = ok({"report", "subscriptions", "--customer", "contoso.onmicrosoft.com", "--format", "json"}).json();
+  ASSERT_EQ(contoso.size(), 1u);
+  EXPECT_EQ(contoso[0]["subscription_id"], subscription);
+  EXPECT_EQ(contoso[0]["amount"], "2469.00");
+  EXPECT_EQ(contoso[0]["hybrid_benefit_eligible"], true);
+  EXPECT_TRUE(ok({"report", "subscriptions", "--status", "cancelled", "--format", "json"}).json().empty());
+  const Outcome csv = workspace.run({"--db", "ledger.db", "report", "customers", "--format", "csv"});
+  EXPECT_EQ(csv.status, 0);
+  EXPECT_EQ(csv.out.substr(0, csv.out.find("\r\n")), "tenant_id,domain,market,name,registered_at,subscriptions");
+  EXPECT_NE(csv.out.find("Contoso KK"), std::string::npos);
+  const Outcome table = workspace.run({"--db", "ledger.db", "report", "subscriptions"});
+  EXPECT_NE(table.out.find("2 rows"), std::string::npos) << table.out;
+  refused({"report", "invoices"}, "invalid_input", 2);
+  refused({"report", "links", "--status", "cancelled"}, "invalid_input", 2);
+  refused({"report", "links", "--format", "xml"}, "invalid_input", 2);
+  refused({"report", "links", "--as-of", "yesterday"}, "invalid_input", 2);
+  refused({"report", "subscriptions", "--customer", "nobody.onmicrosoft.com"}, "unknown_customer");
+}
+
 TEST_F(Cli, HelpAtEveryLevelHasExamples) {
   for (const std::vector<std::string>& args :
        std::vector<std::vector<std::string>>{{"--help"}, {"purchase", "--help"}, {"agent", "grant", "--help"},

@@ -18,6 +18,8 @@ struct Backend {
   std::function<std::unique_ptr<EventStore>(TempDir&, FakeClock&, const std::string& file)> open_again;
 };
 
+void PrintTo(const Backend& backend, std::ostream* out) { *out << backend.name; }
+
 std::vector<Backend> backends() {
   return {Backend{
       "sqlite",

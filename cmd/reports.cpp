@@ -1,0 +1,229 @@
+#include "cmd/reports.h"
+
+#include <algorithm>
+#include <iostream>
+
+#include "cmd/output.h"
+#include "cmd/system.h"
+#include "domain/event_codec.h"
+
+namespace csp::cmd {
+namespace {
+
+using json = nlohmann::ordered_json;
+using domain::invalid_input;
+
+const std::vector<std::string> report_kinds = {"subscriptions", "links", "revocations", "refunds", "customers"};
+
+std::vector<std::string> statuses_of(const std::string& kind) {
+  if (kind == "subscriptions") return {"active", "cancelled"};
+  if (kind == "links") return {"live", "expired", "exhausted", "revoked"};
+  if (kind == "refunds") return {"open", "refunded", "rejected"};
+  return {};
+}
+
+std::string joined(const std::vector<std::string>& words) {
+  std::string text;
+  for (const auto& word : words) text += (text.empty() ? "" : ", ") + word;
+  return text;
+}
+
+domain::Status check_query(const ReportQuery& query) {
+  if (std::find(report_kinds.begin(), report_kinds.end(), query.kind) == report_kinds.end()) {
+    return invalid_input("report \"" + query.kind + "\" is not one of " + joined(report_kinds));
+  }
+  if (query.format != "table" && query.format != "json" && query.format != "csv") {
+    return invalid_input("format \"" + query.format + "\" is not one of table, json, csv");
+  }
+  if (!query.status.empty()) {
+    const auto statuses = statuses_of(query.kind);
+    if (std::find(statuses.begin(), statuses.end(), query.status) == statuses.end()) {
+      return invalid_input(statuses.empty() ? "the " + query.kind + " report has no --status"
+                                            : "status \"" + query.status + "\" is not one of " + joined(statuses) +
+                                                  " for the " + query.kind + " report");
+    }
+  }
+  return domain::Status::success();
+}
+
+// The tenant the --customer filter names, if it names one the models know.
+std::optional<domain::TenantId> filtered_tenant(const projections::ReadModels& models, const std::string& customer) {
+  if (auto tenant = domain::TenantId::parse(customer)) return *tenant;
+  if (auto domain_name = domain::DomainName::parse(customer)) {
+    for (const auto& [tenant, row] : models.customers()) {
+      if (row.domain == *domain_name) return tenant;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+domain::Result<std::vector<json>> report_rows(const projections::ReadModels& models, const ReportQuery& query,
+                                              const domain::Timestamp& as_of) {
+  if (domain::Status valid = check_query(query); !valid) return valid.error();
+  std::optional<domain::TenantId> tenant;
+  if (!query.customer.empty()) {
+    tenant = filtered_tenant(models, query.customer);
+    if (!tenant) {
+      return domain::Error{domain::ErrorCode::unknown_customer, "customer " + query.customer + " is not registered"};
+    }
+  }
+  const auto wanted = [&](const domain::TenantId& row_tenant, std::string_view status) {
+    return (!tenant || row_tenant == *tenant) && (query.status.empty() || query.status == status);
+  };
+  std::vector<json> rows;
+  if (query.kind == "customers") {
+    for (const auto& [key, row] : models.customers()) {
+      if (!wanted(row.tenant, "")) continue;
+      rows.push_back(json{{"tenant_id", row.tenant.str()}, {"domain", row.domain.str()}, {"market", row.market.str()},
+                          {"name", row.name ? row.name->str() : ""}, {"registered_at", row.registered_at.str()},
+                          {"subscriptions", row.subscriptions}});
+    }
+  } else if (query.kind == "subscriptions") {
+    for (const auto& [key, row] : models.subscriptions()) {
+      const std::string status = row.is_cancelled ? "cancelled" : "active";
+      if (!wanted(row.tenant, status)) continue;
+      rows.push_back(json{{"subscription_id", row.subscription.str()}, {"order_id", row.order.str()},
+                          {"tenant_id", row.tenant.str()}, {"product", row.product.str()},
+                          {"quantity", row.quantity.count()}, {"amount", row.amount.amount_text()},
+                          {"currency", row.amount.currency().code()}, {"status", status},
+                          {"purchased_at", row.purchased_at.str()}, {"cancel_deadline", row.cancel_deadline.str()},
+                          {"hybrid_benefit_eligible", row.is_hybrid_benefit_eligible}});
+    }
+  } else if (query.kind == "links") {
+    for (const auto& [key, row] : models.links()) {
+      const std::string status(projections::link_status_name(row.status_at(as_of)));
+      if (!wanted(row.tenant, status)) continue;
+      rows.push_back(json{{"link_id", row.link.str()}, {"subscription_id", row.subscription.str()}, {"status", status},
+                          {"downloads_used", row.downloads_used}, {"expires_at", row.expires_at.str()}});
+    }
+  } else if (query.kind == "revocations") {
+    for (const auto& row : models.revocations()) {
+      if (!wanted(row.tenant, "")) continue;
+      rows.push_back(json{{"subscription_id", row.subscription.str()}, {"ticket_id", row.ticket.str()},
+                          {"revoked_at", row.revoked_at.str()}, {"keys_revoked", row.keys_revoked}});
+    }
+  } else {
+    for (const auto& [key, row] : models.refunds()) {
+      const std::string status(projections::refund_status_name(row.status));
+      if (!wanted(row.tenant, status)) continue;
+      rows.push_back(json{{"ticket_id", row.ticket.str()}, {"subscription_id", row.subscription.str()},
+                          {"order_id", row.order.str()}, {"tenant_id", row.tenant.str()}, {"reason", row.reason.str()},
+                          {"requested_amount", row.requested_amount.amount_text()},
+                          {"currency", row.requested_amount.currency().code()}, {"status", status},
+                          {"refunded_amount", row.refunded_amount ? row.refunded_amount->amount_text() : ""}});
+    }
+  }
+  return rows;
+}
+
+namespace {
+
+std::string cell_text(const json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  return json_line(value);
+}
+
+}  // namespace
+
+std::string csv_of(const std::vector<json>& rows) {
+  if (rows.empty()) return "";
+  const auto field = [](const std::string& text) {
+    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+    std::string quoted = "\"";
+    for (const char c : text) {
+      if (c == '"') quoted += '"';
+      quoted += c;
+    }
+    return quoted + "\"";
+  };
+  std::string out;
+  std::string header;
+  for (const auto& [key, value] : rows.front().items()) header += (header.empty() ? "" : ",") + field(key);
+  out += header + "\r\n";
+  for (const auto& row : rows) {
+    std::string line;
+    bool is_first = true;
+    for (const auto& [key, value] : row.items()) {
+      line += (is_first ? "" : ",") + field(cell_text(value));
+      is_first = false;
+    }
+    out += line + "\r\n";
+  }
+  return out;
+}
+
+std::string table_of(const std::vector<json>& rows) {
+  if (rows.empty()) return "(no rows)\n";
+  std::vector<std::string> columns;
+  for (const auto& [key, value] : rows.front().items()) columns.push_back(key);
+  std::vector<std::size_t> widths;
+  for (const auto& column : columns) widths.push_back(column.size());
+  for (const auto& row : rows) {
+    for (std::size_t index = 0; index < columns.size(); ++index) {
+      widths[index] = std::max(widths[index], cell_text(row.at(columns[index])).size());
+    }
+  }
+  std::string out;
+  const auto line = [&](const std::vector<std::string>& cells) {
+    for (std::size_t index = 0; index < cells.size(); ++index) {
+      out += cells[index];
+      if (index + 1 < cells.size()) out += std::string(widths[index] - cells[index].size() + 2, ' ');
+    }
+    out += "\n";
+  };
+  line(columns);
+  for (const auto& row : rows) {
+    std::vector<std::string> cells;
+    for (const auto& column : columns) cells.push_back(cell_text(row.at(column)));
+    line(cells);
+  }
+  out += std::to_string(rows.size()) + (rows.size() == 1 ? " row\n" : " rows\n");
+  return out;
+}
+
+int show_report(const Globals& globals, const ReportQuery& query) {
+  if (domain::Status valid = check_query(query); !valid) return report(globals, valid.error());
+  std::optional<domain::Timestamp> as_of;
+  if (!query.as_of.empty()) {
+    auto parsed = domain::Timestamp::parse(query.as_of);
+    if (!parsed) return report(globals, domain::invalid_input("--as-of: " + parsed.error().message));
+    as_of = *parsed;
+  }
+  auto opened = open_ledger(globals.db_path, false);
+  if (!opened) return report(globals, opened.error());
+  projections::ReadModels models;
+  eventstore::StoreResult<bool> failure = true;
+  // Until stored read models exist, every report is a replay of the log;
+  // --as-of keeps only what had happened by then (L6 keeps each stream's
+  // business time in order).
+  eventstore::StoreStatus read = opened->store->for_each(1, [&](const eventstore::StoredEvent& stored) {
+    if (as_of && stored.business_time_us > as_of->micros_since_epoch()) return true;
+    auto event = domain::decode_payload(stored.event_type, stored.schema_version, stored.payload);
+    if (!event) {
+      failure = eventstore::StoreError{eventstore::StoreError::Kind::corrupt,
+                                       "event at position " + std::to_string(stored.position) + ": " +
+                                           event.error().message};
+      return false;
+    }
+    models.apply(*event, stored.position);
+    return true;
+  });
+  if (!read) return report(globals, read.error());
+  if (!failure) return report(globals, failure.error());
+  auto rows = report_rows(models, query, as_of.value_or(now()));
+  if (!rows) return report(globals, rows.error());
+  if (query.format == "json" || globals.is_json) {
+    json array = json::array();
+    for (auto& row : *rows) array.push_back(std::move(row));
+    std::cout << json_line(array) << "\n";
+  } else if (query.format == "csv") {
+    std::cout << csv_of(*rows);
+  } else {
+    std::cout << table_of(*rows);
+  }
+  return exit_done;
+}
+
+}  // namespace csp::cmd

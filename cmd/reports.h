@@ -1,0 +1,35 @@
+#pragma once
+// `report subscriptions|links|revocations|refunds|customers`: rows as JSON
+// objects (the `--format json` shape of DESIGN.md), then printed as a
+// table, JSON or CSV.
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cmd/session.h"
+#include "projections/read_models.h"
+
+namespace csp::cmd {
+
+struct ReportQuery {
+  std::string kind;      // subscriptions, links, revocations, refunds, customers
+  std::string customer;  // tenant GUID or domain; empty: all
+  std::string status;    // empty: all
+  std::string as_of;     // RFC 3339; empty: now, from the whole log
+  std::string format = "table";
+};
+
+int show_report(const Globals& globals, const ReportQuery& query);
+
+// The rows of one report as of `as_of`, for tests and the server.
+domain::Result<std::vector<nlohmann::ordered_json>> report_rows(const projections::ReadModels& models,
+                                                                 const ReportQuery& query,
+                                                                 const domain::Timestamp& as_of);
+
+// CSV of RFC 4180: fields with a comma, quote or line break are quoted.
+std::string csv_of(const std::vector<nlohmann::ordered_json>& rows);
+std::string table_of(const std::vector<nlohmann::ordered_json>& rows);
+
+}  // namespace csp::cmd
