@@ -208,6 +208,12 @@ struct Cli {
     report_command->add_option("--format", query->format, "table (default), json or csv");
     report_command->callback([this, query] { action = [this, query] { return show_report(globals, *query); }; });
 
+    CLI::App* audit = app.add_subcommand("audit", "check the ledger");
+    audit->require_subcommand(1);
+    CLI::App* verify = audit->add_subcommand("verify", "recompute the hash chain and replay every event; exit 4 on a fault");
+    verify->footer("Example:\n  csp-ledger audit verify");
+    verify->callback([this] { action = [this] { return audit_verify(globals); }; });
+
     CLI::App* export_command = app.add_subcommand("export", "the log as JSON lines, with hashes and payload bytes");
     export_command->footer("Example:\n  csp-ledger export --from 1 > ledger.jsonl");
     auto from = std::make_shared<std::int64_t>(1);

@@ -37,6 +37,8 @@ struct HistorySelector {
   std::string id;
 };
 int show_history(const Globals& globals, const HistorySelector& selector);
+// `audit verify`: exit 4 when the chain is broken or the log does not replay.
+int audit_verify(const Globals& globals);
 // `export [--from POSITION]`.
 int export_log(const Globals& globals, std::int64_t from_position);
 

@@ -458,6 +458,23 @@ TEST_F(Cli, ReportsFilterAndFormat) {
   refused({"report", "subscriptions", "--customer", "nobody.onmicrosoft.com"}, "unknown_customer");
 }
 
+TEST_F(Cli, AuditVerifyFindsTamperingAndExitsFour) {
+  set_up_partner();
+  ok(purchase_args());
+  ok(link_args());
+  const auto intact = ok({"audit", "verify"}).json();
+  EXPECT_EQ(intact["result"]["events_checked"], 8);
+  const std::string sql = "DROP TRIGGER events_are_immutable; UPDATE events SET payload = payload || x'00' WHERE position = 6;";
+  ASSERT_EQ(std::system(("sqlite3 " + testing::quoted(workspace.path("ledger.db").string()) + " " + testing::quoted(sql)).c_str()), 0);
+  const Outcome audit = ledger({"audit", "verify"});
+  EXPECT_EQ(audit.status, 4) << audit.err;
+  const auto body = audit.json();
+  EXPECT_EQ(body["error"]["code"], "audit_fault");
+  EXPECT_EQ(body["error"]["position"], 6);
+  EXPECT_EQ(body["error"]["fault"], "changed");
+  EXPECT_NE(audit.err.find("position 6"), std::string::npos);
+}
+
 TEST_F(Cli, HelpAtEveryLevelHasExamples) {
   for (const std::vector<std::string>& args :
        std::vector<std::vector<std::string>>{{"--help"}, {"purchase", "--help"}, {"agent", "grant", "--help"},
