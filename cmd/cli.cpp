@@ -196,12 +196,18 @@ struct Cli {
     history->callback([this, selector] { action = [this, selector] { return show_history(globals, *selector); }; });
 
     CLI::App* report_command = app.add_subcommand(
-        "report", "reports: subscriptions, links, revocations, refunds or customers (replayed from the log)");
+        "report", "reports for audit and the back office (replayed from the log)");
     report_command->footer("Examples:\n  csp-ledger report links --status live\n"
                            "  csp-ledger report subscriptions --customer contoso.onmicrosoft.com --as-of 2026-02-01T00:00:00Z\n"
-                           "  csp-ledger report refunds --status open --format csv");
+                           "  csp-ledger report refunds --status open --format csv\n"
+                           "  csp-ledger report expiring-links --within-days 3\n"
+                           "  csp-ledger report sales --format csv");
     auto query = std::make_shared<ReportQuery>();
-    report_command->add_option("kind", query->kind, "subscriptions, links, revocations, refunds or customers")->required();
+    report_command->add_option("kind", query->kind,
+                               "subscriptions, links, revocations, refunds, customers; or expiring-links, open-refunds, "
+                               "sales (by market and month), hybrid-benefit")
+        ->required();
+    report_command->add_option("--within-days", query->within_days, "expiring-links: within this many days (default 7)");
     report_command->add_option("--customer", query->customer, "only this customer (tenant GUID or domain)");
     report_command->add_option("--status", query->status, "only rows with this status");
     report_command->add_option("--as-of", query->as_of, "as things stood at this time (RFC 3339)");

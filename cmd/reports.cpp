@@ -1,6 +1,8 @@
 #include "cmd/reports.h"
 
 #include <algorithm>
+#include <limits>
+#include <map>
 #include <iostream>
 
 #include "cmd/output.h"
@@ -13,7 +15,9 @@ namespace {
 using json = nlohmann::ordered_json;
 using domain::invalid_input;
 
-const std::vector<std::string> report_kinds = {"subscriptions", "links", "revocations", "refunds", "customers"};
+const std::vector<std::string> report_kinds = {"subscriptions", "links",       "revocations", "refunds",
+                                               "customers",     "expiring-links", "open-refunds", "sales",
+                                               "hybrid-benefit"};
 
 std::vector<std::string> statuses_of(const std::string& kind) {
   if (kind == "subscriptions") return {"active", "cancelled"};
@@ -35,6 +39,9 @@ domain::Status check_query(const ReportQuery& query) {
   if (query.format != "table" && query.format != "json" && query.format != "csv") {
     return invalid_input("format \"" + query.format + "\" is not one of table, json, csv");
   }
+  if (query.within_days < 1 || query.within_days > 3650) {
+    return invalid_input("--within-days " + std::to_string(query.within_days) + " is out of range: give 1 to 3650");
+  }
   if (!query.status.empty()) {
     const auto statuses = statuses_of(query.kind);
     if (std::find(statuses.begin(), statuses.end(), query.status) == statuses.end()) {
@@ -55,6 +62,103 @@ std::optional<domain::TenantId> filtered_tenant(const projections::ReadModels& m
     }
   }
   return std::nullopt;
+}
+
+// Sums money per key without losing a minor unit, or says it overflowed.
+class Totals {
+ public:
+  domain::Status add(const std::string& key, const domain::Money& amount) {
+    auto& [units, currency] = totals_[key];
+    if (units > std::numeric_limits<std::int64_t>::max() - amount.minor_units()) {
+      return invalid_input("the total for " + key + " is too large to print");
+    }
+    units += amount.minor_units();
+    currency = amount.currency();
+    return domain::Status::success();
+  }
+  std::string text(const std::string& key) const {
+    const auto found = totals_.find(key);
+    if (found == totals_.end()) return "0";
+    return domain::Money::of_minor_units(found->second.first, found->second.second)->amount_text();
+  }
+
+ private:
+  std::map<std::string, std::pair<std::int64_t, domain::Currency>> totals_;
+};
+
+std::string month_of(const domain::Timestamp& at) { return at.str().substr(0, 7); }
+
+domain::Result<std::vector<json>> back_office_rows(const projections::ReadModels& models, const ReportQuery& query,
+                                                   const domain::Timestamp& as_of,
+                                                   const std::optional<domain::TenantId>& tenant) {
+  const auto is_customers = [&](const domain::TenantId& row_tenant) { return !tenant || row_tenant == *tenant; };
+  std::vector<json> rows;
+  if (query.kind == "expiring-links") {
+    auto horizon = as_of.plus(std::chrono::hours{24 * query.within_days});
+    if (!horizon) return horizon.error();
+    for (const auto& [key, row] : models.links()) {
+      if (!is_customers(row.tenant) || row.status_at(as_of) != projections::LinkStatus::live) continue;
+      if (row.expires_at > *horizon) continue;
+      rows.push_back(json{{"link_id", row.link.str()}, {"subscription_id", row.subscription.str()},
+                          {"tenant_id", row.tenant.str()}, {"expires_at", row.expires_at.str()},
+                          {"downloads_left", row.downloads_max - row.downloads_used}});
+    }
+    std::sort(rows.begin(), rows.end(), [](const json& a, const json& b) { return a["expires_at"] < b["expires_at"]; });
+    return rows;
+  }
+  if (query.kind == "hybrid-benefit") {
+    for (const auto& [key, row] : models.subscriptions()) {
+      if (!is_customers(row.tenant) || row.is_cancelled || !row.is_hybrid_benefit_eligible) continue;
+      rows.push_back(json{{"subscription_id", row.subscription.str()}, {"tenant_id", row.tenant.str()},
+                          {"market", row.market.str()}, {"product", row.product.str()}, {"quantity", row.quantity.count()},
+                          {"purchased_at", row.purchased_at.str()}});
+    }
+    return rows;
+  }
+  Totals totals;
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> counts;  // key -> (purchases or tickets, refunds)
+  std::map<std::string, std::vector<std::string>> key_parts;
+  const auto count = [&](const std::vector<std::string>& parts, bool is_refund, const domain::Money& amount) {
+    std::string key;
+    for (const auto& part : parts) key += part + "|";
+    key_parts[key] = parts;
+    (is_refund ? counts[key].second : counts[key].first) += 1;
+    return totals.add(key + (is_refund ? "refunded" : "sold"), amount);
+  };
+  if (query.kind == "open-refunds") {
+    for (const auto& [key, row] : models.refunds()) {
+      if (!is_customers(row.tenant) || row.status != projections::RefundStatus::open) continue;
+      if (auto added = count({row.requested_amount.currency().code()}, false, row.requested_amount); !added) {
+        return added.error();
+      }
+    }
+    for (const auto& [key, parts] : key_parts) {
+      rows.push_back(json{{"currency", parts[0]}, {"open_tickets", counts[key].first},
+                          {"requested_total", totals.text(key + "sold")}});
+    }
+    return rows;
+  }
+  for (const auto& [key, row] : models.subscriptions()) {
+    if (!is_customers(row.tenant)) continue;
+    if (auto added = count({row.market.str(), month_of(row.purchased_at), row.amount.currency().code()}, false, row.amount);
+        !added) {
+      return added.error();
+    }
+  }
+  for (const auto& [key, row] : models.refunds()) {
+    if (!is_customers(row.tenant) || !row.refunded_amount || !row.resolved_at) continue;
+    if (auto added = count({row.market.str(), month_of(*row.resolved_at), row.refunded_amount->currency().code()}, true,
+                           *row.refunded_amount);
+        !added) {
+      return added.error();
+    }
+  }
+  for (const auto& [key, parts] : key_parts) {
+    rows.push_back(json{{"market", parts[0]}, {"month", parts[1]}, {"currency", parts[2]},
+                        {"purchases", counts[key].first}, {"purchased_amount", totals.text(key + "sold")},
+                        {"refunds", counts[key].second}, {"refunded_amount", totals.text(key + "refunded")}});
+  }
+  return rows;
 }
 
 }  // namespace
@@ -104,6 +208,9 @@ domain::Result<std::vector<json>> report_rows(const projections::ReadModels& mod
       rows.push_back(json{{"subscription_id", row.subscription.str()}, {"ticket_id", row.ticket.str()},
                           {"revoked_at", row.revoked_at.str()}, {"keys_revoked", row.keys_revoked}});
     }
+  } else if (query.kind == "expiring-links" || query.kind == "open-refunds" || query.kind == "sales" ||
+             query.kind == "hybrid-benefit") {
+    return back_office_rows(models, query, as_of, tenant);
   } else {
     for (const auto& [key, row] : models.refunds()) {
       const std::string status(projections::refund_status_name(row.status));

@@ -14,11 +14,14 @@
 namespace csp::cmd {
 
 struct ReportQuery {
-  std::string kind;      // subscriptions, links, revocations, refunds, customers
+  // subscriptions, links, revocations, refunds, customers, and the back
+  // office's: expiring-links, open-refunds, sales, hybrid-benefit
+  std::string kind;
   std::string customer;  // tenant GUID or domain; empty: all
   std::string status;    // empty: all
   std::string as_of;     // RFC 3339; empty: now, from the whole log
   std::string format = "table";
+  std::int64_t within_days = 7;  // expiring-links: expiring within this many days of as_of
 };
 
 int show_report(const Globals& globals, const ReportQuery& query);

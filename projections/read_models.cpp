@@ -73,13 +73,15 @@ struct ReadModels::Folder {
                                                 static_cast<std::int64_t>(e.links.size())});
   }
   void operator()(const domain::RefundTicketOpened& e) const {
+    const SubscriptionRow& subscription = row(models.subscriptions_, e.subscription, "subscription");
     models.refunds_[e.ticket] = RefundRow{e.ticket, e.subscription, e.order, e.tenant, e.reason, e.requested_amount,
-                                          RefundStatus::open, std::nullopt, e.at};
+                                          RefundStatus::open, std::nullopt, e.at, std::nullopt, subscription.market};
   }
   void operator()(const domain::RefundTicketResolved& e) const {
     RefundRow& refund = row(models.refunds_, e.ticket, "refund ticket");
     refund.status = e.status == domain::RefundStatus::refunded ? RefundStatus::refunded : RefundStatus::rejected;
     refund.refunded_amount = e.refunded_amount;
+    refund.resolved_at = e.at;
   }
 };
 

@@ -76,6 +76,8 @@ struct RefundRow {
   RefundStatus status = RefundStatus::open;
   std::optional<domain::Money> refunded_amount;
   domain::Timestamp opened_at;
+  std::optional<domain::Timestamp> resolved_at;
+  domain::Market market;  // the purchase's
 };
 
 // Every read model, folded from the log in position order.

@@ -475,6 +475,36 @@ TEST_F(Cli, AuditVerifyFindsTamperingAndExitsFour) {
   EXPECT_NE(audit.err.find("position 6"), std::string::npos);
 }
 
+TEST_F(Cli, BackOfficeReportsOnTheDemo) {
+  ok({"init", "--admin", admin, "--at", "2026-01-05T09:00:00Z"});
+  (void)ledger({"run", std::string(CSP_SOURCE_DIR) + "/demo/scenario.jsonl"});
+  const auto expiring = ok({"report", "expiring-links", "--as-of", "2026-02-02T00:00:00Z", "--format", "json"}).json();
+  ASSERT_EQ(expiring.size(), 1u);
+  EXPECT_EQ(expiring[0]["link_id"], "b1000000-0000-4000-8000-000000000002");
+  EXPECT_EQ(expiring[0]["downloads_left"], 48);
+  EXPECT_TRUE(ok({"report", "expiring-links", "--as-of", "2026-02-02T00:00:00Z", "--within-days", "5", "--format",
+                  "json"}).json().empty());
+  const auto open = ok({"report", "open-refunds", "--as-of", "2026-02-06T00:00:00Z", "--format", "json"}).json();
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open[0]["currency"], "USD");
+  EXPECT_EQ(open[0]["open_tickets"], 1);
+  EXPECT_EQ(open[0]["requested_total"], "4938.00");
+  EXPECT_TRUE(ok({"report", "open-refunds", "--format", "json"}).json().empty());  // refunded on 7 February
+  const auto by_market = ok({"report", "sales", "--format", "json"}).json();
+  ASSERT_EQ(by_market.size(), 5u);
+  const auto refunded = by_market[4];
+  EXPECT_EQ(refunded["market"], "JP");
+  EXPECT_EQ(refunded["month"], "2026-02");
+  EXPECT_EQ(refunded["refunds"], 1);
+  EXPECT_EQ(refunded["refunded_amount"], "4938.00");
+  EXPECT_EQ(by_market[0]["market"], "BR");
+  EXPECT_EQ(by_market[0]["purchased_amount"], "4500.00");
+  const auto hybrid = ok({"report", "hybrid-benefit", "--format", "json"}).json();
+  ASSERT_EQ(hybrid.size(), 1u);  // the cancelled Windows Server subscription no longer counts
+  EXPECT_EQ(hybrid[0]["market"], "BR");
+  refused({"report", "expiring-links", "--within-days", "0"}, "invalid_input", 2);
+}
+
 TEST_F(Cli, HelpAtEveryLevelHasExamples) {
   for (const std::vector<std::string>& args :
        std::vector<std::vector<std::string>>{{"--help"}, {"purchase", "--help"}, {"agent", "grant", "--help"},
