@@ -220,6 +220,12 @@ struct Cli {
     verify->footer("Example:\n  csp-ledger audit verify");
     verify->callback([this] { action = [this] { return audit_verify(globals); }; });
 
+    CLI::App* import_command = app.add_subcommand("import", "load an export into an empty ledger, checking the hash chain");
+    import_command->footer("Example:\n  csp-ledger --db copy.db import ledger.jsonl");
+    auto import_path = std::make_shared<std::string>();
+    import_command->add_option("file", *import_path, "an export (JSON lines), or - for stdin")->required();
+    import_command->callback([this, import_path] { action = [this, import_path] { return import_log(globals, *import_path); }; });
+
     CLI::App* export_command = app.add_subcommand("export", "the log as JSON lines, with hashes and payload bytes");
     export_command->footer("Example:\n  csp-ledger export --from 1 > ledger.jsonl");
     auto from = std::make_shared<std::int64_t>(1);

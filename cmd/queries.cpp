@@ -9,6 +9,7 @@
 #include "cmd/session.h"
 #include "domain/event_codec.h"
 #include "domain/streams.h"
+#include "eventstore/chain.h"
 
 namespace csp::cmd {
 namespace {
@@ -150,6 +151,8 @@ int export_log(const Globals& globals, std::int64_t from_position) {
   if (!opened) return report(globals, opened.error());
   const auto& upcasters = ledger_upcasters();
   StoreResult<bool> failure = true;
+  std::int64_t exported = 0;
+  eventstore::Hash last_hash{};
   eventstore::StoreStatus read = opened->store->for_each_stored(from_position, [&](const StoredEvent& stored) {
     // The bytes go out as stored, so an import can recheck the chain; the
     // readable fields come from the current version of the event.
@@ -164,10 +167,15 @@ int export_log(const Globals& globals, std::int64_t from_position) {
       return false;
     }
     std::cout << json_line(stored_event_json(stored, *event, true)) << "\n";
+    ++exported;
+    last_hash = stored.hash;
     return true;
   });
   if (!read) return report(globals, read.error());
   if (!failure) return report(globals, failure.error());
+  // The last line vouches for the rest: an import refuses a file without it.
+  std::cout << json_line({{"end_of_export", {{"events", exported}, {"head_hash", eventstore::hash_hex(last_hash)}}}})
+            << "\n";
   return exit_done;
 }
 

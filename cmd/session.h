@@ -39,6 +39,8 @@ struct HistorySelector {
 int show_history(const Globals& globals, const HistorySelector& selector);
 // `audit verify`: exit 4 when the chain is broken or the log does not replay.
 int audit_verify(const Globals& globals);
+// `import FILE|-`: an export into an empty ledger, chain checked.
+int import_log(const Globals& globals, const std::string& path);
 // `export [--from POSITION]`.
 int export_log(const Globals& globals, std::int64_t from_position);
 

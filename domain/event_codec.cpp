@@ -1,7 +1,9 @@
 #include "domain/event_codec.h"
 
 #include <array>
+#include <new>
 #include <sstream>
+#include <stdexcept>
 #include <utility>
 
 #include <cereal/archives/portable_binary.hpp>
@@ -105,6 +107,10 @@ Result<Event> decode_payload(std::string_view type_name, std::uint32_t schema_ve
     return event;
   } catch (const cereal::Exception& failure) {
     return invalid_input("payload of " + what + " is corrupt: " + failure.what());
+  } catch (const std::bad_alloc&) {
+    return invalid_input("payload of " + what + " is corrupt: it declares a size larger than memory");
+  } catch (const std::length_error&) {
+    return invalid_input("payload of " + what + " is corrupt: it declares an impossible size");
   }
 }
 

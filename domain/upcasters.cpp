@@ -1,6 +1,8 @@
 #include "domain/upcasters.h"
 
+#include <new>
 #include <sstream>
+#include <stdexcept>
 
 #include <cereal/archives/portable_binary.hpp>
 
@@ -33,6 +35,10 @@ Result<std::string> upcast_customer_registered_v1(std::string_view payload) {
     archive(old);
   } catch (const cereal::Exception& failure) {
     return invalid_input(std::string("CustomerRegistered v1 payload is corrupt: ") + failure.what());
+  } catch (const std::bad_alloc&) {
+    return invalid_input("CustomerRegistered v1 payload is corrupt: it declares a size larger than memory");
+  } catch (const std::length_error&) {
+    return invalid_input("CustomerRegistered v1 payload is corrupt: it declares an impossible size");
   }
   if (input.peek() != std::istringstream::traits_type::eof()) {
     return invalid_input("CustomerRegistered v1 payload has trailing bytes");

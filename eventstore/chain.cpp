@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace csp::eventstore {
@@ -88,6 +89,32 @@ std::string bytes_hex(std::string_view bytes) {
 
 std::string hash_hex(const Hash& hash) {
   return bytes_hex(std::string_view(reinterpret_cast<const char*>(hash.data()), hash.size()));
+}
+
+std::optional<std::string> bytes_from_hex(std::string_view text) {
+  if (text.size() % 2 != 0) return std::nullopt;
+  const auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  std::string bytes;
+  bytes.reserve(text.size() / 2);
+  for (std::size_t index = 0; index < text.size(); index += 2) {
+    const int high = nibble(text[index]);
+    const int low = nibble(text[index + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    bytes.push_back(static_cast<char>(high * 16 + low));
+  }
+  return bytes;
+}
+
+std::optional<Hash> hash_from_hex(std::string_view text) {
+  const auto bytes = bytes_from_hex(text);
+  Hash hash{};
+  if (!bytes || bytes->size() != hash.size()) return std::nullopt;
+  std::copy(bytes->begin(), bytes->end(), hash.begin());
+  return hash;
 }
 
 }  // namespace csp::eventstore

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -51,5 +52,8 @@ class ChainHasher {
 // Lowercase hex of bytes: hashes, and payloads in exports.
 std::string bytes_hex(std::string_view bytes);
 std::string hash_hex(const Hash& hash);
+// The inverse of bytes_hex; empty when the text is not lowercase hex.
+std::optional<std::string> bytes_from_hex(std::string_view text);
+std::optional<Hash> hash_from_hex(std::string_view text);
 
 }  // namespace csp::eventstore

@@ -62,6 +62,10 @@ class SqliteBatch final : public WriteBatch {
   StoreResult<std::optional<std::string>> resolve_alias(std::string_view alias) override {
     return store_.resolve_alias(alias);
   }
+  StoreStatus import_event(const StoredEvent& event, const std::vector<std::string>& aliases) override {
+    if (is_finished_) throw std::logic_error("import on a finished batch");
+    return store_.import_in_transaction(event, aliases);
+  }
   StoreStatus commit() override {
     if (is_finished_) throw std::logic_error("commit on a finished batch");
     is_finished_ = true;
@@ -147,6 +151,8 @@ void SqliteStore::forget_uncommitted_state() {
   name_keys_.clear();
   names_.clear();
   for (auto& recent : recent_names_) recent = RecentName{};
+  import_command_id_.clear();
+  import_command_first_ = 0;
 }
 
 StoreResult<std::int64_t> SqliteStore::interned_key(std::string_view text, KeyByText& cache, sqlite::Statement& find,
@@ -226,16 +232,62 @@ StoreResult<AppendOutcome> SqliteStore::append_in_transaction(const AppendReques
   return outcome;
 }
 
+StoreStatus SqliteStore::check_alias_free(const std::string& alias) {
+  auto taken = resolve_alias(alias);
+  if (!taken) return taken.error();
+  if (*taken) {
+    return StoreError{StoreError::Kind::alias_taken, alias + " already names " + **taken + "; nothing was written"};
+  }
+  return StoreStatus::success();
+}
+
 StoreStatus SqliteStore::check_aliases_free(const AppendRequest& request) {
   std::set<std::string_view> seen;
   for (const auto& write : request.writes) {
     for (const auto& alias : write.aliases) {
-      auto taken = resolve_alias(alias);
-      if (!taken) return taken.error();
-      if (*taken || !seen.insert(alias).second) {
+      if (!seen.insert(alias).second) {
         return StoreError{StoreError::Kind::alias_taken,
-                          alias + " already names " + (*taken ? **taken : write.stream_id) + "; nothing was written"};
+                          alias + " is given twice for " + write.stream_id + "; nothing was written"};
       }
+      if (StoreStatus free = check_alias_free(alias); !free) return free;
+    }
+  }
+  return StoreStatus::success();
+}
+
+StoreStatus SqliteStore::insert_event_row(const ChainFields& fields, std::int64_t stream_key,
+                                          std::optional<std::string_view> command_id,
+                                          std::optional<std::int64_t> command_first, const Hash& hash) {
+  std::int64_t name_keys[3] = {};
+  const std::string_view names[3] = {fields.event_type, fields.actor, fields.role};
+  for (std::size_t which = 0; which < 3; ++which) {
+    RecentName& recent = recent_names_[which];
+    if (recent.key == 0 || recent.name != names[which]) {
+      auto name = name_key(names[which]);
+      if (!name) return name.error();
+      recent.name.assign(names[which]);
+      recent.key = *name;
+    }
+    name_keys[which] = recent.key;
+  }
+  sqlite::Statement& insert = statements_.insert_event.reset();
+  insert.bind(1, fields.position).bind(2, stream_key).bind(3, fields.stream_version).bind(4, name_keys[0]);
+  insert.bind(5, static_cast<std::int64_t>(fields.schema_version));
+  if (command_id) insert.bind(6, *command_id);
+  if (command_first) insert.bind(7, *command_first);
+  insert.bind(8, name_keys[1]).bind(9, name_keys[2]).bind(10, fields.business_time_us).bind(11, fields.recorded_time_us);
+  insert.bind_blob(12, fields.payload);
+  insert.bind_blob(13, std::string_view(reinterpret_cast<const char*>(hash.data()), hash.size()));
+  if (StoreStatus inserted = insert.run("appending an event"); !inserted) return inserted;
+  head_ = LogHead{fields.position, hash};
+  return StoreStatus::success();
+}
+
+StoreStatus SqliteStore::insert_aliases(const std::vector<std::string>& aliases, std::int64_t stream_key) {
+  for (const auto& alias : aliases) {
+    if (StoreStatus added = statements_.insert_alias.reset().bind(1, alias).bind(2, stream_key).run("adding an alias");
+        !added) {
+      return added;
     }
   }
   return StoreStatus::success();
@@ -254,45 +306,79 @@ StoreResult<AppendOutcome> SqliteStore::write_events(const AppendRequest& reques
     if (!key) return std::move(key).error();
     std::int64_t version = versions_before[index];
     for (const NewEvent& event : write.events) {
-      std::int64_t name_keys[3] = {};
-      const std::string_view names[3] = {event.event_type, event.actor, event.role};
-      for (std::size_t which = 0; which < 3; ++which) {
-        RecentName& recent = recent_names_[which];
-        if (recent.key == 0 || recent.name != names[which]) {
-          auto name = name_key(names[which]);
-          if (!name) return std::move(name).error();
-          recent.name.assign(names[which]);
-          recent.key = *name;
-        }
-        name_keys[which] = recent.key;
+      const ChainFields fields{head_.position + 1, write.stream_id,  ++version,   event.event_type,
+                               event.schema_version, command_id,    event.actor, event.role,
+                               event.business_time_us, recorded_time, event.payload};
+      const Hash hash = hasher_.next(head_.hash, fields);
+      const bool is_first = fields.position == first_position;
+      const std::optional<std::string_view> stored_id =
+          is_first && !request.command_id.empty() ? std::optional<std::string_view>(request.command_id) : std::nullopt;
+      const std::optional<std::int64_t> first = is_first ? std::nullopt : std::optional<std::int64_t>(first_position);
+      if (StoreStatus inserted = insert_event_row(fields, *key, stored_id, first, hash); !inserted) {
+        return inserted.error();
       }
-      const std::int64_t position = head_.position + 1;
-      ++version;
-      const Hash hash = hasher_.next(head_.hash, ChainFields{position, write.stream_id, version, event.event_type,
-                                                             event.schema_version, command_id, event.actor, event.role,
-                                                             event.business_time_us, recorded_time, event.payload});
-      const bool is_first = position == first_position;
-      sqlite::Statement& insert = statements_.insert_event.reset();
-      insert.bind(1, position).bind(2, *key).bind(3, version).bind(4, name_keys[0]);
-      insert.bind(5, static_cast<std::int64_t>(event.schema_version));
-      if (is_first && !request.command_id.empty()) insert.bind(6, request.command_id);
-      if (!is_first) insert.bind(7, first_position);
-      insert.bind(8, name_keys[1]).bind(9, name_keys[2]).bind(10, event.business_time_us).bind(11, recorded_time);
-      insert.bind_blob(12, event.payload);
-      insert.bind_blob(13, std::string_view(reinterpret_cast<const char*>(hash.data()), hash.size()));
-      if (StoreStatus inserted = insert.run("appending an event"); !inserted) return inserted.error();
-      head_ = LogHead{position, hash};
-      outcome.positions.push_back(position);
+      outcome.positions.push_back(fields.position);
     }
     stream_versions_[*key] = version;
-    for (const auto& alias : write.aliases) {
-      if (StoreStatus added = statements_.insert_alias.reset().bind(1, alias).bind(2, *key).run("adding an alias");
-          !added) {
-        return added.error();
-      }
-    }
+    if (StoreStatus added = insert_aliases(write.aliases, *key); !added) return added.error();
   }
   return outcome;
+}
+
+StoreStatus SqliteStore::import_in_transaction(const StoredEvent& event, const std::vector<std::string>& aliases) {
+  if (batch_failure_) return *batch_failure_;
+  const std::string at = "event at position " + std::to_string(event.position);
+  const auto refuse = [&](const std::string& why) { return StoreError{StoreError::Kind::invalid_argument, at + " " + why}; };
+  if (event.position != head_.position + 1) {
+    return refuse("is not next: the log holds " + std::to_string(head_.position) + " events");
+  }
+  if (event.stream_id.empty() || event.event_type.empty() || event.actor.empty() || event.command_id.empty()) {
+    return refuse("lacks its stream, type, actor or command id");
+  }
+  auto existing_key = stream_key(event.stream_id, false);
+  auto version = existing_key ? stream_version(*existing_key) : StoreResult<std::int64_t>(existing_key.error());
+  if (!version) return version.error();
+  if (event.stream_version != *version + 1) {
+    return refuse("has version " + std::to_string(event.stream_version) + " of " + event.stream_id + ", expected " +
+                  std::to_string(*version + 1));
+  }
+  // A command's events are contiguous: this one continues the previous
+  // event's command or starts a new one at its own position.
+  std::optional<std::string_view> stored_id;
+  std::optional<std::int64_t> first;
+  const bool continues = event.command_id == import_command_id_;
+  if (continues) {
+    first = import_command_first_;
+  } else if (event.command_id.front() == '@') {
+    if (event.command_id != "@" + std::to_string(event.position)) return refuse("names a command it does not start");
+  } else {
+    auto known = find_command(event.command_id);
+    if (!known) return known.error();
+    if (*known) return refuse("repeats command id " + event.command_id);
+    stored_id = event.command_id;
+  }
+  if (hasher_.next(head_.hash, chain_fields(event)) != event.hash) {
+    return StoreError{StoreError::Kind::corrupt, at + " does not match its hash: the export was changed"};
+  }
+  for (const auto& alias : aliases) {
+    if (StoreStatus free = check_alias_free(alias); !free) return free;
+  }
+  auto key = stream_key(event.stream_id, true);
+  if (!key) return key.error();
+  StoreStatus written = insert_event_row(chain_fields(event), *key, stored_id, first, event.hash);
+  if (written) written = insert_aliases(aliases, *key);
+  if (!written) {
+    rollback_transaction();
+    is_batch_open_ = true;
+    batch_failure_ = StoreError{written.error().kind, written.error().message + "; the whole batch was rolled back"};
+    return *batch_failure_;
+  }
+  stream_versions_[*key] = event.stream_version;
+  if (!continues) {
+    import_command_id_ = event.command_id;
+    import_command_first_ = event.position;
+  }
+  return StoreStatus::success();
 }
 
 }  // namespace csp::eventstore::detail

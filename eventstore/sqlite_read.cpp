@@ -195,22 +195,6 @@ StoreResult<LogHead> SqliteStore::recorded_head() {
 }
 
 
-std::optional<Hash> hash_from_hex(std::string_view text) {
-  Hash hash{};
-  if (text.size() != hash.size() * 2) return std::nullopt;
-  const auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  for (std::size_t index = 0; index < hash.size(); ++index) {
-    const int high = nibble(text[2 * index]);
-    const int low = nibble(text[2 * index + 1]);
-    if (high < 0 || low < 0) return std::nullopt;
-    hash[index] = static_cast<std::uint8_t>(high * 16 + low);
-  }
-  return hash;
-}
 
 StoreResult<std::int64_t> SqliteStore::wait_for_events(std::int64_t after_position,
                                                         std::chrono::milliseconds timeout) {

@@ -50,6 +50,7 @@ class SqliteStore final : public EventStore {
 
   // Used by SqliteBatch, which holds the write transaction.
   StoreResult<AppendOutcome> append_in_transaction(const AppendRequest& request);
+  StoreStatus import_in_transaction(const StoredEvent& event, const std::vector<std::string>& aliases);
   bool is_log_unchanged_by_others() const { return is_log_unchanged_by_others_; }
   StoreStatus commit_transaction();
   void rollback_transaction();
@@ -59,6 +60,10 @@ class SqliteStore final : public EventStore {
 
  private:
   StoreStatus check_aliases_free(const AppendRequest& request);
+  StoreStatus check_alias_free(const std::string& alias);
+  StoreStatus insert_event_row(const ChainFields& fields, std::int64_t stream_key, std::optional<std::string_view> command_id,
+                               std::optional<std::int64_t> command_first, const Hash& hash);
+  StoreStatus insert_aliases(const std::vector<std::string>& aliases, std::int64_t stream_key);
   // The key of `text` in a names-like table, from `cache` or the file;
   // with `insert`, a missing one is added.
   StoreResult<std::int64_t> interned_key(std::string_view text, KeyByText& cache, sqlite::Statement& find,
@@ -94,12 +99,15 @@ class SqliteStore final : public EventStore {
     std::int64_t key = 0;
   };
   RecentName recent_names_[3];
+  // The command the last imported event belonged to: its events are
+  // contiguous, so the next one either continues it or starts another.
+  std::string import_command_id_;
+  std::int64_t import_command_first_ = 0;
   std::unordered_map<std::int64_t, std::string> names_;
 };
 
 // Wakes wait_for_events in every store object of this process.
 void signal_commit();
 
-std::optional<Hash> hash_from_hex(std::string_view text);
 
 }  // namespace csp::eventstore::detail

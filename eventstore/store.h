@@ -55,6 +55,12 @@ class WriteBatch {
   // The stream an alias names, if any.
   virtual StoreResult<std::optional<std::string>> resolve_alias(std::string_view alias) = 0;
 
+  // Loads one event exactly as another ledger stored it (position, stream
+  // version, command id, both times, hash), for `import`. Refused unless it
+  // is the next position, the next version of its stream, continues or
+  // starts its command correctly, and its hash chains from the head.
+  virtual StoreStatus import_event(const StoredEvent& event, const std::vector<std::string>& aliases) = 0;
+
   // Durable when it returns success (synchronous=FULL for SQLite).
   virtual StoreStatus commit() = 0;
 

@@ -45,7 +45,12 @@ class Cli : public ::testing::Test {
     EXPECT_NE(run.err.find(code), std::string::npos) << "the message also goes to stderr";
   }
 
-  std::string exported() { return ledger({"export"}).out; }
+  // The export without its end-of-export line, which changes with the head.
+  std::string exported() {
+    const std::string out = ledger({"export"}).out;
+    const std::size_t trailer = out.rfind("{\"end_of_export\"");
+    return out.substr(0, trailer);
+  }
 
   void set_up_partner() {
     ok({"init", "--admin", admin, "--at", "2026-01-01T00:00:00Z"});
@@ -125,12 +130,13 @@ TEST_F(Cli, TheWholeStoryOfASubscription) {
   EXPECT_NE(text.out.find("SoftwarePurchased  by sam@partner.example (sales-agent)"), std::string::npos) << text.out;
 
   const auto lines = ledger({"export"}).json_lines();
-  ASSERT_EQ(lines.size(), 5u + 9u);
+  ASSERT_EQ(lines.size(), 5u + 9u + 1u);
+  EXPECT_EQ(lines.back()["end_of_export"]["events"], 14);
   EXPECT_EQ(lines[0]["position"], 1);
   EXPECT_EQ(lines[0]["type"], "AgentRoleGranted");
   EXPECT_EQ(lines[0]["hash"].get<std::string>().size(), 64u);
   EXPECT_FALSE(lines[0]["payload_hex"].get<std::string>().empty());
-  EXPECT_EQ(ledger({"export", "--from", "13"}).json_lines().size(), 2u);
+  EXPECT_EQ(ledger({"export", "--from", "13"}).json_lines().size(), 2u + 1u);
 }
 
 TEST_F(Cli, EveryRuleRefusalHasItsCodeAndExitStatusThree) {
@@ -183,8 +189,9 @@ TEST_F(Cli, R5_TheFiftyFirstDownloadIsRefusedAndRecorded) {
   const std::string before = exported();
   refused(download_args("2026-01-04T00:00:00Z"), "download_limit_reached");
   const auto after = ledger({"export"}).json_lines();
-  EXPECT_EQ(after.back()["type"], "DownloadDenied");  // L5: the attempt is on record
-  EXPECT_EQ(after.back()["event"]["reason"], "download_limit_reached");
+  const auto& denied = after[after.size() - 2];  // the last event, before the end-of-export line
+  EXPECT_EQ(denied["type"], "DownloadDenied");  // L5: the attempt is on record
+  EXPECT_EQ(denied["event"]["reason"], "download_limit_reached");
   EXPECT_EQ(exported().substr(0, before.size()), before);
 }
 
@@ -503,6 +510,63 @@ TEST_F(Cli, BackOfficeReportsOnTheDemo) {
   ASSERT_EQ(hybrid.size(), 1u);  // the cancelled Windows Server subscription no longer counts
   EXPECT_EQ(hybrid[0]["market"], "BR");
   refused({"report", "expiring-links", "--within-days", "0"}, "invalid_input", 2);
+}
+
+TEST_F(Cli, ExportThenImportGivesTheSameLedger) {
+  ok({"init", "--admin", admin, "--at", "2026-01-05T09:00:00Z"});
+  (void)ledger({"run", std::string(CSP_SOURCE_DIR) + "/demo/scenario.jsonl"});
+  const std::string original = ledger({"export"}).out;
+  workspace.write("ledger.jsonl", original);
+  const Outcome imported = workspace.run({"--db", "copy.db", "--json", "import", "ledger.jsonl"});
+  ASSERT_EQ(imported.status, 0) << imported.err;
+  EXPECT_EQ(imported.json()["result"]["events"], 72);
+  EXPECT_EQ(workspace.run({"--db", "copy.db", "export"}).out, original);
+  EXPECT_EQ(workspace.run({"--db", "copy.db", "audit", "verify"}).status, 0);
+  for (const char* kind : {"subscriptions", "links", "refunds", "sales"}) {
+    EXPECT_EQ(workspace.run({"--db", "copy.db", "report", kind, "--format", "csv"}).out,
+              workspace.run({"--db", "ledger.db", "report", kind, "--format", "csv"}).out) << kind;
+  }
+  // The copy takes new commands where the original left off: ids and aliases came along.
+  const Outcome reused = workspace.run({"--db", "copy.db", "--json", "link", "issue", "--subscription",
+                                        "a1000000-0000-4000-8000-000000000003", "--version", "2019", "--language",
+                                        "en-us", "--file-type", "iso", "--link-id", "b1000000-0000-4000-8000-000000000001",
+                                        "--actor", admin, "--at", "2026-03-01T00:00:00Z"});
+  EXPECT_EQ(reused.status, 2) << reused.out;
+}
+
+TEST_F(Cli, ABrokenOrTruncatedExportIsRefusedAndLeavesNothing) {
+  set_up_partner();
+  ok(purchase_args());
+  const std::string original = ledger({"export"}).out;
+  std::vector<std::string> lines;
+  std::istringstream input(original);
+  for (std::string line; std::getline(input, line);) lines.push_back(line);
+  std::string without_trailer;
+  for (std::size_t index = 0; index + 1 < lines.size(); ++index) without_trailer += lines[index] + "\n";
+  std::string changed = original;
+  const std::size_t payload = changed.find("\"payload_hex\":\"") + 16;
+  changed[payload] = changed[payload] == '0' ? '1' : '0';
+  std::string gap;
+  for (std::size_t index = 0; index < lines.size(); ++index) {
+    if (index != 2) gap += lines[index] + "\n";
+  }
+  const std::vector<std::pair<std::string, std::string>> broken = {
+      {"truncated at a line", without_trailer},
+      {"truncated mid-line", original.substr(0, original.size() / 2)},
+      {"a payload changed", changed},
+      {"a line missing", gap},
+      {"not an export", "hello\n"},
+  };
+  for (const auto& [what, text] : broken) {
+    workspace.write("broken.jsonl", text);
+    const Outcome run = workspace.run({"--db", "copy.db", "import", "broken.jsonl"});
+    EXPECT_EQ(run.status, 2) << what << ": " << run.err;
+    EXPECT_FALSE(std::filesystem::exists(workspace.path("copy.db"))) << what;
+  }
+  workspace.write("good.jsonl", original);
+  const Outcome into_full = ledger({"import", "good.jsonl"});
+  EXPECT_EQ(into_full.status, 2);
+  EXPECT_NE(into_full.err.find("needs an empty ledger"), std::string::npos);
 }
 
 TEST_F(Cli, HelpAtEveryLevelHasExamples) {

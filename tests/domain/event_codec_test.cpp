@@ -98,6 +98,14 @@ TEST(EventCodec, RefusesEveryTruncationAndTrailingBytes) {
   }
 }
 
+TEST(EventCodec, RefusesAPayloadDeclaringAnImpossibleSize) {
+  std::string bytes = encode_payload(one_of_each()[0]);
+  for (std::size_t at = 1; at < 9; ++at) bytes[at] = '\x7f';  // the agent id's length, now about 2^63
+  const auto refused = decode_payload("AgentRoleGranted", 1, bytes);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("corrupt"), std::string::npos);
+}
+
 TEST(EventCodec, RefusesStoredValuesThatNoLongerParse) {
   std::string bytes = encode_payload(registration("JP"));
   const std::size_t market_at = bytes.find("JP");

@@ -344,6 +344,48 @@ TEST_P(Conformance, ReadingLeavesNoSnapshotThatBlocksTheNextWrite) {
   ASSERT_TRUE(appended.ok()) << appended.error().message;
 }
 
+TEST_P(Conformance, AnImportReproducesTheLogExactly) {
+  (void)ok_or_throw(store->append(request("c1", "a", 0, {event("T", "1")})));
+  (void)ok_or_throw(store->append(request("", "b", 0, {event("T", "2"), event("U", "3", "bob", "")})));
+  AppendRequest two_streams{"c3", {StreamWrite{"a", 1, {event("T", "4")}, {"order:1"}}, StreamWrite{"c", 0, {event("T", "5")}}}};
+  (void)ok_or_throw(store->append(two_streams));
+  const auto original = ok_or_throw(store->read_all(1, 100));
+  auto copy = GetParam().create(dir, clock, "copy.db");
+  {
+    auto batch = ok_or_throw(copy->begin_batch());
+    for (const auto& stored : original) {
+      const std::vector<std::string> aliases = stored.position == 4 ? std::vector<std::string>{"order:1"}
+                                                                    : std::vector<std::string>{};
+      ASSERT_TRUE(batch->import_event(stored, aliases).ok()) << stored.position;
+    }
+    ASSERT_TRUE(batch->commit().ok());
+  }
+  EXPECT_EQ(ok_or_throw(copy->read_all(1, 100)), original);
+  EXPECT_EQ(ok_or_throw(copy->head()).hash, ok_or_throw(store->head()).hash);
+  EXPECT_FALSE(ok_or_throw(verify_chain(*copy)).first_break.has_value());
+  EXPECT_EQ(ok_or_throw(copy->resolve_alias("order:1")), std::optional<std::string>("a"));
+  EXPECT_EQ(ok_or_throw(copy->find_command("c3"))->event_count, 2);
+}
+
+TEST_P(Conformance, AnImportRefusesWhatDoesNotChain) {
+  (void)ok_or_throw(store->append(request("c1", "a", 0, {event("T", "1")})));
+  (void)ok_or_throw(store->append(request("c2", "a", 1, {event("T", "2")})));
+  const auto original = ok_or_throw(store->read_all(1, 100));
+  auto copy = GetParam().create(dir, clock, "copy.db");
+  auto batch = ok_or_throw(copy->begin_batch());
+  StoredEvent changed = original[0];
+  changed.payload = "9";
+  EXPECT_EQ(batch->import_event(changed, {}).error().kind, StoreError::Kind::corrupt);
+  EXPECT_EQ(batch->import_event(original[1], {}).error().kind, StoreError::Kind::invalid_argument);  // not next
+  ASSERT_TRUE(batch->import_event(original[0], {}).ok());
+  StoredEvent skipped_version = original[1];
+  skipped_version.stream_version = 3;
+  EXPECT_EQ(batch->import_event(skipped_version, {}).error().kind, StoreError::Kind::invalid_argument);
+  StoredEvent reused_id = original[1];
+  reused_id.command_id = "c0";
+  EXPECT_FALSE(batch->import_event(reused_id, {}).ok());  // its hash covers the id
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Conformance, ::testing::ValuesIn(backends()),
                          [](const auto& backend) { return backend.param.name; });
 

@@ -1,0 +1,187 @@
+// `import FILE|-`: loads an `export` into an empty ledger, checking every
+// event against the hash chain as it goes. A broken, truncated or foreign
+// file is refused and leaves nothing behind.
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "cmd/output.h"
+#include "cmd/session.h"
+#include "domain/event_codec.h"
+#include "eventstore/chain.h"
+
+namespace csp::cmd {
+namespace {
+
+using json = nlohmann::ordered_json;
+using domain::invalid_input;
+
+domain::Result<eventstore::StoredEvent> stored_event_from(const json& line) {
+  eventstore::StoredEvent event;
+  const auto integer = [&](const char* name, std::int64_t& target) -> domain::Status {
+    const auto found = line.find(name);
+    if (found == line.end() || !found->is_number_integer()) {
+      return invalid_input("field \"" + std::string(name) + "\" is missing or not a whole number");
+    }
+    target = found->get<std::int64_t>();
+    return domain::Status::success();
+  };
+  const auto text = [&](const char* name, std::string& target) -> domain::Status {
+    const auto found = line.find(name);
+    if (found == line.end() || !found->is_string()) {
+      return invalid_input("field \"" + std::string(name) + "\" is missing or not a string");
+    }
+    target = found->get<std::string>();
+    return domain::Status::success();
+  };
+  std::int64_t schema_version = 0;
+  std::string payload_hex;
+  std::string hash_hex;
+  for (const domain::Status& status :
+       {integer("position", event.position), text("stream", event.stream_id), integer("version", event.stream_version),
+        text("type", event.event_type), integer("schema_version", schema_version), text("command_id", event.command_id),
+        text("actor", event.actor), text("role", event.role), integer("business_time_us", event.business_time_us),
+        integer("recorded_time_us", event.recorded_time_us), text("payload_hex", payload_hex), text("hash", hash_hex)}) {
+    if (!status) return status.error();
+  }
+  if (schema_version < 1 || schema_version > 1'000) return invalid_input("field \"schema_version\" is out of range");
+  event.schema_version = static_cast<std::uint32_t>(schema_version);
+  auto payload = eventstore::bytes_from_hex(payload_hex);
+  if (!payload) return invalid_input("field \"payload_hex\" is not lowercase hex");
+  event.payload = std::move(*payload);
+  auto hash = eventstore::hash_from_hex(hash_hex);
+  if (!hash) return invalid_input("field \"hash\" is not 64 lowercase hex digits");
+  event.hash = *hash;
+  return event;
+}
+
+// The aliases the command handler registered with the event's command.
+std::vector<std::string> aliases_of(const domain::Event& event) {
+  if (const auto* purchased = std::get_if<domain::SoftwarePurchased>(&event)) return {order_alias(purchased->order)};
+  if (const auto* issued = std::get_if<domain::DownloadLinkIssued>(&event)) return {link_alias(issued->link)};
+  if (const auto* registered = std::get_if<domain::CustomerRegistered>(&event)) return {domain_alias(registered->domain)};
+  return {};
+}
+
+class Importer {
+ public:
+  explicit Importer(eventstore::WriteBatch& batch) : batch_(batch) {}
+
+  domain::Status line(const std::string& text, std::size_t line_number) {
+    const auto refuse = [&](const std::string& why) {
+      return invalid_input("line " + std::to_string(line_number) + ": " + why);
+    };
+    if (text.find_first_not_of(" \t\r") == std::string::npos) return domain::Status::success();
+    if (trailer_) return refuse("comes after the end-of-export line");
+    const json line = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (line.is_discarded() || !line.is_object()) return refuse("is not a JSON object (a truncated file?)");
+    if (const auto end = line.find("end_of_export"); end != line.end()) {
+      trailer_ = *end;
+      return domain::Status::success();
+    }
+    auto stored = stored_event_from(line);
+    if (!stored) return refuse(stored.error().message);
+    // The chain first: only bytes it vouches for are decoded.
+    if (hasher_.next(head_hash_, eventstore::chain_fields(*stored)) != stored->hash) {
+      return refuse("event at position " + std::to_string(stored->position) +
+                    " does not match its hash: the export was changed");
+    }
+    eventstore::StoredEvent current = *stored;
+    if (eventstore::StoreStatus upcast = ledger_upcasters().upcast(current); !upcast) return refuse(upcast.error().message);
+    auto event = domain::decode_payload(current.event_type, current.schema_version, current.payload);
+    if (!event) return refuse(event.error().message);
+    if (eventstore::StoreStatus imported = batch_.import_event(*stored, aliases_of(*event)); !imported) {
+      return refuse(imported.error().message);
+    }
+    ++events_;
+    head_hash_ = stored->hash;
+    return domain::Status::success();
+  }
+
+  // The trailer must be there and agree: otherwise the file was cut short.
+  domain::Status finish() const {
+    if (!trailer_ || !trailer_->is_object()) {
+      return invalid_input("the file has no end-of-export line: it is truncated or not an export");
+    }
+    const json& trailer = *trailer_;
+    if (trailer.value("events", std::int64_t{-1}) != events_ ||
+        trailer.value("head_hash", std::string()) != eventstore::hash_hex(head_hash_)) {
+      return invalid_input("the end-of-export line promises " + trailer.value("events", json()).dump() +
+                           " events, the file holds " + std::to_string(events_) + ": lines are missing");
+    }
+    return domain::Status::success();
+  }
+
+  std::int64_t events() const { return events_; }
+  const eventstore::Hash& head_hash() const { return head_hash_; }
+
+ private:
+  eventstore::WriteBatch& batch_;
+  eventstore::ChainHasher hasher_;
+  std::optional<json> trailer_;
+  std::int64_t events_ = 0;
+  eventstore::Hash head_hash_{};
+};
+
+void remove_ledger_files(const std::string& path) {
+  std::error_code ignored;
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix, ignored);
+}
+
+}  // namespace
+
+int import_log(const Globals& globals, const std::string& path) {
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) return report(globals, invalid_input("cannot read " + path + ": give an export file or - for stdin"));
+  }
+  std::istream& input = path == "-" ? std::cin : file;
+  std::error_code ignored;
+  const bool creates = !std::filesystem::exists(globals.db_path, ignored);
+  auto opened = open_ledger(globals.db_path, creates);
+  if (!opened) return report(globals, opened.error());
+  const auto fail = [&](const auto& error) {
+    opened = eventstore::StoreError{};
+    if (creates) remove_ledger_files(globals.db_path);
+    return report(globals, error);
+  };
+  auto head = opened->store->head();
+  if (!head) return fail(head.error());
+  if (head->position != 0) {
+    return fail(invalid_input("import needs an empty ledger: " + globals.db_path + " holds " +
+                              std::to_string(head->position) + " events"));
+  }
+  auto batch = opened->store->begin_batch();
+  if (!batch) return fail(batch.error());
+  Importer importer(**batch);
+  const bool shows_progress = isatty(STDERR_FILENO) == 1;
+  std::string text;
+  std::size_t line_number = 0;
+  while (std::getline(input, text)) {
+    if (domain::Status imported = importer.line(text, ++line_number); !imported) {
+      batch = eventstore::StoreError{};
+      return fail(imported.error());
+    }
+    if (shows_progress && line_number % 100'000 == 0) std::cerr << "\rimported " << line_number << " lines" << std::flush;
+  }
+  if (shows_progress) std::cerr << "\r" << std::string(40, ' ') << "\r";
+  if (domain::Status complete = importer.finish(); !complete) {
+    batch = eventstore::StoreError{};
+    return fail(complete.error());
+  }
+  if (eventstore::StoreStatus committed = (*batch)->commit(); !committed) return fail(committed.error());
+  const json result{{"events", importer.events()}, {"head_hash", eventstore::hash_hex(importer.head_hash())}};
+  if (globals.is_json) {
+    std::cout << json_line({{"ok", true}, {"command", "import"}, {"result", result}}) << "\n";
+  } else {
+    std::cout << "import: " << importer.events() << " events, chain verified, head " << eventstore::hash_hex(importer.head_hash())
+              << "\n";
+  }
+  return exit_done;
+}
+
+}  // namespace csp::cmd
