@@ -1,0 +1,158 @@
+// bench-replay: how fast the read models rebuild from the log. A ledger of
+// N events is made by `csp-ledger run` on the bench-run workload; then, in
+// this process, (a) a replay streams the log from the store, decodes every
+// payload and folds it, and (b) the fold alone runs over events already
+// decoded in memory. Beside them, the store's bare read of the same log.
+//
+//   build/bin/bench-replay [--commands N] [--dir DIR]
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "bench/raw_sqlite.h"
+#include "domain/event_codec.h"
+#include "eventstore/sqlite_store.h"
+#include "projections/read_models.h"
+
+namespace {
+
+using csp::bench::fail;
+using csp::bench::monotonic_ns;
+using csp::bench::seconds_between;
+
+long peak_rss_kib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+std::string uuid_from(long kind, long serial) {
+  char text[40];
+  std::snprintf(text, sizeof text, "%08lx-0000-4000-8000-%012lx", kind, serial);
+  return text;
+}
+
+void write_workload(const std::string& path, long commands) {
+  std::ofstream out(path);
+  const std::string admin = "alice@partner.example";
+  const long customers = std::max(10L, commands / 1000);
+  const long subscriptions = std::max(10L, commands / 50);
+  long written = 0;
+  for (long c = 0; c < customers; ++c, ++written) {
+    out << nlohmann::json{{"command", "RegisterCustomer"}, {"actor", admin}, {"tenant", uuid_from(1, c)},
+                          {"domain", "customer" + std::to_string(c) + ".onmicrosoft.com"}, {"market", "JP"}}.dump()
+        << "\n";
+  }
+  for (long s = 0; s < subscriptions; ++s, written += 2) {
+    out << nlohmann::json{{"command", "PurchaseSoftware"}, {"actor", admin}, {"customer", uuid_from(1, s % customers)},
+                          {"product", "windows-server-2022-datacenter"}, {"quantity", 1}, {"unit_price", "100.00"},
+                          {"currency", "USD"}, {"subscription_id", uuid_from(2, s)}}.dump()
+        << "\n";
+    out << nlohmann::json{{"command", "IssueDownloadLink"}, {"actor", admin}, {"subscription", uuid_from(2, s)},
+                          {"version", "2022"}, {"language", "en-us"}, {"file_type", "iso"}, {"link_id", uuid_from(3, s)}}
+               .dump()
+        << "\n";
+  }
+  for (long d = 0; written < commands; ++d, ++written) {
+    out << nlohmann::json{{"command", "RecordDownload"}, {"link", uuid_from(3, d % subscriptions)}}.dump() << "\n";
+  }
+}
+
+int run_child(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  std::fflush(stdout);
+  const pid_t child = fork();
+  if (child < 0) fail("fork failed");
+  if (child == 0) {
+    if (std::freopen("/dev/null", "w", stdout) == nullptr) _exit(127);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+csp::domain::Event decoded(const csp::eventstore::StoredEvent& stored) {
+  auto event = csp::domain::decode_payload(stored.event_type, stored.schema_version, stored.payload);
+  if (!event) fail("position " + std::to_string(stored.position) + ": " + event.error().message);
+  return std::move(event).value();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"bench-replay: rebuilding the read models from the log"};
+  long commands = 1'000'000;
+  std::string dir = std::filesystem::temp_directory_path().string();
+  app.add_option("--commands", commands, "commands run to make the ledger")->check(CLI::Range(1000L, 50'000'000L));
+  app.add_option("--dir", dir, "where the scratch files go")->check(CLI::ExistingDirectory);
+  CLI11_PARSE(app, argc, argv);
+
+  const std::string base = (std::filesystem::path(dir) / ("bench-replay-" + std::to_string(getpid()))).string();
+  const std::string workload = base + ".jsonl";
+  const std::string ledger = base + ".db";
+  write_workload(workload, commands);
+  if (run_child({CSP_LEDGER_BIN, "--db", ledger, "init", "--admin", "alice@partner.example"}) != 0) fail("init failed");
+  if (run_child({CSP_LEDGER_BIN, "--db", ledger, "run", workload}) != 0) fail("run failed");
+
+  auto store = csp::eventstore::open_sqlite_store(ledger, csp::eventstore::SqliteOptions{[] { return std::int64_t{0}; }});
+  if (!store) fail(store.error().message);
+  const long rss_before = peak_rss_kib();
+
+  std::int64_t read_count = 0;
+  std::int64_t start = monotonic_ns();
+  if (!(*store)->for_each(1, [&](const csp::eventstore::StoredEvent&) { return ++read_count > 0; })) fail("read failed");
+  const double read_rate = static_cast<double>(read_count) / seconds_between(start, monotonic_ns());
+
+  csp::projections::ReadModels replayed;
+  start = monotonic_ns();
+  if (!(*store)->for_each(1, [&](const csp::eventstore::StoredEvent& stored) {
+        replayed.apply(decoded(stored), stored.position);
+        return true;
+      })) {
+    fail("replay failed");
+  }
+  const double replay_rate = static_cast<double>(read_count) / seconds_between(start, monotonic_ns());
+  const long rss_after_replay = peak_rss_kib();
+
+  std::vector<csp::domain::Event> events;
+  events.reserve(static_cast<std::size_t>(read_count));
+  if (!(*store)->for_each(1, [&](const csp::eventstore::StoredEvent& stored) {
+        events.push_back(decoded(stored));
+        return true;
+      })) {
+    fail("read failed");
+  }
+  csp::projections::ReadModels folded;
+  start = monotonic_ns();
+  std::int64_t position = 0;
+  for (const auto& event : events) folded.apply(event, ++position);
+  const double fold_rate = static_cast<double>(events.size()) / seconds_between(start, monotonic_ns());
+  if (folded.links().size() != replayed.links().size()) fail("the two folds disagree");
+
+  std::printf("bench-replay: %lld events (%zu subscriptions, %zu links)\n", static_cast<long long>(read_count),
+              replayed.subscriptions().size(), replayed.links().size());
+  std::printf("store read alone                %10.0f events/s\n", read_rate);
+  std::printf("replay: read + decode + fold    %10.0f events/s  (%.2f x the bare read; peak memory grew %.1f MiB)\n",
+              replay_rate, replay_rate / read_rate, static_cast<double>(rss_after_replay - rss_before) / 1024.0);
+  std::printf("fold of decoded events          %10.0f events/s\n", fold_rate);
+  std::printf("replay-bench: events=%lld replay=%.0f events/s fold=%.0f events/s read=%.0f events/s\n",
+              static_cast<long long>(read_count), replay_rate, fold_rate, read_rate);
+  store = csp::eventstore::StoreError{};
+  for (const std::string& path : {workload, ledger}) {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  }
+  return 0;
+}
