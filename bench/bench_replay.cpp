@@ -36,7 +36,7 @@ long peak_rss_kib() {
 }
 
 std::string uuid_from(long kind, long serial) {
-  char text[40];
+  char text[64];
   std::snprintf(text, sizeof text, "%08lx-0000-4000-8000-%012lx", kind, serial);
   return text;
 }

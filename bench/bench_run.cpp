@@ -29,7 +29,7 @@ using csp::bench::seconds_between;
 const std::string admin = "alice@partner.example";
 
 std::string uuid_from(std::int64_t kind, std::int64_t serial) {
-  char text[40];
+  char text[64];
   std::snprintf(text, sizeof text, "%08llx-0000-4000-8000-%012llx", static_cast<unsigned long long>(kind),
                 static_cast<unsigned long long>(serial));
   return text;

@@ -9,9 +9,11 @@
 #include <iostream>
 
 #include "cmd/output.h"
+#include "cmd/event_json.h"
 #include "cmd/session.h"
 #include "domain/event_codec.h"
 #include "eventstore/chain.h"
+#include "projections/read_models.h"
 
 namespace csp::cmd {
 namespace {
@@ -93,6 +95,18 @@ class Importer {
     if (eventstore::StoreStatus upcast = ledger_upcasters().upcast(current); !upcast) return refuse(upcast.error().message);
     auto event = domain::decode_payload(current.event_type, current.schema_version, current.payload);
     if (!event) return refuse(event.error().message);
+    // The readable fields must say what the bytes say: an export edited by
+    // hand is refused even where the chain cannot see it.
+    if (stored_event_json(*stored, *event, true) != line) {
+      return refuse("its readable fields differ from its payload and envelope: the export was changed");
+    }
+    // A log that chains but does not fold (an event naming a link never
+    // issued, say) is no ledger either.
+    try {
+      models_.apply(*event, stored->position);
+    } catch (const std::logic_error& failure) {
+      return refuse(std::string("does not replay: ") + failure.what());
+    }
     if (eventstore::StoreStatus imported = batch_.import_event(*stored, aliases_of(*event)); !imported) {
       return refuse(imported.error().message);
     }
@@ -107,10 +121,18 @@ class Importer {
       return invalid_input("the file has no end-of-export line: it is truncated or not an export");
     }
     const json& trailer = *trailer_;
-    if (trailer.value("events", std::int64_t{-1}) != events_ ||
-        trailer.value("head_hash", std::string()) != eventstore::hash_hex(head_hash_)) {
-      return invalid_input("the end-of-export line promises " + trailer.value("events", json()).dump() +
-                           " events, the file holds " + std::to_string(events_) + ": lines are missing");
+    const auto events = trailer.find("events");
+    const auto head_hash = trailer.find("head_hash");
+    if (events == trailer.end() || !events->is_number_integer() || head_hash == trailer.end() || !head_hash->is_string()) {
+      return invalid_input("the end-of-export line lacks \"events\" or \"head_hash\"");
+    }
+    if (events_ == 0) return invalid_input("the export holds no events: there is nothing to import");
+    if (events->get<std::int64_t>() != events_) {
+      return invalid_input("the end-of-export line promises " + events->dump() + " events, the file holds " +
+                           std::to_string(events_) + ": lines are missing");
+    }
+    if (head_hash->get<std::string>() != eventstore::hash_hex(head_hash_)) {
+      return invalid_input("the end-of-export line names another head hash than the last event's");
     }
     return domain::Status::success();
   }
@@ -121,6 +143,7 @@ class Importer {
  private:
   eventstore::WriteBatch& batch_;
   eventstore::ChainHasher hasher_;
+  projections::ReadModels models_;
   std::optional<json> trailer_;
   std::int64_t events_ = 0;
   eventstore::Hash head_hash_{};

@@ -8,6 +8,7 @@
 #include "cmd/output.h"
 #include "cmd/system.h"
 #include "domain/event_codec.h"
+#include "domain/streams.h"
 
 namespace csp::cmd {
 namespace {
@@ -53,17 +54,6 @@ domain::Status check_query(const ReportQuery& query) {
   return domain::Status::success();
 }
 
-// The tenant the --customer filter names, if it names one the models know.
-std::optional<domain::TenantId> filtered_tenant(const projections::ReadModels& models, const std::string& customer) {
-  if (auto tenant = domain::TenantId::parse(customer)) return *tenant;
-  if (auto domain_name = domain::DomainName::parse(customer)) {
-    for (const auto& [tenant, row] : models.customers()) {
-      if (row.domain == *domain_name) return tenant;
-    }
-  }
-  return std::nullopt;
-}
-
 // Sums money per key without losing a minor unit, or says it overflowed.
 class Totals {
  public:
@@ -76,10 +66,13 @@ class Totals {
     currency = amount.currency();
     return domain::Status::success();
   }
-  std::string text(const std::string& key) const {
+  // Zero, when nothing was added, in `currency_code`'s precision ("0.00").
+  std::string text(const std::string& key, const std::string& currency_code) const {
     const auto found = totals_.find(key);
-    if (found == totals_.end()) return "0";
-    return domain::Money::of_minor_units(found->second.first, found->second.second)->amount_text();
+    if (found != totals_.end()) {
+      return domain::Money::of_minor_units(found->second.first, found->second.second)->amount_text();
+    }
+    return domain::Money::parse("0", currency_code)->amount_text();
   }
 
  private:
@@ -134,7 +127,7 @@ domain::Result<std::vector<json>> back_office_rows(const projections::ReadModels
     }
     for (const auto& [key, parts] : key_parts) {
       rows.push_back(json{{"currency", parts[0]}, {"open_tickets", counts[key].first},
-                          {"requested_total", totals.text(key + "sold")}});
+                          {"requested_total", totals.text(key + "sold", parts[0])}});
     }
     return rows;
   }
@@ -155,8 +148,8 @@ domain::Result<std::vector<json>> back_office_rows(const projections::ReadModels
   }
   for (const auto& [key, parts] : key_parts) {
     rows.push_back(json{{"market", parts[0]}, {"month", parts[1]}, {"currency", parts[2]},
-                        {"purchases", counts[key].first}, {"purchased_amount", totals.text(key + "sold")},
-                        {"refunds", counts[key].second}, {"refunded_amount", totals.text(key + "refunded")}});
+                        {"purchases", counts[key].first}, {"purchased_amount", totals.text(key + "sold", parts[2])},
+                        {"refunds", counts[key].second}, {"refunded_amount", totals.text(key + "refunded", parts[2])}});
   }
   return rows;
 }
@@ -164,15 +157,9 @@ domain::Result<std::vector<json>> back_office_rows(const projections::ReadModels
 }  // namespace
 
 domain::Result<std::vector<json>> report_rows(const projections::ReadModels& models, const ReportQuery& query,
-                                              const domain::Timestamp& as_of) {
+                                              const domain::Timestamp& as_of,
+                                              const std::optional<domain::TenantId>& tenant) {
   if (domain::Status valid = check_query(query); !valid) return valid.error();
-  std::optional<domain::TenantId> tenant;
-  if (!query.customer.empty()) {
-    tenant = filtered_tenant(models, query.customer);
-    if (!tenant) {
-      return domain::Error{domain::ErrorCode::unknown_customer, "customer " + query.customer + " is not registered"};
-    }
-  }
   const auto wanted = [&](const domain::TenantId& row_tenant, std::string_view status) {
     return (!tenant || row_tenant == *tenant) && (query.status.empty() || query.status == status);
   };
@@ -290,6 +277,34 @@ std::string table_of(const std::vector<json>& rows) {
   return out;
 }
 
+namespace {
+
+// The tenant --customer names, looked up in the whole log (not the
+// --as-of view): unknown_customer when none is registered under it.
+domain::Result<std::optional<domain::TenantId>> customer_filter(eventstore::EventStore& store, const std::string& customer) {
+  if (customer.empty()) return std::optional<domain::TenantId>();
+  const domain::Error unknown{domain::ErrorCode::unknown_customer, "customer " + customer + " is not registered"};
+  std::optional<domain::TenantId> tenant;
+  if (auto guid = domain::TenantId::parse(customer)) {
+    auto events = store.read_stream(domain::customer_stream(*guid));
+    if (!events) return invalid_input(events.error().message);
+    if (events->empty()) return unknown;
+    tenant = *guid;
+  } else if (auto domain_name = domain::DomainName::parse(customer)) {
+    auto stream = store.resolve_alias(domain_alias(*domain_name));
+    if (!stream) return invalid_input(stream.error().message);
+    if (!*stream) return unknown;
+    auto registered = domain::TenantId::parse(std::string_view(**stream).substr(std::string_view("customer-").size()));
+    if (!registered) return invalid_input("customer stream " + **stream + " has no tenant id");
+    tenant = *registered;
+  } else {
+    return invalid_input("customer \"" + customer + "\" is neither a tenant GUID nor a domain name");
+  }
+  return tenant;
+}
+
+}  // namespace
+
 int show_report(const Globals& globals, const ReportQuery& query) {
   if (domain::Status valid = check_query(query); !valid) return report(globals, valid.error());
   std::optional<domain::Timestamp> as_of;
@@ -300,6 +315,8 @@ int show_report(const Globals& globals, const ReportQuery& query) {
   }
   auto opened = open_ledger(globals.db_path, false);
   if (!opened) return report(globals, opened.error());
+  auto tenant = customer_filter(*opened->store, query.customer);
+  if (!tenant) return report(globals, tenant.error());
   projections::ReadModels models;
   eventstore::StoreResult<bool> failure = true;
   // Until stored read models exist, every report is a replay of the log;
@@ -314,12 +331,19 @@ int show_report(const Globals& globals, const ReportQuery& query) {
                                            event.error().message};
       return false;
     }
-    models.apply(*event, stored.position);
+    try {
+      models.apply(*event, stored.position);
+    } catch (const std::logic_error& fault) {
+      failure = eventstore::StoreError{eventstore::StoreError::Kind::corrupt,
+                                       "the log does not replay at position " + std::to_string(stored.position) + ": " +
+                                           fault.what() + "; run csp-ledger audit verify"};
+      return false;
+    }
     return true;
   });
   if (!read) return report(globals, read.error());
   if (!failure) return report(globals, failure.error());
-  auto rows = report_rows(models, query, as_of.value_or(now()));
+  auto rows = report_rows(models, query, as_of.value_or(now()), *tenant);
   if (!rows) return report(globals, rows.error());
   if (query.format == "json" || globals.is_json) {
     json array = json::array();

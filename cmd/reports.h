@@ -26,10 +26,12 @@ struct ReportQuery {
 
 int show_report(const Globals& globals, const ReportQuery& query);
 
-// The rows of one report as of `as_of`, for tests and the server.
+// The rows of one report as of `as_of`, for tests and the server; only
+// `tenant`'s rows when it is given.
 domain::Result<std::vector<nlohmann::ordered_json>> report_rows(const projections::ReadModels& models,
                                                                  const ReportQuery& query,
-                                                                 const domain::Timestamp& as_of);
+                                                                 const domain::Timestamp& as_of,
+                                                                 const std::optional<domain::TenantId>& tenant);
 
 // CSV of RFC 4180: fields with a comma, quote or line break are quoted.
 std::string csv_of(const std::vector<nlohmann::ordered_json>& rows);

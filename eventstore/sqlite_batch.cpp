@@ -348,6 +348,10 @@ StoreStatus SqliteStore::import_in_transaction(const StoredEvent& event, const s
   std::optional<std::int64_t> first;
   const bool continues = event.command_id == import_command_id_;
   if (continues) {
+    if (event.position - import_command_first_ >= static_cast<std::int64_t>(events_per_request_max)) {
+      return refuse("makes command " + event.command_id + " longer than " + std::to_string(events_per_request_max) +
+                    " events");
+    }
     first = import_command_first_;
   } else if (event.command_id.front() == '@') {
     if (event.command_id != "@" + std::to_string(event.position)) return refuse("names a command it does not start");

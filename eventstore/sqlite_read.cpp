@@ -83,7 +83,9 @@ StoreStatus SqliteStore::read_event(const sqlite::Statement& row, StoredEvent& e
   for (const auto& [column, target] : {std::pair{3, &event.event_type}, std::pair{7, &event.actor},
                                        std::pair{8, &event.role}}) {
     auto name = name_of(row.integer(column));
-    if (!name) return name.error();
+    if (!name) {
+      return StoreError{name.error().kind, "event at position " + std::to_string(event.position) + ": " + name.error().message};
+    }
     target->assign(*name);
   }
   return StoreStatus::success();

@@ -5,10 +5,20 @@
 namespace csp::eventstore {
 namespace {
 
-ChainFields at_position(const StoredEvent& event, std::int64_t position) {
-  ChainFields fields = chain_fields(event);
-  fields.position = position;
-  return fields;
+// The event as it would be hashed at `position`. A command named by the
+// store ("@<first position>") was named for where its first event stood.
+struct MovedEvent {
+  StoredEvent event;
+  ChainFields fields() const { return chain_fields(event); }
+};
+
+MovedEvent at_position(const StoredEvent& event, std::int64_t position) {
+  MovedEvent moved{event};
+  if (moved.event.command_id == "@" + std::to_string(event.position)) {
+    moved.event.command_id = "@" + std::to_string(position);
+  }
+  moved.event.position = position;
+  return moved;
 }
 
 // Walks the log holding one event back, so a break at p can be classified
@@ -71,8 +81,8 @@ class ChainWalk {
         report(ChainBreak::Kind::changed, p, at + " differs from what was recorded: its contents were changed");
         return;
       }
-      if (hasher_.next(running_, at_position(*next, p)) == next->hash) {
-        const bool is_swap = hasher_.next(next->hash, at_position(broken, p + 1)) == broken.hash;
+      if (hasher_.next(running_, at_position(*next, p).fields()) == next->hash) {
+        const bool is_swap = hasher_.next(next->hash, at_position(broken, p + 1).fields()) == broken.hash;
         if (is_swap) {
           report(ChainBreak::Kind::reordered, p, "events at positions " + std::to_string(p) + " and " +
                                                      std::to_string(p + 1) + " were swapped");

@@ -14,7 +14,7 @@ using testing::Outcome;
 using testing::Workspace;
 
 std::string uuid_of(int kind, int serial) {
-  char text[40];
+  char text[64];
   std::snprintf(text, sizeof text, "%08x-0000-4000-8000-%012x", kind, serial);
   return text;
 }
@@ -81,7 +81,7 @@ class Generator {
   std::string admin_mostly() { return pick(0, 9) == 0 ? agent() : "alice@partner.example"; }
   std::string time_text() const {
     const long minutes = std::max(0L, minutes_);
-    char text[32];
+    char text[64];
     // Months of 28 days keep every date valid.
     constexpr long minutes_per_day = 60 * 24;
     const long days = minutes / minutes_per_day;

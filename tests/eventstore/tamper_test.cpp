@@ -111,5 +111,27 @@ TEST_F(Tampering, SwappedNeighboursAreFound) {
   expect_break(ChainBreak::Kind::reordered, 5);
 }
 
+TEST(TamperingWithoutCallerIds, SwappedCommandsNamedByPositionAreFoundAsReordered) {
+  TempDir dir;
+  FakeClock clock;
+  const std::string path = dir.file("ledger.db");
+  {
+    auto store = ok_or_throw(create_sqlite_store(path, SqliteOptions{clock.function()}));
+    for (int index = 0; index < 6; ++index) {
+      (void)ok_or_throw(store->append(request("", "stream-" + std::to_string(index), 0, {event("T", std::to_string(index))})));
+    }
+  }
+  const std::string sql = std::string(drop_guards) +
+                          "UPDATE events SET position = -3 WHERE position = 3; "
+                          "UPDATE events SET position = 3 WHERE position = 4; "
+                          "UPDATE events SET position = 4 WHERE position = -3;";
+  ASSERT_EQ(std::system(("sqlite3 '" + path + "' \"" + sql + "\"").c_str()), 0);
+  auto store = ok_or_throw(open_sqlite_store(path, SqliteOptions{clock.function()}));
+  const auto found = ok_or_throw(verify_chain(*store)).first_break;
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(chain_break_name(found->kind), "reordered") << found->explanation;
+  EXPECT_EQ(found->position, 3);
+}
+
 }  // namespace
 }  // namespace csp::eventstore
