@@ -7,18 +7,16 @@
 //   build/bin/bench-replay [--commands N] [--dir DIR]
 
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <vector>
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 
 #include "bench/raw_sqlite.h"
+#include "bench/workload.h"
 #include "domain/event_codec.h"
 #include "eventstore/sqlite_store.h"
 #include "projections/read_models.h"
@@ -33,55 +31,6 @@ long peak_rss_kib() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return usage.ru_maxrss;
-}
-
-std::string uuid_from(long kind, long serial) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%08lx-0000-4000-8000-%012lx", kind, serial);
-  return text;
-}
-
-void write_workload(const std::string& path, long commands) {
-  std::ofstream out(path);
-  const std::string admin = "alice@partner.example";
-  const long customers = std::max(10L, commands / 1000);
-  const long subscriptions = std::max(10L, commands / 50);
-  long written = 0;
-  for (long c = 0; c < customers; ++c, ++written) {
-    out << nlohmann::json{{"command", "RegisterCustomer"}, {"actor", admin}, {"tenant", uuid_from(1, c)},
-                          {"domain", "customer" + std::to_string(c) + ".onmicrosoft.com"}, {"market", "JP"}}.dump()
-        << "\n";
-  }
-  for (long s = 0; s < subscriptions; ++s, written += 2) {
-    out << nlohmann::json{{"command", "PurchaseSoftware"}, {"actor", admin}, {"customer", uuid_from(1, s % customers)},
-                          {"product", "windows-server-2022-datacenter"}, {"quantity", 1}, {"unit_price", "100.00"},
-                          {"currency", "USD"}, {"subscription_id", uuid_from(2, s)}}.dump()
-        << "\n";
-    out << nlohmann::json{{"command", "IssueDownloadLink"}, {"actor", admin}, {"subscription", uuid_from(2, s)},
-                          {"version", "2022"}, {"language", "en-us"}, {"file_type", "iso"}, {"link_id", uuid_from(3, s)}}
-               .dump()
-        << "\n";
-  }
-  for (long d = 0; written < commands; ++d, ++written) {
-    out << nlohmann::json{{"command", "RecordDownload"}, {"link", uuid_from(3, d % subscriptions)}}.dump() << "\n";
-  }
-}
-
-int run_child(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-  std::fflush(stdout);
-  const pid_t child = fork();
-  if (child < 0) fail("fork failed");
-  if (child == 0) {
-    if (std::freopen("/dev/null", "w", stdout) == nullptr) _exit(127);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(child, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 csp::domain::Event decoded(const csp::eventstore::StoredEvent& stored) {
@@ -103,9 +52,11 @@ int main(int argc, char** argv) {
   const std::string base = (std::filesystem::path(dir) / ("bench-replay-" + std::to_string(getpid()))).string();
   const std::string workload = base + ".jsonl";
   const std::string ledger = base + ".db";
-  write_workload(workload, commands);
-  if (run_child({CSP_LEDGER_BIN, "--db", ledger, "init", "--admin", "alice@partner.example"}) != 0) fail("init failed");
-  if (run_child({CSP_LEDGER_BIN, "--db", ledger, "run", workload}) != 0) fail("run failed");
+  (void)csp::bench::write_workload(workload, commands);
+  if (csp::bench::run_child({CSP_LEDGER_BIN, "--db", ledger, "init", "--admin", "alice@partner.example"}).status != 0) {
+    fail("init failed");
+  }
+  if (csp::bench::run_child({CSP_LEDGER_BIN, "--db", ledger, "run", workload}).status != 0) fail("run failed");
 
   auto store = csp::eventstore::open_sqlite_store(ledger, csp::eventstore::SqliteOptions{[] { return std::int64_t{0}; }});
   if (!store) fail(store.error().message);

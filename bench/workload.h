@@ -1,0 +1,30 @@
+#pragma once
+// The command workload bench-run and bench-replay share, and how they run
+// csp-ledger as a child process.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace csp::bench {
+
+struct WorkloadShape {
+  std::int64_t commands = 0;
+  std::int64_t customers = 0;
+  std::int64_t subscriptions = 0;  // each with one purchase and one link issue
+};
+
+// One customer per 1,000 commands, one subscription (and its link) per 50;
+// the rest are downloads spread evenly, at most 50 per link (R5).
+WorkloadShape write_workload(const std::string& path, std::int64_t commands);
+
+struct ChildRun {
+  int status = -1;
+  double seconds = 0;
+  long peak_kib = 0;
+};
+
+// Runs argv[0] with its stdout sent to /dev/null, timing it.
+ChildRun run_child(const std::vector<std::string>& args);
+
+}  // namespace csp::bench
