@@ -7,7 +7,6 @@
 
 #include "cmd/output.h"
 #include "cmd/session.h"
-#include "domain/event_codec.h"
 #include "eventstore/chain.h"
 #include "eventstore/verify.h"
 #include "projections/read_models.h"
@@ -85,7 +84,7 @@ int audit_verify(const Globals& globals) {
   std::optional<std::string> replay_fault;
   std::int64_t fault_position = 0;
   eventstore::StoreStatus replayed = opened->store->for_each(1, [&](const eventstore::StoredEvent& stored) {
-    auto event = domain::decode_payload(stored.event_type, stored.schema_version, stored.payload);
+    auto event = decode_stored(stored);
     if (!event) {
       replay_fault = event.error().message;
     } else {

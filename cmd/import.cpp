@@ -11,8 +11,8 @@
 #include "cmd/output.h"
 #include "cmd/event_json.h"
 #include "cmd/session.h"
-#include "domain/event_codec.h"
 #include "eventstore/chain.h"
+#include "eventstore/sqlite_store.h"
 #include "projections/read_models.h"
 
 namespace csp::cmd {
@@ -91,9 +91,7 @@ class Importer {
       return refuse("event at position " + std::to_string(stored->position) +
                     " does not match its hash: the export was changed");
     }
-    eventstore::StoredEvent current = *stored;
-    if (eventstore::StoreStatus upcast = ledger_upcasters().upcast(current); !upcast) return refuse(upcast.error().message);
-    auto event = domain::decode_payload(current.event_type, current.schema_version, current.payload);
+    auto event = decode_stored(*stored);
     if (!event) return refuse(event.error().message);
     // The readable fields must say what the bytes say: an export edited by
     // hand is refused even where the chain cannot see it.
@@ -149,11 +147,6 @@ class Importer {
   eventstore::Hash head_hash_{};
 };
 
-void remove_ledger_files(const std::string& path) {
-  std::error_code ignored;
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix, ignored);
-}
-
 }  // namespace
 
 int import_log(const Globals& globals, const std::string& path) {
@@ -169,7 +162,7 @@ int import_log(const Globals& globals, const std::string& path) {
   if (!opened) return report(globals, opened.error());
   const auto fail = [&](const auto& error) {
     opened = eventstore::StoreError{};
-    if (creates) remove_ledger_files(globals.db_path);
+    if (creates) eventstore::remove_sqlite_store_files(globals.db_path);
     return report(globals, error);
   };
   auto head = opened->store->head();

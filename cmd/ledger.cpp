@@ -201,11 +201,8 @@ Error alias_refusal(const std::string& message) {
 StoreResult<std::vector<domain::Event>> decode_all(const std::vector<eventstore::StoredEvent>& stored) {
   std::vector<domain::Event> events;
   for (const auto& event : stored) {
-    auto decoded = domain::decode_payload(event.event_type, event.schema_version, event.payload);
-    if (!decoded) {
-      return StoreError{StoreError::Kind::corrupt,
-                        "event at position " + std::to_string(event.position) + ": " + decoded.error().message};
-    }
+    auto decoded = decode_stored(event);
+    if (!decoded) return std::move(decoded).error();
     events.push_back(std::move(decoded).value());
   }
   return events;
@@ -243,6 +240,23 @@ const eventstore::UpcasterRegistry& ledger_upcasters() {
     return steps;
   }();
   return registry;
+}
+
+StoreResult<domain::Event> decode_stored(const eventstore::StoredEvent& stored) {
+  const auto& upcasters = ledger_upcasters();
+  const eventstore::StoredEvent* current = &stored;
+  eventstore::StoredEvent upcast;
+  if (upcasters.applies_to(stored)) {
+    upcast = stored;
+    if (eventstore::StoreStatus done = upcasters.upcast(upcast); !done) return done.error();
+    current = &upcast;
+  }
+  auto event = domain::decode_payload(current->event_type, current->schema_version, current->payload);
+  if (!event) {
+    return StoreError{StoreError::Kind::corrupt,
+                      "event at position " + std::to_string(stored.position) + ": " + event.error().message};
+  }
+  return std::move(event).value();
 }
 
 Ledger::Ledger(eventstore::EventStore& store, domain::Catalogue catalogue, domain::Policy policy)

@@ -83,4 +83,8 @@ std::string domain_alias(const domain::DomainName& domain);
 // The upcasters of every event type, for the store.
 const eventstore::UpcasterRegistry& ledger_upcasters();
 
+// A stored event as the domain's event, upcast first when it is of an older
+// version; `corrupt`, naming its position, when the bytes do not decode.
+eventstore::StoreResult<domain::Event> decode_stored(const eventstore::StoredEvent& stored);
+
 }  // namespace csp::cmd

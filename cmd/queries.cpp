@@ -18,15 +18,6 @@ using eventstore::StoredEvent;
 using eventstore::StoreError;
 using eventstore::StoreResult;
 
-StoreResult<domain::Event> decoded(const StoredEvent& stored) {
-  auto event = domain::decode_payload(stored.event_type, stored.schema_version, stored.payload);
-  if (!event) {
-    return StoreError{StoreError::Kind::corrupt,
-                      "event at position " + std::to_string(stored.position) + ": " + event.error().message};
-  }
-  return std::move(event).value();
-}
-
 // The streams holding a customer's story: its registration, its
 // subscriptions and their refund tickets. Found by scanning the log.
 StoreResult<std::set<std::string>> customer_streams(eventstore::EventStore& store, const std::string& customer_stream) {
@@ -35,7 +26,7 @@ StoreResult<std::set<std::string>> customer_streams(eventstore::EventStore& stor
   StoreResult<std::set<std::string>> failure = streams;
   eventstore::StoreStatus scanned = store.for_each(1, [&](const StoredEvent& stored) {
     if (stored.event_type != "SoftwarePurchased" && stored.event_type != "PurchaseCancelled") return true;
-    auto event = decoded(stored);
+    auto event = decode_stored(stored);
     if (!event) {
       failure = event.error();
       return false;
@@ -128,7 +119,7 @@ int show_history(const Globals& globals, const HistorySelector& selector) {
   std::sort(events.begin(), events.end(), [](const auto& a, const auto& b) { return a.position < b.position; });
   nlohmann::ordered_json lines = nlohmann::ordered_json::array();
   for (const auto& stored : events) {
-    auto event = decoded(stored);
+    auto event = decode_stored(stored);
     if (!event) return report(globals, event.error());
     lines.push_back(stored_event_json(stored, *event, false));
   }
@@ -149,19 +140,13 @@ int show_history(const Globals& globals, const HistorySelector& selector) {
 int export_log(const Globals& globals, std::int64_t from_position) {
   auto opened = open_ledger(globals.db_path, false);
   if (!opened) return report(globals, opened.error());
-  const auto& upcasters = ledger_upcasters();
   StoreResult<bool> failure = true;
   std::int64_t exported = 0;
   eventstore::Hash last_hash{};
   eventstore::StoreStatus read = opened->store->for_each_stored(from_position, [&](const StoredEvent& stored) {
     // The bytes go out as stored, so an import can recheck the chain; the
     // readable fields come from the current version of the event.
-    StoredEvent current = stored;
-    if (eventstore::StoreStatus upcast = upcasters.upcast(current); !upcast) {
-      failure = upcast.error();
-      return false;
-    }
-    auto event = decoded(current);
+    auto event = decode_stored(stored);
     if (!event) {
       failure = event.error();
       return false;

@@ -7,7 +7,6 @@
 
 #include "cmd/output.h"
 #include "cmd/system.h"
-#include "domain/event_codec.h"
 #include "domain/streams.h"
 
 namespace csp::cmd {
@@ -324,11 +323,9 @@ int show_report(const Globals& globals, const ReportQuery& query) {
   // business time in order).
   eventstore::StoreStatus read = opened->store->for_each(1, [&](const eventstore::StoredEvent& stored) {
     if (as_of && stored.business_time_us > as_of->micros_since_epoch()) return true;
-    auto event = domain::decode_payload(stored.event_type, stored.schema_version, stored.payload);
+    auto event = decode_stored(stored);
     if (!event) {
-      failure = eventstore::StoreError{eventstore::StoreError::Kind::corrupt,
-                                       "event at position " + std::to_string(stored.position) + ": " +
-                                           event.error().message};
+      failure = std::move(event).error();
       return false;
     }
     try {

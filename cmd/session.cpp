@@ -52,11 +52,6 @@ eventstore::StoreResult<Outcome> execute_durably(OpenedLedger& opened, const Req
   return outcome;
 }
 
-void remove_ledger_files(const std::string& path) {
-  std::error_code ignored;
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix, ignored);
-}
-
 }  // namespace
 
 int execute_one(const Globals& globals, const nlohmann::ordered_json& fields) {
@@ -69,7 +64,7 @@ int execute_one(const Globals& globals, const nlohmann::ordered_json& fields) {
   if (is_init && (!outcome || outcome->refusal)) {
     // A ledger whose first command failed is no ledger: leave no file.
     opened = eventstore::StoreError{};
-    remove_ledger_files(globals.db_path);
+    eventstore::remove_sqlite_store_files(globals.db_path);
   }
   if (!outcome) return report(globals, outcome.error());
   if (outcome->refusal) {

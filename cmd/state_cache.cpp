@@ -1,6 +1,6 @@
 #include "cmd/state_cache.h"
 
-#include "domain/event_codec.h"
+#include "cmd/ledger.h"
 
 namespace csp::cmd {
 
@@ -22,12 +22,10 @@ eventstore::StoreResult<Loaded<State>> StateCache::load(eventstore::WriteBatch& 
     }
     State& state = std::get<State>(entry.state);
     for (const auto& stored : *events) {
-      auto decoded = domain::decode_payload(stored.event_type, stored.schema_version, stored.payload);
+      auto decoded = decode_stored(stored);
       if (!decoded) {
         entries_.erase(found);
-        return eventstore::StoreError{eventstore::StoreError::Kind::corrupt,
-                                      "event at position " + std::to_string(stored.position) + ": " +
-                                          decoded.error().message};
+        return std::move(decoded).error();
       }
       state = domain::evolve(std::move(state), *decoded);
       entry.version = stored.stream_version;

@@ -128,11 +128,6 @@ StoreStatus configure(Connection& connection, const SqliteOptions& options) {
                          "configuring the connection");
 }
 
-void remove_file_set(const std::string& path) {
-  std::error_code ignored;
-  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix, ignored);
-}
-
 StoreStatus write_schema(const std::string& path) {
   auto connection = Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   if (!connection) return connection.error();
@@ -145,6 +140,11 @@ StoreStatus write_schema(const std::string& path) {
 
 }  // namespace
 
+void remove_sqlite_store_files(const std::string& path) {
+  std::error_code ignored;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix, ignored);
+}
+
 StoreResult<std::unique_ptr<EventStore>> create_sqlite_store(const std::string& path, SqliteOptions options) {
   std::error_code error;
   if (std::filesystem::exists(path, error)) {
@@ -152,7 +152,7 @@ StoreResult<std::unique_ptr<EventStore>> create_sqlite_store(const std::string& 
                       path + " already exists; give another --db path or open the existing ledger"};
   }
   if (StoreStatus written = write_schema(path); !written) {
-    remove_file_set(path);
+    remove_sqlite_store_files(path);
     return written.error();
   }
   return open_sqlite_store(path, std::move(options));

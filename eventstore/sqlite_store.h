@@ -24,6 +24,10 @@ struct SqliteOptions {
 // path; on any failure nothing is left behind.
 StoreResult<std::unique_ptr<EventStore>> create_sqlite_store(const std::string& path, SqliteOptions options);
 
+// Deletes a ledger file and its WAL companions, as after a failed create or
+// import; what is not there is no error.
+void remove_sqlite_store_files(const std::string& path);
+
 // Opens an existing ledger file. `not_found`, `not_a_ledger`,
 // `newer_format` or `corrupt` leave the file exactly as it was.
 StoreResult<std::unique_ptr<EventStore>> open_sqlite_store(const std::string& path, SqliteOptions options);
