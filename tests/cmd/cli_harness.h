@@ -15,6 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/temp_dir.h"
+
 namespace csp::cmd::testing {
 
 struct Outcome {
@@ -55,26 +57,14 @@ inline std::string slurp(const std::filesystem::path& path) {
 
 class Workspace {
  public:
-  Workspace() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "csp-ledger-e2e-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    dir_ = pattern;
-  }
-  ~Workspace() {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-  Workspace(const Workspace&) = delete;
-  Workspace& operator=(const Workspace&) = delete;
-
-  std::filesystem::path path(const std::string& name) const { return dir_ / name; }
+  std::filesystem::path path(const std::string& name) const { return dir_.path() / name; }
 
   void write(const std::string& name, const std::string& text) const { std::ofstream(path(name), std::ios::binary) << text; }
 
   // Runs csp-ledger with `args` (no shell expansion), stdin from `input`.
   Outcome run(const std::vector<std::string>& args, const std::string& input = "", const std::string& environment = "") const {
     write("stdin.txt", input);
-    std::string command = "cd " + quoted(dir_.string()) + " && " + environment + " " + quoted(CSP_LEDGER_BIN);
+    std::string command = "cd " + quoted(dir_.path().string()) + " && " + environment + " " + quoted(CSP_LEDGER_BIN);
     for (const auto& arg : args) command += " " + quoted(arg);
     command += " < stdin.txt > stdout.txt 2> stderr.txt";
     const int raw = std::system(command.c_str());
@@ -86,7 +76,7 @@ class Workspace {
   }
 
  private:
-  std::filesystem::path dir_;
+  csp::testing::TempDir dir_;
 };
 
 }  // namespace csp::cmd::testing

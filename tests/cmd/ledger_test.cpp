@@ -2,13 +2,10 @@
 // leaves behind.
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
-
-#include <filesystem>
-
 #include "cmd/session.h"
 #include "domain/email.h"
 #include "domain/timestamp.h"
+#include "support/temp_dir.h"
 
 namespace csp::cmd {
 namespace {
@@ -19,9 +16,8 @@ Request as(const std::string& actor, domain::Command command) {
 }
 
 TEST(Ledger, ARolledBackGrantGivesNoRights) {
-  std::string folder = (std::filesystem::temp_directory_path() / "csp-ledger-ledger-XXXXXX").string();
-  ASSERT_NE(mkdtemp(folder.data()), nullptr);
-  auto opened = open_ledger(folder + "/ledger.db", true);
+  csp::testing::TempDir folder;
+  auto opened = open_ledger(folder.file("ledger.db"), true);
   ASSERT_TRUE(opened.ok()) << opened.error().message;
   Ledger& ledger = *opened->ledger;
   const auto alice = *domain::AgentId::parse("alice@partner.example");
@@ -46,7 +42,6 @@ TEST(Ledger, ARolledBackGrantGivesNoRights) {
   EXPECT_EQ(outcome->refusal->code, domain::ErrorCode::not_authorized);
   batch = eventstore::StoreError{};
   opened = eventstore::StoreError{};
-  std::filesystem::remove_all(folder);
 }
 
 }  // namespace

@@ -13,28 +13,11 @@
 #include <string>
 
 #include "eventstore/sqlite_store.h"
+#include "support/temp_dir.h"
 
 namespace csp::eventstore::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "csp-ledger-test-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using csp::testing::TempDir;
 
 // Starts at 2026-01-01T00:00:00Z and ticks one second per reading.
 struct FakeClock {
