@@ -304,24 +304,14 @@ domain::Result<std::optional<domain::TenantId>> customer_filter(eventstore::Even
 
 }  // namespace
 
-int show_report(const Globals& globals, const ReportQuery& query) {
-  if (domain::Status valid = check_query(query); !valid) return report(globals, valid.error());
-  std::optional<domain::Timestamp> as_of;
-  if (!query.as_of.empty()) {
-    auto parsed = domain::Timestamp::parse(query.as_of);
-    if (!parsed) return report(globals, domain::invalid_input("--as-of: " + parsed.error().message));
-    as_of = *parsed;
-  }
-  auto opened = open_ledger(globals.db_path, false);
-  if (!opened) return report(globals, opened.error());
-  auto tenant = customer_filter(*opened->store, query.customer);
-  if (!tenant) return report(globals, tenant.error());
+eventstore::StoreResult<projections::ReadModels> read_models_for_report(eventstore::EventStore& store,
+                                                                       const std::optional<domain::Timestamp>& as_of) {
   projections::ReadModels models;
   eventstore::StoreResult<bool> failure = true;
   // Until stored read models exist, every report is a replay of the log;
   // --as-of keeps only what had happened by then (L6 keeps each stream's
   // business time in order).
-  eventstore::StoreStatus read = opened->store->for_each(1, [&](const eventstore::StoredEvent& stored) {
+  eventstore::StoreStatus read = store.for_each(1, [&](const eventstore::StoredEvent& stored) {
     if (as_of && stored.business_time_us > as_of->micros_since_epoch()) return true;
     auto event = decode_stored(stored);
     if (!event) {
@@ -338,18 +328,45 @@ int show_report(const Globals& globals, const ReportQuery& query) {
     }
     return true;
   });
-  if (!read) return report(globals, read.error());
-  if (!failure) return report(globals, failure.error());
-  auto rows = report_rows(models, query, as_of.value_or(now()), *tenant);
-  if (!rows) return report(globals, rows.error());
+  if (!read) return std::move(read).error();
+  if (!failure) return std::move(failure).error();
+  return models;
+}
+
+ReportAnswer answer_report(eventstore::EventStore& store, const ReportQuery& query, const domain::Timestamp& now) {
+  if (domain::Status valid = check_query(query); !valid) return valid.error();
+  std::optional<domain::Timestamp> as_of;
+  if (!query.as_of.empty()) {
+    auto parsed = domain::Timestamp::parse(query.as_of);
+    if (!parsed) return domain::invalid_input("--as-of: " + parsed.error().message);
+    as_of = *parsed;
+  }
+  auto tenant = customer_filter(store, query.customer);
+  if (!tenant) return tenant.error();
+  auto models = read_models_for_report(store, as_of);
+  if (!models) return models.error();
+  auto rows = report_rows(*models, query, as_of.value_or(now), *tenant);
+  if (!rows) return rows.error();
+  return std::move(rows).value();
+}
+
+int show_report(const Globals& globals, const ReportQuery& query) {
+  // A bad query is reported before the file is opened.
+  if (domain::Status valid = check_query(query); !valid) return report(globals, valid.error());
+  auto opened = open_ledger(globals.db_path, false);
+  if (!opened) return report(globals, opened.error());
+  ReportAnswer answer = answer_report(*opened->store, query, now());
+  if (const auto* refusal = std::get_if<domain::Error>(&answer)) return report(globals, *refusal);
+  if (const auto* failure = std::get_if<eventstore::StoreError>(&answer)) return report(globals, *failure);
+  auto& rows = std::get<std::vector<json>>(answer);
   if (query.format == "json" || globals.is_json) {
     json array = json::array();
-    for (auto& row : *rows) array.push_back(std::move(row));
+    for (auto& row : rows) array.push_back(std::move(row));
     std::cout << json_line(array) << "\n";
   } else if (query.format == "csv") {
-    std::cout << csv_of(*rows);
+    std::cout << csv_of(rows);
   } else {
-    std::cout << table_of(*rows);
+    std::cout << table_of(rows);
   }
   return exit_done;
 }

@@ -4,6 +4,7 @@
 // table, JSON or CSV.
 
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -25,6 +26,17 @@ struct ReportQuery {
 };
 
 int show_report(const Globals& globals, const ReportQuery& query);
+
+// Everything `report` does short of printing, for the command line and the
+// server: the query checked, the customer found, the rows built. `now` is
+// the time a query without `as_of` is answered for.
+using ReportAnswer = std::variant<std::vector<nlohmann::ordered_json>, domain::Error, eventstore::StoreError>;
+ReportAnswer answer_report(eventstore::EventStore& store, const ReportQuery& query, const domain::Timestamp& now);
+
+// The read models a report answers from: the whole log, or with `as_of`
+// only what had happened by then.
+eventstore::StoreResult<projections::ReadModels> read_models_for_report(eventstore::EventStore& store,
+                                                                       const std::optional<domain::Timestamp>& as_of);
 
 // The rows of one report as of `as_of`, for tests and the server; only
 // `tenant`'s rows when it is given.
