@@ -84,7 +84,7 @@ int audit_verify(const Globals& globals) {
   std::optional<std::string> replay_fault;
   std::int64_t fault_position = 0;
   eventstore::StoreStatus replayed = opened->store->for_each(1, [&](const eventstore::StoredEvent& stored) {
-    auto event = decode_stored(stored);
+    auto event = projections::decode_stored(stored);
     if (!event) {
       replay_fault = event.error().message;
     } else {

@@ -91,7 +91,7 @@ class Importer {
       return refuse("event at position " + std::to_string(stored->position) +
                     " does not match its hash: the export was changed");
     }
-    auto event = decode_stored(*stored);
+    auto event = projections::decode_stored(*stored);
     if (!event) return refuse(event.error().message);
     // The readable fields must say what the bytes say: an export edited by
     // hand is refused even where the chain cannot see it.

@@ -4,7 +4,6 @@
 #include "cmd/results.h"
 #include "domain/event_codec.h"
 #include "domain/streams.h"
-#include "domain/upcasters.h"
 
 namespace csp::cmd {
 namespace {
@@ -201,7 +200,7 @@ Error alias_refusal(const std::string& message) {
 StoreResult<std::vector<domain::Event>> decode_all(const std::vector<eventstore::StoredEvent>& stored) {
   std::vector<domain::Event> events;
   for (const auto& event : stored) {
-    auto decoded = decode_stored(event);
+    auto decoded = projections::decode_stored(event);
     if (!decoded) return std::move(decoded).error();
     events.push_back(std::move(decoded).value());
   }
@@ -233,35 +232,9 @@ std::string order_alias(const domain::OrderId& order) { return "order:" + order.
 std::string link_alias(const domain::LinkId& link) { return "link:" + link.str(); }
 std::string domain_alias(const domain::DomainName& domain) { return "domain:" + domain.str(); }
 
-const eventstore::UpcasterRegistry& ledger_upcasters() {
-  static const eventstore::UpcasterRegistry registry = [] {
-    eventstore::UpcasterRegistry steps;
-    for (const auto& step : domain::upcast_steps()) steps.add(std::string(step.event_type), step.from_version, step.upcast);
-    return steps;
-  }();
-  return registry;
-}
-
-StoreResult<domain::Event> decode_stored(const eventstore::StoredEvent& stored) {
-  const auto& upcasters = ledger_upcasters();
-  const eventstore::StoredEvent* current = &stored;
-  eventstore::StoredEvent upcast;
-  if (upcasters.applies_to(stored)) {
-    upcast = stored;
-    if (eventstore::StoreStatus done = upcasters.upcast(upcast); !done) return done.error();
-    current = &upcast;
-  }
-  auto event = domain::decode_payload(current->event_type, current->schema_version, current->payload);
-  if (!event) {
-    return StoreError{StoreError::Kind::corrupt,
-                      "event at position " + std::to_string(stored.position) + ": " + event.error().message};
-  }
-  return std::move(event).value();
-}
-
 Ledger::Ledger(eventstore::EventStore& store, domain::Catalogue catalogue, domain::Policy policy)
     : store_(store), catalogue_(std::move(catalogue)), policy_(std::move(policy)) {
-  store_.set_upcasters(&ledger_upcasters());
+  store_.set_upcasters(&projections::ledger_upcasters());
 }
 
 StoreResult<std::unique_ptr<eventstore::WriteBatch>> Ledger::begin_batch() {

@@ -18,6 +18,7 @@
 #include "domain/event_codec.h"
 #include "domain/policy.h"
 #include "eventstore/store.h"
+#include "projections/stored_events.h"
 
 namespace csp::cmd {
 
@@ -79,12 +80,5 @@ class Ledger {
 std::string order_alias(const domain::OrderId& order);
 std::string link_alias(const domain::LinkId& link);
 std::string domain_alias(const domain::DomainName& domain);
-
-// The upcasters of every event type, for the store.
-const eventstore::UpcasterRegistry& ledger_upcasters();
-
-// A stored event as the domain's event, upcast first when it is of an older
-// version; `corrupt`, naming its position, when the bytes do not decode.
-eventstore::StoreResult<domain::Event> decode_stored(const eventstore::StoredEvent& stored);
 
 }  // namespace csp::cmd

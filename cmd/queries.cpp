@@ -26,7 +26,7 @@ StoreResult<std::set<std::string>> customer_streams(eventstore::EventStore& stor
   StoreResult<std::set<std::string>> failure = streams;
   eventstore::StoreStatus scanned = store.for_each(1, [&](const StoredEvent& stored) {
     if (stored.event_type != "SoftwarePurchased" && stored.event_type != "PurchaseCancelled") return true;
-    auto event = decode_stored(stored);
+    auto event = projections::decode_stored(stored);
     if (!event) {
       failure = event.error();
       return false;
@@ -119,7 +119,7 @@ int show_history(const Globals& globals, const HistorySelector& selector) {
   std::sort(events.begin(), events.end(), [](const auto& a, const auto& b) { return a.position < b.position; });
   nlohmann::ordered_json lines = nlohmann::ordered_json::array();
   for (const auto& stored : events) {
-    auto event = decode_stored(stored);
+    auto event = projections::decode_stored(stored);
     if (!event) return report(globals, event.error());
     lines.push_back(stored_event_json(stored, *event, false));
   }
@@ -146,7 +146,7 @@ int export_log(const Globals& globals, std::int64_t from_position) {
   eventstore::StoreStatus read = opened->store->for_each_stored(from_position, [&](const StoredEvent& stored) {
     // The bytes go out as stored, so an import can recheck the chain; the
     // readable fields come from the current version of the event.
-    auto event = decode_stored(stored);
+    auto event = projections::decode_stored(stored);
     if (!event) {
       failure = event.error();
       return false;

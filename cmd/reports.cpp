@@ -189,7 +189,7 @@ domain::Result<std::vector<json>> report_rows(const projections::ReadModels& mod
                           {"downloads_used", row.downloads_used}, {"expires_at", row.expires_at.str()}});
     }
   } else if (query.kind == "revocations") {
-    for (const auto& row : models.revocations()) {
+    for (const auto& [key, row] : models.revocations()) {
       if (!wanted(row.tenant, "")) continue;
       rows.push_back(json{{"subscription_id", row.subscription.str()}, {"ticket_id", row.ticket.str()},
                           {"revoked_at", row.revoked_at.str()}, {"keys_revoked", row.keys_revoked}});
@@ -313,7 +313,7 @@ eventstore::StoreResult<projections::ReadModels> read_models_for_report(eventsto
   // business time in order).
   eventstore::StoreStatus read = store.for_each(1, [&](const eventstore::StoredEvent& stored) {
     if (as_of && stored.business_time_us > as_of->micros_since_epoch()) return true;
-    auto event = decode_stored(stored);
+    auto event = projections::decode_stored(stored);
     if (!event) {
       failure = std::move(event).error();
       return false;

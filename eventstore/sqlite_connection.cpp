@@ -33,11 +33,13 @@ StoreResult<Connection> Connection::open(const std::string& path, int flags) {
   return connection;
 }
 
-StoreStatus Connection::exec(const char* sql, std::string_view doing) {
-  const int code = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
-  if (code != SQLITE_OK) return error_from(db_, code, doing);
+StoreStatus exec(sqlite3* db, const std::string& sql, std::string_view doing) {
+  const int code = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+  if (code != SQLITE_OK) return error_from(db, code, doing);
   return StoreStatus::success();
 }
+
+StoreStatus Connection::exec(const char* sql, std::string_view doing) { return sqlite::exec(db_, sql, doing); }
 
 StoreResult<std::int64_t> Connection::query_integer(const char* sql, std::string_view doing) {
   auto statement = Statement::prepare(db_, sql);
@@ -88,6 +90,11 @@ Statement& Statement::bind(int index, std::string_view text) {
 
 Statement& Statement::bind_blob(int index, std::string_view bytes) {
   sqlite3_bind_blob64(statement_, index, bytes.data(), bytes.size(), SQLITE_STATIC);
+  return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+  sqlite3_bind_null(statement_, index);
   return *this;
 }
 

@@ -13,6 +13,8 @@
 namespace csp::eventstore::sqlite {
 
 StoreError error_from(sqlite3* db, int code, std::string_view doing);
+// Runs SQL that returns no rows on a connection owned elsewhere.
+StoreStatus exec(sqlite3* db, const std::string& sql, std::string_view doing);
 
 class Connection {
  public:
@@ -54,6 +56,7 @@ class Statement {
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, std::string_view text);
   Statement& bind_blob(int index, std::string_view bytes);
+  Statement& bind_null(int index);
 
   // true: a row is ready; false: done. Errors carry `doing` in their message.
   StoreResult<bool> step(std::string_view doing);
@@ -62,6 +65,7 @@ class Statement {
 
   std::int64_t integer(int column) const { return sqlite3_column_int64(statement_, column); }
   bool is_null(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
+  bool is_integer(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_INTEGER; }
   // Views into SQLite's buffer: valid until the next step or reset.
   std::string_view text(int column) const;
   std::string_view blob(int column) const;

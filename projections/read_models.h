@@ -1,107 +1,62 @@
 #pragma once
-// The read models: a pure fold of events into rows, with no clock and no
-// I/O. A link's status depends on the time it is asked about, so it is
-// computed for a query's `as_of`, never stored.
+// Every read model held in memory: what a replay (`--as-of`, `audit
+// verify`) folds the log into, and what a report reads stored rows into.
 
 #include <cstdint>
 #include <map>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
 
-#include "domain/events.h"
+#include "projections/fold.h"
+#include "projections/rows.h"
 
 namespace csp::projections {
 
-struct CustomerRow {
-  domain::TenantId tenant;
-  domain::DomainName domain;
-  domain::Market market;
-  std::optional<domain::CustomerName> name;
-  domain::Timestamp registered_at;
-  std::int64_t subscriptions = 0;
-};
-
-struct SubscriptionRow {
-  domain::SubscriptionId subscription;
-  domain::OrderId order;
-  domain::TenantId tenant;
-  domain::Market market;
-  domain::Sku product;
-  domain::Quantity quantity;
-  domain::Money amount;
-  bool is_cancelled = false;
-  domain::Timestamp purchased_at;
-  domain::Timestamp cancel_deadline;
-  bool is_hybrid_benefit_eligible = false;
-};
-
-enum class LinkStatus { live, expired, exhausted, revoked };
-std::string_view link_status_name(LinkStatus status);
-
-struct LinkRow {
-  domain::LinkId link;
-  domain::SubscriptionId subscription;
-  domain::TenantId tenant;
-  std::uint32_t downloads_used = 0;
-  std::uint32_t downloads_max = 0;
-  domain::Timestamp issued_at;
-  domain::Timestamp expires_at;
-  bool is_revoked = false;
-
-  // R5, R10: revoked wins, then a used-up count, then the 14 days.
-  LinkStatus status_at(const domain::Timestamp& as_of) const;
-};
-
-struct RevocationRow {
-  domain::SubscriptionId subscription;
-  domain::TicketId ticket;
-  domain::TenantId tenant;
-  domain::Timestamp revoked_at;
-  std::int64_t keys_revoked = 0;
-  std::int64_t links_revoked = 0;
-};
-
-enum class RefundStatus { open, refunded, rejected };
-std::string_view refund_status_name(RefundStatus status);
-
-struct RefundRow {
-  domain::TicketId ticket;
-  domain::SubscriptionId subscription;
-  domain::OrderId order;
-  domain::TenantId tenant;
-  domain::Reason reason;
-  domain::Money requested_amount;
-  RefundStatus status = RefundStatus::open;
-  std::optional<domain::Money> refunded_amount;
-  domain::Timestamp opened_at;
-  std::optional<domain::Timestamp> resolved_at;
-  domain::Market market;  // the purchase's
-};
-
-// Every read model, folded from the log in position order.
-class ReadModels {
+class ReadModels final : public RowSet {
  public:
+  // Folds the event at `position`, which must come after the checkpoint.
   void apply(const domain::Event& event, std::int64_t position);
 
   // The last position folded in; 0 before any.
   std::int64_t checkpoint() const { return checkpoint_; }
+  // For rows read from a store, which knows its own checkpoint.
+  void set_checkpoint(std::int64_t position) { checkpoint_ = position; }
 
   const std::map<domain::TenantId, CustomerRow>& customers() const { return customers_; }
   const std::map<domain::SubscriptionId, SubscriptionRow>& subscriptions() const { return subscriptions_; }
   const std::map<domain::LinkId, LinkRow>& links() const { return links_; }
-  const std::vector<RevocationRow>& revocations() const { return revocations_; }
+  const std::map<domain::TicketId, RevocationRow>& revocations() const { return revocations_; }
   const std::map<domain::TicketId, RefundRow>& refunds() const { return refunds_; }
 
+  CustomerRow* find_customer(const domain::TenantId& tenant) override { return found(customers_, tenant); }
+  SubscriptionRow* find_subscription(const domain::SubscriptionId& subscription) override {
+    return found(subscriptions_, subscription);
+  }
+  LinkRow* find_link(const domain::LinkId& link) override { return found(links_, link); }
+  RefundRow* find_refund(const domain::TicketId& ticket) override { return found(refunds_, ticket); }
+
+  void put(CustomerRow row) override { customers_.insert_or_assign(row.tenant, std::move(row)); }
+  void put(SubscriptionRow row) override { subscriptions_.insert_or_assign(row.subscription, std::move(row)); }
+  void put(LinkRow row) override { links_.insert_or_assign(row.link, std::move(row)); }
+  void put(RevocationRow row) override { revocations_.insert_or_assign(row.ticket, std::move(row)); }
+  void put(RefundRow row) override { refunds_.insert_or_assign(row.ticket, std::move(row)); }
+
+  // Rows here are changed in place.
+  void changed(const CustomerRow&) override {}
+  void changed(const SubscriptionRow&) override {}
+  void changed(const LinkRow&) override {}
+  void changed(const RefundRow&) override {}
+
  private:
-  struct Folder;
+  template <class Key, class Row>
+  static Row* found(std::map<Key, Row>& rows, const Key& key) {
+    const auto row = rows.find(key);
+    return row == rows.end() ? nullptr : &row->second;
+  }
 
   std::int64_t checkpoint_ = 0;
   std::map<domain::TenantId, CustomerRow> customers_;
   std::map<domain::SubscriptionId, SubscriptionRow> subscriptions_;
   std::map<domain::LinkId, LinkRow> links_;
-  std::vector<RevocationRow> revocations_;
+  std::map<domain::TicketId, RevocationRow> revocations_;
   std::map<domain::TicketId, RefundRow> refunds_;
 };
 

@@ -64,7 +64,7 @@ TEST_F(Folded, R10_R11_CancellationRevokesAndOpensARefund) {
   EXPECT_TRUE(models.subscriptions().begin()->second.is_cancelled);
   EXPECT_EQ(models.links().begin()->second.status_at(plus(day0(), days{3})), LinkStatus::revoked);
   ASSERT_EQ(models.revocations().size(), 1u);
-  EXPECT_EQ(models.revocations()[0].keys_revoked, 1);
+  EXPECT_EQ(models.revocations().begin()->second.keys_revoked, 1);
   ASSERT_EQ(models.refunds().size(), 1u);
   EXPECT_EQ(models.refunds().begin()->second.status, RefundStatus::open);
   run(domain::ResolveRefundTicket{uuid<domain::TicketId>(1, 5), domain::Refunded{decimal("100.00")}}, admin,

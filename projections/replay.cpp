@@ -1,0 +1,123 @@
+#include "projections/replay.h"
+
+#include <stdexcept>
+
+#include "eventstore/sqlite_store.h"
+#include "projections/stored_events.h"
+
+namespace csp::projections {
+namespace {
+
+using eventstore::StoreError;
+using eventstore::StoreResult;
+using eventstore::StoreStatus;
+
+constexpr std::int64_t progress_every = 50'000;
+// Rows written by a rebuild are flushed this often, which bounds memory.
+constexpr std::int64_t rebuild_flush_every = 100'000;
+
+// Streams the events `limit` includes from `from_position` on to `apply`;
+// the first failure stops it.
+StoreStatus fold_log(eventstore::EventStore& store, std::int64_t from_position, const ReplayLimit& limit,
+                     const Progress& progress,
+                     const std::function<StoreStatus(const domain::Event&, std::int64_t position)>& apply) {
+  auto head = store.head();
+  if (!head) return std::move(head).error();
+  const std::int64_t last = limit.position ? std::min(*limit.position, head->position) : head->position;
+  StoreStatus failure = StoreStatus::success();
+  StoreStatus read = store.for_each(from_position, [&](const eventstore::StoredEvent& stored) {
+    if (stored.position > last) return false;
+    if (progress && stored.position % progress_every == 0) progress(stored.position, last);
+    if (!limit.includes(stored)) return true;
+    auto event = decode_stored(stored);
+    if (!event) {
+      failure = std::move(event).error();
+      return false;
+    }
+    failure = apply(*event, stored.position);
+    return static_cast<bool>(failure);
+  });
+  if (!read) return read;
+  if (!failure) return failure;
+  if (progress) progress(last, last);
+  return StoreStatus::success();
+}
+
+sqlite3* connection_or_error(eventstore::EventStore& store, StoreError& error) {
+  sqlite3* db = eventstore::sqlite_connection_of(store);
+  if (db == nullptr) error = StoreError{StoreError::Kind::invalid_argument, "this store keeps no read models of its own"};
+  return db;
+}
+
+}  // namespace
+
+StoreResult<ReadModels> replay_in_memory(eventstore::EventStore& store, const ReplayLimit& limit,
+                                         const Progress& progress) {
+  ReadModels models;
+  StoreStatus folded = fold_log(store, 1, limit, progress, [&](const domain::Event& event, std::int64_t position) {
+    try {
+      models.apply(event, position);
+    } catch (const std::logic_error& fault) {
+      return StoreStatus(StoreError{StoreError::Kind::corrupt, "the log does not replay at position " +
+                                                                   std::to_string(position) + ": " + fault.what() +
+                                                                   "; run csp-ledger audit verify"});
+    }
+    return StoreStatus::success();
+  });
+  if (!folded) return folded.error();
+  return models;
+}
+
+StoreResult<Checkpoint> rebuild_stored(eventstore::EventStore& store, const ReplayLimit& limit,
+                                       const Progress& progress) {
+  StoreError error;
+  sqlite3* db = connection_or_error(store, error);
+  if (db == nullptr) return error;
+  auto head = store.head();
+  if (!head) return std::move(head).error();
+  StoredReadModels next(db, rebuild_tables);
+  if (StoreStatus created = next.create_empty(); !created) return created.error();
+  std::int64_t folded_count = 0;
+  StoreStatus folded = fold_log(store, 1, limit, progress, [&](const domain::Event& event, std::int64_t position) {
+    if (StoreStatus applied = next.apply(event, position); !applied) return applied;
+    return ++folded_count % rebuild_flush_every == 0 ? next.flush() : StoreStatus::success();
+  });
+  if (!folded) return folded.error();
+  if (StoreStatus flushed = next.flush(); !flushed) return flushed.error();
+  if (StoreStatus swapped = next.replace_live_tables(); !swapped) return swapped.error();
+  Checkpoint checkpoint;
+  checkpoint.position = limit.position ? std::min(*limit.position, head->position) : head->position;
+  checkpoint.until_time = limit.time;
+  checkpoint.layout = read_models_layout;
+  StoredReadModels live(db, live_tables);
+  if (StoreStatus written = live.write_checkpoint(checkpoint); !written) return written.error();
+  return checkpoint;
+}
+
+StoreStatus catch_up(eventstore::EventStore& store, StoredReadModels& live) {
+  auto exist = live.exist();
+  if (!exist) return std::move(exist).error();
+  std::optional<Checkpoint> checkpoint;
+  if (*exist) {
+    auto read = live.read_checkpoint();
+    if (!read) return std::move(read).error();
+    checkpoint = *read;
+  }
+  auto head = store.head();
+  if (!head) return std::move(head).error();
+  if (!checkpoint || checkpoint->layout != read_models_layout || checkpoint->until_time ||
+      checkpoint->position > head->position) {
+    live.forget();
+    auto rebuilt = rebuild_stored(store, ReplayLimit{});
+    if (!rebuilt) return std::move(rebuilt).error();
+    return StoreStatus::success();
+  }
+  if (checkpoint->position == head->position) return StoreStatus::success();
+  StoreStatus folded = fold_log(store, checkpoint->position + 1, ReplayLimit{}, {},
+                                [&](const domain::Event& event, std::int64_t position) { return live.apply(event, position); });
+  if (!folded) return folded;
+  if (StoreStatus flushed = live.flush(); !flushed) return flushed;
+  return live.write_checkpoint(Checkpoint{head->position, std::nullopt, read_models_layout});
+}
+
+}  // namespace csp::projections

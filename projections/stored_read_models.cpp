@@ -1,0 +1,302 @@
+#include "projections/stored_read_models.h"
+
+#include <stdexcept>
+
+namespace csp::projections {
+namespace {
+
+using eventstore::StoreError;
+using eventstore::StoreResult;
+using eventstore::StoreStatus;
+using eventstore::sqlite::Statement;
+
+constexpr const char* checkpoint_table = "read_model_checkpoint";
+// Beyond this many cached rows a flush forgets them all: memory stays flat
+// however many customers, subscriptions and links the log holds.
+constexpr std::size_t cached_rows_max = 200'000;
+
+// Aborts a fold from inside a find; apply() turns it into the StoreError
+// kept in read_failure_.
+struct StoredRowFault : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::string column_list(const TableShape& shape) {
+  std::string list;
+  for (const auto& column : shape.columns) list += (list.empty() ? "" : ", ") + std::string(column.name);
+  return list;
+}
+
+std::string create_sql(const std::string& table, const TableShape& shape) {
+  std::string sql = "CREATE TABLE " + table + " (";
+  for (const auto& column : shape.columns) {
+    sql += std::string(column.name) + (column.is_integer ? " INTEGER" : " TEXT") + (column.is_nullable ? "" : " NOT NULL") +
+           ", ";
+  }
+  return sql + "PRIMARY KEY (" + std::string(shape.columns.front().name) + "))";
+}
+
+Cells cells_of_row(const Statement& statement, std::size_t count) {
+  Cells cells;
+  cells.reserve(count);
+  for (std::size_t index = 0; index < count; ++index) {
+    const int column = static_cast<int>(index);
+    if (statement.is_null(column)) {
+      cells.emplace_back();
+    } else if (statement.is_integer(column)) {
+      cells.emplace_back(statement.integer(column));
+    } else {
+      cells.emplace_back(std::string(statement.text(column)));
+    }
+  }
+  return cells;
+}
+
+void bind_cells(Statement& statement, const Cells& cells) {
+  for (std::size_t index = 0; index < cells.size(); ++index) {
+    const int parameter = static_cast<int>(index) + 1;
+    if (const auto* value = std::get_if<std::int64_t>(&cells[index])) {
+      statement.bind(parameter, *value);
+    } else if (const auto* text = std::get_if<std::string>(&cells[index])) {
+      statement.bind(parameter, std::string_view(*text));
+    } else {
+      statement.bind_null(parameter);
+    }
+  }
+}
+
+StoreError unreadable(const TableShape& shape, const std::string& message) {
+  return StoreError{StoreError::Kind::corrupt, "read model " + std::string(shape.name) + ": " + message +
+                                                   "; run csp-ledger audit replay to rebuild the read models"};
+}
+
+}  // namespace
+
+template <class Row>
+std::string StoredReadModels::table_name() const {
+  return prefix_ + std::string(Table<Row>::shape().name);
+}
+
+StoreResult<Statement*> StoredReadModels::statement(std::string_view key, const std::string& sql) {
+  if (const auto found = statements_.find(key); found != statements_.end()) return &found->second.reset();
+  auto prepared = Statement::prepare(db_, sql.c_str());
+  if (!prepared) return std::move(prepared).error();
+  return &statements_.emplace(std::string(key), std::move(prepared).value()).first->second;
+}
+
+StoreResult<bool> StoredReadModels::exist() {
+  auto count = statement("exist", "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!count) return std::move(count).error();
+  const std::string names[] = {table_name<CustomerRow>(), table_name<SubscriptionRow>(), table_name<LinkRow>(),
+                               table_name<RevocationRow>(), table_name<RefundRow>(), checkpoint_table};
+  for (int index = 0; index < 6; ++index) (*count)->bind(index + 1, std::string_view(names[index]));
+  auto has_row = (*count)->step("looking for the read-model tables");
+  if (!has_row) return std::move(has_row).error();
+  const bool all_there = (*count)->integer(0) == 6;
+  (*count)->reset();
+  return all_there;
+}
+
+StoreStatus StoredReadModels::create_empty() {
+  forget();
+  statements_.clear();
+  std::string sql = std::string("CREATE TABLE IF NOT EXISTS ") + checkpoint_table +
+                    " (id INTEGER PRIMARY KEY CHECK (id = 1), position INTEGER NOT NULL, until_time_us INTEGER,"
+                    " layout INTEGER NOT NULL);";
+  const auto add = [&](const TableShape& shape) {
+    const std::string table = prefix_ + std::string(shape.name);
+    sql += "DROP TABLE IF EXISTS " + table + ";" + create_sql(table, shape) + ";";
+  };
+  add(Table<CustomerRow>::shape());
+  add(Table<SubscriptionRow>::shape());
+  add(Table<LinkRow>::shape());
+  add(Table<RevocationRow>::shape());
+  add(Table<RefundRow>::shape());
+  return eventstore::sqlite::exec(db_, sql, "creating the read-model tables");
+}
+
+StoreResult<Checkpoint> StoredReadModels::read_checkpoint() {
+  auto query = statement("checkpoint", std::string("SELECT position, until_time_us, layout FROM ") + checkpoint_table);
+  if (!query) return std::move(query).error();
+  auto has_row = (*query)->step("reading the read-model checkpoint");
+  if (!has_row) return std::move(has_row).error();
+  Checkpoint checkpoint;
+  if (*has_row) {
+    checkpoint.position = (*query)->integer(0);
+    if (!(*query)->is_null(1)) {
+      auto until = domain::Timestamp::from_micros((*query)->integer(1));
+      if (!until) return StoreError{StoreError::Kind::corrupt, "the read-model checkpoint: " + until.error().message};
+      checkpoint.until_time = *until;
+    }
+    checkpoint.layout = (*query)->integer(2);
+  }
+  (*query)->reset();
+  return checkpoint;
+}
+
+StoreStatus StoredReadModels::write_checkpoint(const Checkpoint& checkpoint) {
+  auto upsert = statement("write checkpoint", std::string("INSERT OR REPLACE INTO ") + checkpoint_table +
+                                                  " (id, position, until_time_us, layout) VALUES (1, ?1, ?2, ?3)");
+  if (!upsert) return std::move(upsert).error();
+  (*upsert)->bind(1, checkpoint.position).bind(3, checkpoint.layout);
+  if (checkpoint.until_time) (*upsert)->bind(2, checkpoint.until_time->micros_since_epoch());
+  return (*upsert)->run("writing the read-model checkpoint");
+}
+
+StoreStatus StoredReadModels::apply(const domain::Event& event, std::int64_t position) {
+  try {
+    fold(*this, event, position);
+  } catch (const StoredRowFault&) {
+    return *read_failure_;
+  } catch (const std::logic_error& fault) {
+    return StoreError{StoreError::Kind::corrupt, "the log does not replay at position " + std::to_string(position) +
+                                                     ": " + fault.what() + "; run csp-ledger audit verify"};
+  }
+  return StoreStatus::success();
+}
+
+template <class Key, class Row>
+Row* StoredReadModels::find(Cache<Key, Row>& cache, const Key& key) {
+  if (const auto cached = cache.find(key); cached != cache.end()) return &cached->second.row;
+  const TableShape& shape = Table<Row>::shape();
+  const std::string table = table_name<Row>();
+  const std::string sql = "SELECT " + column_list(shape) + " FROM " + table + " WHERE " +
+                          std::string(shape.columns.front().name) + " = ?1";
+  const auto fail = [&](StoreError error) -> Row* {
+    read_failure_ = std::move(error);
+    throw StoredRowFault(read_failure_->message);
+  };
+  auto query = statement("select " + table, sql);
+  if (!query) return fail(std::move(query).error());
+  const std::string key_text = key.str();
+  auto has_row = (*query)->bind(1, std::string_view(key_text)).step("reading a read-model row");
+  if (!has_row) return fail(std::move(has_row).error());
+  if (!*has_row) return nullptr;
+  auto row = Table<Row>::row(cells_of_row(**query, shape.columns.size()));
+  (*query)->reset();
+  if (!row) return fail(unreadable(shape, row.error().message));
+  return &cache.insert_or_assign(key, Cached<Row>{std::move(row).value(), false}).first->second.row;
+}
+
+CustomerRow* StoredReadModels::find_customer(const domain::TenantId& tenant) { return find(customers_, tenant); }
+SubscriptionRow* StoredReadModels::find_subscription(const domain::SubscriptionId& subscription) {
+  return find(subscriptions_, subscription);
+}
+LinkRow* StoredReadModels::find_link(const domain::LinkId& link) { return find(links_, link); }
+RefundRow* StoredReadModels::find_refund(const domain::TicketId& ticket) { return find(refunds_, ticket); }
+
+void StoredReadModels::put(CustomerRow row) { customers_.insert_or_assign(row.tenant, Cached<CustomerRow>{std::move(row), true}); }
+void StoredReadModels::put(SubscriptionRow row) {
+  subscriptions_.insert_or_assign(row.subscription, Cached<SubscriptionRow>{std::move(row), true});
+}
+void StoredReadModels::put(LinkRow row) { links_.insert_or_assign(row.link, Cached<LinkRow>{std::move(row), true}); }
+void StoredReadModels::put(RevocationRow row) {
+  revocations_.insert_or_assign(row.ticket, Cached<RevocationRow>{std::move(row), true});
+}
+void StoredReadModels::put(RefundRow row) { refunds_.insert_or_assign(row.ticket, Cached<RefundRow>{std::move(row), true}); }
+
+// A changed row is always one find() just returned, so it is cached.
+void StoredReadModels::changed(const CustomerRow& row) { customers_.at(row.tenant).is_changed = true; }
+void StoredReadModels::changed(const SubscriptionRow& row) { subscriptions_.at(row.subscription).is_changed = true; }
+void StoredReadModels::changed(const LinkRow& row) { links_.at(row.link).is_changed = true; }
+void StoredReadModels::changed(const RefundRow& row) { refunds_.at(row.ticket).is_changed = true; }
+
+template <class Key, class Row>
+StoreStatus StoredReadModels::flush(Cache<Key, Row>& cache) {
+  const TableShape& shape = Table<Row>::shape();
+  const std::string table = table_name<Row>();
+  std::string values;
+  for (std::size_t index = 1; index <= shape.columns.size(); ++index) {
+    values += (index == 1 ? "?" : ", ?") + std::to_string(index);
+  }
+  for (auto& [key, cached] : cache) {
+    if (!cached.is_changed) continue;
+    auto upsert = statement("upsert " + table,
+                            "INSERT OR REPLACE INTO " + table + " (" + column_list(shape) + ") VALUES (" + values + ")");
+    if (!upsert) return std::move(upsert).error();
+    const Cells cells = Table<Row>::cells(cached.row);
+    bind_cells(**upsert, cells);
+    if (StoreStatus written = (*upsert)->run("writing a read-model row"); !written) return written;
+    cached.is_changed = false;
+  }
+  return StoreStatus::success();
+}
+
+StoreStatus StoredReadModels::flush() {
+  for (StoreStatus status : {flush(customers_), flush(subscriptions_), flush(links_), flush(revocations_), flush(refunds_)}) {
+    if (!status) return status;
+  }
+  if (cached_rows() > cached_rows_max) forget();
+  return StoreStatus::success();
+}
+
+void StoredReadModels::forget() {
+  customers_.clear();
+  subscriptions_.clear();
+  links_.clear();
+  revocations_.clear();
+  refunds_.clear();
+  read_failure_.reset();
+}
+
+std::size_t StoredReadModels::cached_rows() const {
+  return customers_.size() + subscriptions_.size() + links_.size() + revocations_.size() + refunds_.size();
+}
+
+StoreResult<std::map<std::string, Cells>> StoredReadModels::stored_cells(const TableShape& shape) {
+  const std::string table = prefix_ + std::string(shape.name);
+  auto query = Statement::prepare(db_, ("SELECT " + column_list(shape) + " FROM " + table).c_str());
+  if (!query) return std::move(query).error();
+  std::map<std::string, Cells> rows;
+  while (true) {
+    auto has_row = query->step("reading read model " + std::string(shape.name));
+    if (!has_row) return std::move(has_row).error();
+    if (!*has_row) return rows;
+    Cells cells = cells_of_row(*query, shape.columns.size());
+    const std::string key = std::holds_alternative<std::string>(cells.front()) ? std::get<std::string>(cells.front())
+                                                                                : cell_text(cells.front());
+    rows.insert_or_assign(key, std::move(cells));
+  }
+}
+
+template <class Row>
+StoreStatus StoredReadModels::load_table(ReadModels& models) {
+  const TableShape& shape = Table<Row>::shape();
+  auto query = Statement::prepare(db_, ("SELECT " + column_list(shape) + " FROM " + table_name<Row>()).c_str());
+  if (!query) return std::move(query).error();
+  while (true) {
+    auto has_row = query->step("reading read model " + std::string(shape.name));
+    if (!has_row) return std::move(has_row).error();
+    if (!*has_row) return StoreStatus::success();
+    auto row = Table<Row>::row(cells_of_row(*query, shape.columns.size()));
+    if (!row) return unreadable(shape, row.error().message);
+    models.put(std::move(row).value());
+  }
+}
+
+StoreResult<ReadModels> StoredReadModels::load() {
+  auto checkpoint = read_checkpoint();
+  if (!checkpoint) return std::move(checkpoint).error();
+  ReadModels models;
+  for (StoreStatus status : {load_table<CustomerRow>(models), load_table<SubscriptionRow>(models),
+                             load_table<LinkRow>(models), load_table<RevocationRow>(models),
+                             load_table<RefundRow>(models)}) {
+    if (!status) return status.error();
+  }
+  models.set_checkpoint(checkpoint->position);
+  return models;
+}
+
+StoreStatus StoredReadModels::replace_live_tables() {
+  std::string sql;
+  for (const TableShape* shape : {&Table<CustomerRow>::shape(), &Table<SubscriptionRow>::shape(),
+                                  &Table<LinkRow>::shape(), &Table<RevocationRow>::shape(), &Table<RefundRow>::shape()}) {
+    const std::string live = std::string(live_tables) + std::string(shape->name);
+    sql += "DROP TABLE IF EXISTS " + live + "; ALTER TABLE " + prefix_ + std::string(shape->name) + " RENAME TO " +
+           live + ";";
+  }
+  statements_.clear();
+  return eventstore::sqlite::exec(db_, sql, "swapping in the rebuilt read models");
+}
+
+}  // namespace csp::projections

@@ -1,0 +1,122 @@
+#pragma once
+// The read models stored in the ledger file, one table each, written
+// through the store's own SQLite connection so that rows commit in the same
+// transaction as the events they come from.
+//
+// Rows are read once and then kept in memory, changed by the fold and
+// written back by flush(): a batch of a thousand downloads on one link
+// writes that link's row once.
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "domain/timestamp.h"
+#include "eventstore/sqlite_connection.h"
+#include "eventstore/store_error.h"
+#include "projections/fold.h"
+#include "projections/read_models.h"
+#include "projections/tables.h"
+
+namespace csp::projections {
+
+// The tables of the read models in use, and of one being rebuilt.
+inline constexpr std::string_view live_tables = "rm_";
+inline constexpr std::string_view rebuild_tables = "rm_next_";
+
+// Which events the stored rows hold: those up to `position`, and with
+// `until_time` only those whose business time is not after it (an `audit
+// replay --until TIME`).
+struct Checkpoint {
+  std::int64_t position = 0;
+  std::optional<domain::Timestamp> until_time;
+  // The table layout the rows were written in; another one is rebuilt.
+  std::int64_t layout = 0;
+};
+
+// The table layout of this build: rows of another are rebuilt from the log.
+inline constexpr std::int64_t read_models_layout = 1;
+
+class StoredReadModels final : public RowSet {
+ public:
+  // The tables with this prefix in the file of `db`, which must stay open.
+  StoredReadModels(sqlite3* db, std::string_view prefix) : db_(db), prefix_(prefix) {}
+
+  // False before the file has read-model tables (a ledger from before
+  // they existed).
+  eventstore::StoreResult<bool> exist();
+  // Drops and recreates the tables empty; inside a write transaction.
+  eventstore::StoreStatus create_empty();
+
+  eventstore::StoreResult<Checkpoint> read_checkpoint();
+  eventstore::StoreStatus write_checkpoint(const Checkpoint& checkpoint);
+
+  // Folds one event into the cached rows. A fold fault (the log is not a
+  // valid ledger) or an unreadable stored row is `corrupt`.
+  eventstore::StoreStatus apply(const domain::Event& event, std::int64_t position);
+  // Writes the rows changed since the last flush.
+  eventstore::StoreStatus flush();
+  // Drops what is cached, changed rows too: after a rollback, or when
+  // another process may have written.
+  void forget();
+  std::size_t cached_rows() const;
+
+  // Every stored row, for a report. Unreadable rows are `corrupt`.
+  eventstore::StoreResult<ReadModels> load();
+
+  // Every row of one table as stored, by key: what an audit compares.
+  eventstore::StoreResult<std::map<std::string, Cells>> stored_cells(const TableShape& shape);
+
+  // The tables of `prefix` replace the live ones, atomically with the
+  // enclosing transaction.
+  eventstore::StoreStatus replace_live_tables();
+
+  CustomerRow* find_customer(const domain::TenantId& tenant) override;
+  SubscriptionRow* find_subscription(const domain::SubscriptionId& subscription) override;
+  LinkRow* find_link(const domain::LinkId& link) override;
+  RefundRow* find_refund(const domain::TicketId& ticket) override;
+  void put(CustomerRow row) override;
+  void put(SubscriptionRow row) override;
+  void put(LinkRow row) override;
+  void put(RevocationRow row) override;
+  void put(RefundRow row) override;
+  void changed(const CustomerRow& row) override;
+  void changed(const SubscriptionRow& row) override;
+  void changed(const LinkRow& row) override;
+  void changed(const RefundRow& row) override;
+
+ private:
+  template <class Row>
+  struct Cached {
+    Row row;
+    bool is_changed = false;
+  };
+  template <class Key, class Row>
+  using Cache = std::map<Key, Cached<Row>>;
+
+  template <class Key, class Row>
+  Row* find(Cache<Key, Row>& cache, const Key& key);
+  template <class Key, class Row>
+  eventstore::StoreStatus flush(Cache<Key, Row>& cache);
+  template <class Row>
+  eventstore::StoreStatus load_table(ReadModels& models);
+  template <class Row>
+  std::string table_name() const;
+  eventstore::StoreResult<eventstore::sqlite::Statement*> statement(std::string_view key, const std::string& sql);
+
+  sqlite3* db_;
+  std::string prefix_;
+  std::map<std::string, eventstore::sqlite::Statement, std::less<>> statements_;
+  Cache<domain::TenantId, CustomerRow> customers_;
+  Cache<domain::SubscriptionId, SubscriptionRow> subscriptions_;
+  Cache<domain::LinkId, LinkRow> links_;
+  Cache<domain::TicketId, RevocationRow> revocations_;
+  Cache<domain::TicketId, RefundRow> refunds_;
+  // A failure inside a find, which the RowSet interface cannot return.
+  std::optional<eventstore::StoreError> read_failure_;
+};
+
+}  // namespace csp::projections
