@@ -2,6 +2,8 @@
 
 
 #include "cmd/results.h"
+#include "eventstore/sqlite_store.h"
+#include "projections/replay.h"
 #include "domain/event_codec.h"
 #include "domain/streams.h"
 
@@ -235,21 +237,64 @@ std::string domain_alias(const domain::DomainName& domain) { return "domain:" + 
 Ledger::Ledger(eventstore::EventStore& store, domain::Catalogue catalogue, domain::Policy policy)
     : store_(store), catalogue_(std::move(catalogue)), policy_(std::move(policy)) {
   store_.set_upcasters(&projections::ledger_upcasters());
+  if (sqlite3* db = eventstore::sqlite_connection_of(store_)) {
+    read_models_ = std::make_unique<projections::StoredReadModels>(db, projections::live_tables);
+  }
+}
+
+void Ledger::forget_cached_state() {
+  cache_.clear();
+  aliases_.clear();
+  if (read_models_) read_models_->forget();
+  are_read_models_current_ = false;
 }
 
 StoreResult<std::unique_ptr<eventstore::WriteBatch>> Ledger::begin_batch() {
   if (is_batch_uncommitted_) forget_cached_state();
   auto batch = store_.begin_batch();
   if (!batch) return batch;
-  if (!(*batch)->is_log_unchanged_by_others()) cache_.begin_batch();
+  if (!(*batch)->is_log_unchanged_by_others()) {
+    cache_.begin_batch();
+    if (read_models_) read_models_->forget();
+    are_read_models_current_ = false;
+  }
   is_batch_uncommitted_ = true;
+  projected_position_ = 0;
+  // Read models that are behind (new, rebuilt up to an earlier point, or
+  // left behind by another writer) catch up before this batch adds to them.
+  if (read_models_ && !are_read_models_current_) {
+    if (eventstore::StoreStatus caught_up = projections::catch_up(store_, *read_models_); !caught_up) {
+      return caught_up.error();
+    }
+    are_read_models_current_ = true;
+  }
   return batch;
 }
 
 eventstore::StoreStatus Ledger::commit(eventstore::WriteBatch& batch) {
+  if (read_models_ && projected_position_ > 0) {
+    if (eventstore::StoreStatus flushed = read_models_->flush(); !flushed) return flushed;
+    const projections::Checkpoint checkpoint{projected_position_, std::nullopt, projections::read_models_layout};
+    if (eventstore::StoreStatus written = read_models_->write_checkpoint(checkpoint); !written) return written;
+  }
   eventstore::StoreStatus committed = batch.commit();
   if (committed) is_batch_uncommitted_ = false;
   return committed;
+}
+
+eventstore::StoreStatus Ledger::project(const std::vector<std::vector<domain::Event>>& events_by_write,
+                                        const std::vector<std::int64_t>& positions) {
+  if (!read_models_) return eventstore::StoreStatus::success();
+  // The store numbers a command's events write by write, as they were given.
+  std::size_t next = 0;
+  for (const auto& events : events_by_write) {
+    for (const auto& event : events) {
+      if (eventstore::StoreStatus applied = read_models_->apply(event, positions.at(next)); !applied) return applied;
+      projected_position_ = std::max(projected_position_, positions.at(next));
+      ++next;
+    }
+  }
+  return eventstore::StoreStatus::success();
 }
 
 StoreResult<Outcome> Ledger::execute(const Request& request, eventstore::WriteBatch& batch) {
@@ -315,6 +360,9 @@ StoreResult<Outcome> Ledger::attempt(const Request& request, eventstore::WriteBa
     return std::move(appended).error();
   }
   for (std::size_t index = 0; index < slots.size(); ++index) cache_.apply(slots[index], events_by_write[index]);
+  if (eventstore::StoreStatus projected = project(events_by_write, appended->positions); !projected) {
+    return projected.error();
+  }
   outcome.positions = appended->positions;
   outcome.result = result_of(outcome.command_name, decision.events, prepared->subscription);
   return outcome;

@@ -4,6 +4,7 @@
 // retry a bounded number of times on a concurrency conflict (L4).
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,7 @@
 #include "domain/policy.h"
 #include "eventstore/store.h"
 #include "projections/stored_events.h"
+#include "projections/stored_read_models.h"
 
 namespace csp::cmd {
 
@@ -50,12 +52,9 @@ class Ledger {
   // command was refused.
   eventstore::StoreResult<Outcome> execute(const Request& request, eventstore::WriteBatch& batch);
 
-  // After a batch was rolled back, cached states and aliases may hold what
-  // it wrote.
-  void forget_cached_state() {
-    cache_.clear();
-    aliases_.clear();
-  }
+  // After a batch was rolled back, cached states, aliases and read-model
+  // rows may hold what it wrote.
+  void forget_cached_state();
 
   const domain::Catalogue& catalogue() const { return catalogue_; }
   eventstore::EventStore& store() { return store_; }
@@ -64,6 +63,8 @@ class Ledger {
   eventstore::StoreResult<Outcome> replay(const Request& request, const eventstore::CommandRecord& record,
                                           eventstore::WriteBatch& batch);
   eventstore::StoreResult<Outcome> attempt(const Request& request, eventstore::WriteBatch& batch, bool& is_conflict);
+  eventstore::StoreStatus project(const std::vector<std::vector<domain::Event>>& events_by_write,
+                                  const std::vector<std::int64_t>& positions);
 
   eventstore::EventStore& store_;
   domain::Catalogue catalogue_;
@@ -73,6 +74,11 @@ class Ledger {
   domain::PayloadEncoder encoder_;
   // Aliases never change once taken: a resolved one is kept (bounded).
   std::unordered_map<std::string, std::string> aliases_;
+  // Inline projection: the stored read models change in the same
+  // transaction as the events (absent for a store without them).
+  std::unique_ptr<projections::StoredReadModels> read_models_;
+  bool are_read_models_current_ = false;
+  std::int64_t projected_position_ = 0;  // the last position this batch projected; 0: none
 };
 
 // Stream aliases the handler registers: how an order, a link or a domain
