@@ -1,54 +1,76 @@
-// `audit verify`: the hash chain of the whole log, and the read models
-// replayed from it. A fault exits 4 and names the first position involved.
+// `audit verify` and `audit replay`: the hash chain of the whole log, the
+// log replayed, and the stored read models compared with or rebuilt from
+// that replay. A fault exits 4 and names the first position involved.
 
-#include <unistd.h>
-
+#include <chrono>
 #include <iostream>
 
 #include "cmd/output.h"
+#include "cmd/progress.h"
 #include "cmd/session.h"
 #include "eventstore/chain.h"
+#include "eventstore/sqlite_store.h"
 #include "eventstore/verify.h"
-#include "projections/read_models.h"
+#include "projections/compare.h"
+#include "projections/replay.h"
 
 namespace csp::cmd {
 namespace {
 
 using json = nlohmann::ordered_json;
 
-// A progress line on a terminal only: scripts and pipes get none.
-class Progress {
- public:
-  explicit Progress(std::int64_t total) : total_(total), is_terminal_(isatty(STDERR_FILENO) == 1) {}
-  void show(std::int64_t done) const {
-    if (!is_terminal_ || total_ <= 0) return;
-    std::cerr << "\rchecking the chain: " << done << " / " << total_ << " events (" << (done * 100 / total_) << "%)"
-              << std::flush;
-  }
-  void finish() const {
-    if (is_terminal_ && total_ > 0) std::cerr << "\r" << std::string(72, ' ') << "\r";
-  }
-
- private:
-  std::int64_t total_;
-  bool is_terminal_;
-};
-
-}  // namespace
-
-namespace {
-
 // A fault the audit found, printed the way DESIGN asks and given exit 4.
 int audit_fault(const Globals& globals, const std::string& message, std::optional<std::int64_t> position,
-                const std::string& fault) {
+                const std::string& fault, json details = json::object()) {
   print_error("audit_fault", message);
   if (globals.is_json) {
     json error{{"code", "audit_fault"}, {"message", message}};
     if (position) error["position"] = *position;
     error["fault"] = fault;
+    for (auto& [key, value] : details.items()) error[key] = value;
     std::cout << json_line({{"ok", false}, {"error", error}}) << "\n";
   }
   return exit_audit_fault;
+}
+
+projections::Progress progress_to(TerminalProgress& bar) {
+  return [&bar](std::int64_t done, std::int64_t total) { bar.show(done, total); };
+}
+
+// The stored read models against a fresh replay of the events they claim
+// to hold. `replayed` is the replay of the whole log, reused when they hold
+// all of it.
+struct ReadModelCheck {
+  std::string summary;
+  std::vector<projections::RowDifference> differences;
+};
+
+eventstore::StoreResult<ReadModelCheck> check_read_models(eventstore::EventStore& store,
+                                                          const projections::ReadModels& replayed) {
+  sqlite3* db = eventstore::sqlite_connection_of(store);
+  if (db == nullptr) return ReadModelCheck{"this store keeps no read models of its own", {}};
+  projections::StoredReadModels stored(db, projections::live_tables);
+  auto exist = stored.exist();
+  if (!exist) return std::move(exist).error();
+  if (!*exist) return ReadModelCheck{"no stored read models to compare (csp-ledger audit replay builds them)", {}};
+  auto checkpoint = stored.read_checkpoint();
+  if (!checkpoint) return std::move(checkpoint).error();
+  if (checkpoint->layout != projections::read_models_layout) {
+    return ReadModelCheck{"the stored read models are of another layout; the next command rebuilds them", {}};
+  }
+  std::optional<projections::ReadModels> partial;
+  if (checkpoint->position != replayed.checkpoint() || checkpoint->until_time) {
+    TerminalProgress bar("replaying up to the read models' checkpoint");
+    auto replay = projections::replay_in_memory(
+        store, projections::ReplayLimit{checkpoint->position, checkpoint->until_time}, progress_to(bar));
+    if (!replay) return std::move(replay).error();
+    partial = std::move(replay).value();
+  }
+  auto differences = projections::differences(stored, partial ? *partial : replayed);
+  if (!differences) return std::move(differences).error();
+  std::string summary = "the stored read models equal a fresh replay up to position " + std::to_string(checkpoint->position);
+  if (checkpoint->until_time) summary += " as of " + checkpoint->until_time->str();
+  return ReadModelCheck{summary, std::move(differences).value()};
 }
 
 }  // namespace
@@ -56,60 +78,119 @@ int audit_fault(const Globals& globals, const std::string& message, std::optiona
 int audit_verify(const Globals& globals) {
   auto opened = open_ledger(globals.db_path, false);
   if (!opened) return report(globals, opened.error());
-  auto head = opened->store->head();
-  if (!head) return report(globals, head.error());
-  const Progress progress(head->position);
-  auto chain = eventstore::verify_chain(*opened->store, [&](std::int64_t done) { progress.show(done); });
-  progress.finish();
-  if (!chain) {
+  std::optional<eventstore::StoreResult<eventstore::ChainReport>> chain;
+  {
+    TerminalProgress bar("checking the chain");
+    auto head = opened->store->head();
+    if (!head) return report(globals, head.error());
+    chain = eventstore::verify_chain(*opened->store, [&](std::int64_t done) { bar.show(done, head->position); });
+  }
+  if (!*chain) {
     // Rows the store cannot even read (a missing interned name, a mangled
     // head record) are what an audit is for: a fault, not a crash.
-    if (chain.error().kind == eventstore::StoreError::Kind::corrupt) {
-      return audit_fault(globals, chain.error().message, std::nullopt, "unreadable");
+    if (chain->error().kind == eventstore::StoreError::Kind::corrupt) {
+      return audit_fault(globals, chain->error().message, std::nullopt, "unreadable");
     }
-    return report(globals, chain.error());
+    return report(globals, chain->error());
   }
-  json result{{"events_checked", chain->events_checked}, {"head_hash", eventstore::hash_hex(chain->head_hash)}};
-  if (chain->first_break) {
-    const auto& broken = *chain->first_break;
+  const eventstore::ChainReport& verified = **chain;
+  json result{{"events_checked", verified.events_checked}, {"head_hash", eventstore::hash_hex(verified.head_hash)}};
+  if (verified.first_break) {
+    const auto& broken = *verified.first_break;
     const std::string kind(eventstore::chain_break_name(broken.kind));
     return audit_fault(globals,
                        "hash chain broken at position " + std::to_string(broken.position) + " (" + kind +
                            "): " + broken.explanation,
                        broken.position, kind);
   }
-  // Every payload must still decode and fold into the read models: a log
-  // that chains but does not replay is as broken.
-  projections::ReadModels models;
-  std::optional<std::string> replay_fault;
-  std::int64_t fault_position = 0;
-  eventstore::StoreStatus replayed = opened->store->for_each(1, [&](const eventstore::StoredEvent& stored) {
-    auto event = projections::decode_stored(stored);
-    if (!event) {
-      replay_fault = event.error().message;
-    } else {
-      try {
-        models.apply(*event, stored.position);
-      } catch (const std::logic_error& failure) {
-        replay_fault = failure.what();
-      }
-    }
-    fault_position = stored.position;
-    return !replay_fault;
-  });
-  if (!replayed) return report(globals, replayed.error());
-  if (replay_fault) {
-    return audit_fault(globals, "replay fails at position " + std::to_string(fault_position) + ": " + *replay_fault,
-                       fault_position, "does_not_replay");
+  // Every payload must still decode and fold: a log that chains but does
+  // not replay is as broken.
+  std::optional<eventstore::StoreResult<projections::ReadModels>> replayed;
+  {
+    TerminalProgress bar("replaying the log");
+    replayed = projections::replay_in_memory(*opened->store, projections::ReplayLimit{}, progress_to(bar));
   }
+  if (!*replayed) {
+    const eventstore::StoreError& failure = replayed->error();
+    if (failure.kind != eventstore::StoreError::Kind::corrupt) return report(globals, failure);
+    const std::size_t at = failure.message.find("position ");
+    std::optional<std::int64_t> position;
+    if (at != std::string::npos) position = std::stoll(failure.message.substr(at + 9));
+    return audit_fault(globals, "replay fails: " + failure.message, position, "does_not_replay");
+  }
+  auto check = check_read_models(*opened->store, **replayed);
+  if (!check) return report(globals, check.error());
+  if (!check->differences.empty()) {
+    const projections::RowDifference& first = check->differences.front();
+    std::string message = first.describe();
+    if (check->differences.size() > 1) message += "; " + std::to_string(check->differences.size() - 1) + " more rows differ";
+    return audit_fault(globals, message + ". csp-ledger audit replay rebuilds the read models from the log", first.position,
+                       "read_model_differs",
+                       json{{"model", first.model}, {"row", first.row}, {"column", first.column},
+                            {"stored", first.stored}, {"replayed", first.replayed},
+                            {"rows_differing", check->differences.size()}});
+  }
+  const projections::ReadModels& models = **replayed;
   result["subscriptions"] = models.subscriptions().size();
   result["links"] = models.links().size();
   result["refund_tickets"] = models.refunds().size();
+  result["read_models"] = check->summary;
   if (globals.is_json) {
     std::cout << json_line({{"ok", true}, {"command", "audit verify"}, {"result", result}}) << "\n";
   } else {
-    std::cout << "audit verify: the hash chain of " << chain->events_checked << " events is intact (head "
-              << eventstore::hash_hex(chain->head_hash) << ") and every event replays.\n";
+    std::cout << "audit verify: the hash chain of " << verified.events_checked << " events is intact (head "
+              << eventstore::hash_hex(verified.head_hash) << "), every event replays, and " << check->summary << ".\n";
+  }
+  return exit_done;
+}
+
+int audit_replay(const Globals& globals, const std::string& until) {
+  projections::ReplayLimit limit;
+  if (!until.empty()) {
+    if (until.find_first_not_of("0123456789") == std::string::npos) {
+      try {
+        limit.position = std::stoll(until);
+      } catch (const std::out_of_range&) {
+        return report(globals, domain::invalid_input("--until: position " + until + " is out of range"));
+      }
+    } else {
+      auto time = domain::Timestamp::parse(until);
+      if (!time) {
+        return report(globals, domain::invalid_input("--until: give a log position (a whole number) or an RFC 3339 time: " +
+                                                     time.error().message));
+      }
+      limit.time = *time;
+    }
+  }
+  auto opened = open_ledger(globals.db_path, false);
+  if (!opened) return report(globals, opened.error());
+  if (eventstore::sqlite_connection_of(*opened->store) == nullptr) {
+    return report(globals, domain::invalid_input("this store keeps no read models of its own"));
+  }
+  const auto started = std::chrono::steady_clock::now();
+  // The write lock for the whole rebuild: no command lands between the
+  // replay and the swap, and readers see the old read models until commit.
+  auto batch = opened->store->begin_batch();
+  if (!batch) return report(globals, batch.error());
+  std::optional<eventstore::StoreResult<projections::Checkpoint>> rebuilt;
+  {
+    TerminalProgress bar("rebuilding the read models");
+    rebuilt = projections::rebuild_stored(*opened->store, limit, progress_to(bar));
+  }
+  if (!*rebuilt) return report(globals, rebuilt->error());
+  if (eventstore::StoreStatus committed = (*batch)->commit(); !committed) return report(globals, committed.error());
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const projections::Checkpoint& checkpoint = **rebuilt;
+  json result{{"position", checkpoint.position}};
+  if (checkpoint.until_time) result["until_time"] = checkpoint.until_time->str();
+  result["seconds"] = seconds;
+  result["events_per_second"] = seconds > 0 ? static_cast<std::int64_t>(static_cast<double>(checkpoint.position) / seconds) : 0;
+  if (globals.is_json) {
+    std::cout << json_line({{"ok", true}, {"command", "audit replay"}, {"result", result}}) << "\n";
+  } else {
+    std::cout << "audit replay: the read models were rebuilt from the log up to position " << checkpoint.position
+              << (checkpoint.until_time ? " as of " + checkpoint.until_time->str() : std::string()) << " in " << seconds
+              << " s (" << result["events_per_second"].get<std::int64_t>() << " events/s).\n";
   }
   return exit_done;
 }

@@ -196,7 +196,7 @@ struct Cli {
     history->callback([this, selector] { action = [this, selector] { return show_history(globals, *selector); }; });
 
     CLI::App* report_command = app.add_subcommand(
-        "report", "reports for audit and the back office (replayed from the log)");
+        "report", "reports for audit and the back office, from the stored read models");
     report_command->footer("Examples:\n  csp-ledger report links --status live\n"
                            "  csp-ledger report subscriptions --customer contoso.onmicrosoft.com --as-of 2026-02-01T00:00:00Z\n"
                            "  csp-ledger report refunds --status open --format csv\n"
@@ -216,9 +216,17 @@ struct Cli {
 
     CLI::App* audit = app.add_subcommand("audit", "check the ledger");
     audit->require_subcommand(1);
-    CLI::App* verify = audit->add_subcommand("verify", "recompute the hash chain and replay every event; exit 4 on a fault");
+    CLI::App* verify = audit->add_subcommand("verify", "recompute the hash chain, replay every event and compare the stored read models; exit 4 on a fault");
     verify->footer("Example:\n  csp-ledger audit verify");
     verify->callback([this] { action = [this] { return audit_verify(globals); }; });
+    CLI::App* replay = audit->add_subcommand("replay", "rebuild every read model from the log and swap it in at once");
+    replay->footer("Examples:\n  csp-ledger audit replay\n  csp-ledger audit replay --until 1500\n"
+                   "  csp-ledger audit replay --until 2026-03-01T00:00:00Z\n"
+                   "With --until the read models show the ledger as it stood then, until the next command or a\n"
+                   "replay without --until brings them up to date; reports note the difference meanwhile.");
+    auto until = std::make_shared<std::string>();
+    replay->add_option("--until", *until, "rebuild only up to this log position or RFC 3339 time");
+    replay->callback([this, until] { action = [this, until] { return audit_replay(globals, *until); }; });
 
     CLI::App* import_command = app.add_subcommand("import", "load an export into an empty ledger, checking the hash chain");
     import_command->footer("Example:\n  csp-ledger --db copy.db import ledger.jsonl");

@@ -13,7 +13,7 @@
 #include "cmd/session.h"
 #include "eventstore/chain.h"
 #include "eventstore/sqlite_store.h"
-#include "projections/read_models.h"
+#include "projections/stored_read_models.h"
 
 namespace csp::cmd {
 namespace {
@@ -70,7 +70,8 @@ std::vector<std::string> aliases_of(const domain::Event& event) {
 
 class Importer {
  public:
-  explicit Importer(eventstore::WriteBatch& batch) : batch_(batch) {}
+  Importer(eventstore::WriteBatch& batch, projections::StoredReadModels& read_models)
+      : batch_(batch), read_models_(read_models) {}
 
   domain::Status line(const std::string& text, std::size_t line_number) {
     const auto refuse = [&](const std::string& why) {
@@ -100,10 +101,11 @@ class Importer {
     }
     // A log that chains but does not fold (an event naming a link never
     // issued, say) is no ledger either.
-    try {
-      models_.apply(*event, stored->position);
-    } catch (const std::logic_error& failure) {
-      return refuse(std::string("does not replay: ") + failure.what());
+    if (eventstore::StoreStatus folded = read_models_.apply(*event, stored->position); !folded) {
+      return refuse(folded.error().message);
+    }
+    if (stored->position % flush_every == 0) {
+      if (eventstore::StoreStatus flushed = read_models_.flush(); !flushed) return refuse(flushed.error().message);
     }
     if (eventstore::StoreStatus imported = batch_.import_event(*stored, aliases_of(*event)); !imported) {
       return refuse(imported.error().message);
@@ -141,7 +143,10 @@ class Importer {
  private:
   eventstore::WriteBatch& batch_;
   eventstore::ChainHasher hasher_;
-  projections::ReadModels models_;
+  // The imported log's read models, built as it goes and written in the
+  // import's transaction; flushed now and then so memory stays flat.
+  static constexpr std::int64_t flush_every = 100'000;
+  projections::StoredReadModels& read_models_;
   std::optional<json> trailer_;
   std::int64_t events_ = 0;
   eventstore::Hash head_hash_{};
@@ -173,7 +178,12 @@ int import_log(const Globals& globals, const std::string& path) {
   }
   auto batch = opened->store->begin_batch();
   if (!batch) return fail(batch.error());
-  Importer importer(**batch);
+  projections::StoredReadModels read_models(eventstore::sqlite_connection_of(*opened->store), projections::live_tables);
+  if (eventstore::StoreStatus created = read_models.create_empty(); !created) {
+    batch = eventstore::StoreError{};
+    return fail(created.error());
+  }
+  Importer importer(**batch, read_models);
   const bool shows_progress = isatty(STDERR_FILENO) == 1;
   std::string text;
   std::size_t line_number = 0;
@@ -189,7 +199,14 @@ int import_log(const Globals& globals, const std::string& path) {
     batch = eventstore::StoreError{};
     return fail(complete.error());
   }
-  if (eventstore::StoreStatus committed = (*batch)->commit(); !committed) return fail(committed.error());
+  const projections::Checkpoint checkpoint{importer.events(), std::nullopt, projections::read_models_layout};
+  eventstore::StoreStatus written = read_models.flush();
+  if (written) written = read_models.write_checkpoint(checkpoint);
+  if (written) written = (*batch)->commit();
+  if (!written) {
+    batch = eventstore::StoreError{};
+    return fail(written.error());
+  }
   const json result{{"events", importer.events()}, {"head_hash", eventstore::hash_hex(importer.head_hash())}};
   if (globals.is_json) {
     std::cout << json_line({{"ok", true}, {"command", "import"}, {"result", result}}) << "\n";

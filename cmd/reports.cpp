@@ -8,6 +8,8 @@
 #include "cmd/output.h"
 #include "cmd/system.h"
 #include "domain/streams.h"
+#include "eventstore/sqlite_store.h"
+#include "projections/replay.h"
 
 namespace csp::cmd {
 namespace {
@@ -306,31 +308,33 @@ domain::Result<std::optional<domain::TenantId>> customer_filter(eventstore::Even
 
 eventstore::StoreResult<projections::ReadModels> read_models_for_report(eventstore::EventStore& store,
                                                                        const std::optional<domain::Timestamp>& as_of) {
-  projections::ReadModels models;
-  eventstore::StoreResult<bool> failure = true;
-  // Until stored read models exist, every report is a replay of the log;
-  // --as-of keeps only what had happened by then (L6 keeps each stream's
-  // business time in order).
-  eventstore::StoreStatus read = store.for_each(1, [&](const eventstore::StoredEvent& stored) {
-    if (as_of && stored.business_time_us > as_of->micros_since_epoch()) return true;
-    auto event = projections::decode_stored(stored);
-    if (!event) {
-      failure = std::move(event).error();
-      return false;
-    }
-    try {
-      models.apply(*event, stored.position);
-    } catch (const std::logic_error& fault) {
-      failure = eventstore::StoreError{eventstore::StoreError::Kind::corrupt,
-                                       "the log does not replay at position " + std::to_string(stored.position) + ": " +
-                                           fault.what() + "; run csp-ledger audit verify"};
-      return false;
-    }
-    return true;
-  });
-  if (!read) return std::move(read).error();
-  if (!failure) return std::move(failure).error();
-  return models;
+  // --as-of keeps only what had happened by then, and leaves the stored
+  // read models alone.
+  if (as_of) return projections::replay_in_memory(store, projections::ReplayLimit{std::nullopt, *as_of});
+  sqlite3* db = eventstore::sqlite_connection_of(store);
+  if (db == nullptr) return projections::replay_in_memory(store, projections::ReplayLimit{});
+  projections::StoredReadModels stored(db, projections::live_tables);
+  auto exist = stored.exist();
+  if (!exist) return std::move(exist).error();
+  if (!*exist) {
+    return eventstore::StoreError{eventstore::StoreError::Kind::not_found,
+                                  "this ledger has no stored read models yet: run csp-ledger audit replay to build them"};
+  }
+  return stored.load();
+}
+
+std::optional<std::string> read_models_lag(eventstore::EventStore& store) {
+  sqlite3* db = eventstore::sqlite_connection_of(store);
+  if (db == nullptr) return std::nullopt;
+  projections::StoredReadModels stored(db, projections::live_tables);
+  auto checkpoint = stored.read_checkpoint();
+  auto head = store.head();
+  if (!checkpoint || !head) return std::nullopt;
+  if (checkpoint->position == head->position && !checkpoint->until_time) return std::nullopt;
+  std::string note = "note: the read models show the ledger ";
+  if (checkpoint->until_time) note += "as it stood at " + checkpoint->until_time->str() + ", ";
+  return note + "up to position " + std::to_string(checkpoint->position) + " of " + std::to_string(head->position) +
+         " (an audit replay --until); the next command or csp-ledger audit replay brings them up to date";
 }
 
 ReportAnswer answer_report(eventstore::EventStore& store, const ReportQuery& query, const domain::Timestamp& now) {
@@ -359,6 +363,9 @@ int show_report(const Globals& globals, const ReportQuery& query) {
   if (const auto* refusal = std::get_if<domain::Error>(&answer)) return report(globals, *refusal);
   if (const auto* failure = std::get_if<eventstore::StoreError>(&answer)) return report(globals, *failure);
   auto& rows = std::get<std::vector<json>>(answer);
+  if (query.as_of.empty()) {
+    if (auto lag = read_models_lag(*opened->store)) std::cerr << *lag << "\n";
+  }
   if (query.format == "json" || globals.is_json) {
     json array = json::array();
     for (auto& row : rows) array.push_back(std::move(row));

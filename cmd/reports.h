@@ -33,10 +33,13 @@ int show_report(const Globals& globals, const ReportQuery& query);
 using ReportAnswer = std::variant<std::vector<nlohmann::ordered_json>, domain::Error, eventstore::StoreError>;
 ReportAnswer answer_report(eventstore::EventStore& store, const ReportQuery& query, const domain::Timestamp& now);
 
-// The read models a report answers from: the whole log, or with `as_of`
-// only what had happened by then.
+// The read models a report answers from: those stored in the ledger file,
+// or with `as_of` a replay of what had happened by then.
 eventstore::StoreResult<projections::ReadModels> read_models_for_report(eventstore::EventStore& store,
                                                                        const std::optional<domain::Timestamp>& as_of);
+
+// Why the stored read models are behind the log, when they are.
+std::optional<std::string> read_models_lag(eventstore::EventStore& store);
 
 // The rows of one report as of `as_of`, for tests and the server; only
 // `tenant`'s rows when it is given.

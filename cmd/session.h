@@ -39,6 +39,9 @@ struct HistorySelector {
 int show_history(const Globals& globals, const HistorySelector& selector);
 // `audit verify`: exit 4 when the chain is broken or the log does not replay.
 int audit_verify(const Globals& globals);
+// `audit replay [--until POSITION|TIME]`: the stored read models rebuilt
+// from the log and swapped in atomically.
+int audit_replay(const Globals& globals, const std::string& until);
 // `import FILE|-`: an export into an empty ledger, chain checked.
 int import_log(const Globals& globals, const std::string& path);
 // `export [--from POSITION]`.

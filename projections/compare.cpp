@@ -56,12 +56,12 @@ std::string RowDifference::describe() const {
 
 eventstore::StoreResult<std::vector<RowDifference>> differences(StoredReadModels& stored, const ReadModels& replayed) {
   std::vector<RowDifference> found;
-  for (eventstore::StoreStatus compared :
-       {compare_table(stored, replayed.customers(), found), compare_table(stored, replayed.subscriptions(), found),
-        compare_table(stored, replayed.links(), found), compare_table(stored, replayed.revocations(), found),
-        compare_table(stored, replayed.refunds(), found)}) {
-    if (!compared) return compared.error();
-  }
+  eventstore::StoreStatus compared = compare_table(stored, replayed.customers(), found);
+  if (compared) compared = compare_table(stored, replayed.subscriptions(), found);
+  if (compared) compared = compare_table(stored, replayed.links(), found);
+  if (compared) compared = compare_table(stored, replayed.revocations(), found);
+  if (compared) compared = compare_table(stored, replayed.refunds(), found);
+  if (!compared) return compared.error();
   std::stable_sort(found.begin(), found.end(),
                    [](const RowDifference& a, const RowDifference& b) { return a.position < b.position; });
   return found;

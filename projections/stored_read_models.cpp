@@ -149,8 +149,8 @@ StoreStatus StoredReadModels::apply(const domain::Event& event, std::int64_t pos
   } catch (const StoredRowFault&) {
     return *read_failure_;
   } catch (const std::logic_error& fault) {
-    return StoreError{StoreError::Kind::corrupt, "the log does not replay at position " + std::to_string(position) +
-                                                     ": " + fault.what() + "; run csp-ledger audit verify"};
+    return StoreError{StoreError::Kind::corrupt,
+                      "the event at position " + std::to_string(position) + " does not replay: " + fault.what()};
   }
   return StoreStatus::success();
 }
@@ -223,9 +223,12 @@ StoreStatus StoredReadModels::flush(Cache<Key, Row>& cache) {
 }
 
 StoreStatus StoredReadModels::flush() {
-  for (StoreStatus status : {flush(customers_), flush(subscriptions_), flush(links_), flush(revocations_), flush(refunds_)}) {
-    if (!status) return status;
-  }
+  StoreStatus status = flush(customers_);
+  if (status) status = flush(subscriptions_);
+  if (status) status = flush(links_);
+  if (status) status = flush(revocations_);
+  if (status) status = flush(refunds_);
+  if (!status) return status;
   if (cached_rows() > cached_rows_max) forget();
   return StoreStatus::success();
 }
@@ -275,14 +278,26 @@ StoreStatus StoredReadModels::load_table(ReadModels& models) {
 }
 
 StoreResult<ReadModels> StoredReadModels::load() {
+  // One read transaction for every table, so a writer committing meanwhile
+  // cannot make a report mix two states; a savepoint nests in a batch too.
+  if (StoreStatus begun = eventstore::sqlite::exec(db_, "SAVEPOINT read_models_load", "reading the read models"); !begun) {
+    return begun.error();
+  }
+  auto loaded = load_in_transaction();
+  (void)eventstore::sqlite::exec(db_, "RELEASE read_models_load", "reading the read models");
+  return loaded;
+}
+
+StoreResult<ReadModels> StoredReadModels::load_in_transaction() {
   auto checkpoint = read_checkpoint();
   if (!checkpoint) return std::move(checkpoint).error();
   ReadModels models;
-  for (StoreStatus status : {load_table<CustomerRow>(models), load_table<SubscriptionRow>(models),
-                             load_table<LinkRow>(models), load_table<RevocationRow>(models),
-                             load_table<RefundRow>(models)}) {
-    if (!status) return status.error();
-  }
+  StoreStatus status = load_table<CustomerRow>(models);
+  if (status) status = load_table<SubscriptionRow>(models);
+  if (status) status = load_table<LinkRow>(models);
+  if (status) status = load_table<RevocationRow>(models);
+  if (status) status = load_table<RefundRow>(models);
+  if (!status) return status.error();
   models.set_checkpoint(checkpoint->position);
   return models;
 }

@@ -103,6 +103,7 @@ class StoredReadModels final : public RowSet {
   eventstore::StoreStatus flush(Cache<Key, Row>& cache);
   template <class Row>
   eventstore::StoreStatus load_table(ReadModels& models);
+  eventstore::StoreResult<ReadModels> load_in_transaction();
   template <class Row>
   std::string table_name() const;
   eventstore::StoreResult<eventstore::sqlite::Statement*> statement(std::string_view key, const std::string& sql);

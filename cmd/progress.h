@@ -1,0 +1,26 @@
+#pragma once
+// A progress bar for long work, on a terminal only: scripts and pipes get
+// none. It redraws at most once a percent and erases itself when done.
+
+#include <cstdint>
+#include <string>
+
+namespace csp::cmd {
+
+class TerminalProgress {
+ public:
+  explicit TerminalProgress(std::string label);
+  ~TerminalProgress();
+  TerminalProgress(const TerminalProgress&) = delete;
+  TerminalProgress& operator=(const TerminalProgress&) = delete;
+
+  void show(std::int64_t done, std::int64_t total);
+
+ private:
+  std::string label_;
+  bool is_terminal_;
+  std::int64_t shown_percent_ = -1;
+  bool has_shown_ = false;
+};
+
+}  // namespace csp::cmd
