@@ -317,8 +317,8 @@ eventstore::StoreResult<projections::ReadModels> read_models_for_report(eventsto
   auto exist = stored.exist();
   if (!exist) return std::move(exist).error();
   if (!*exist) {
-    return eventstore::StoreError{eventstore::StoreError::Kind::not_found,
-                                  "this ledger has no stored read models yet: run csp-ledger audit replay to build them"};
+    return eventstore::StoreError{eventstore::StoreError::Kind::corrupt,
+                                  "this ledger has no stored read models: run csp-ledger audit replay to build them"};
   }
   return stored.load();
 }
