@@ -1,0 +1,152 @@
+// The read models stored in SQLite: the same rows as the in-memory fold,
+// read back exactly, and damage reported rather than trusted.
+
+#include <gtest/gtest.h>
+
+#include "eventstore/sqlite_store.h"
+#include "folded_fixture.h"
+#include "projections/compare.h"
+#include "projections/stored_read_models.h"
+#include "support/temp_dir.h"
+
+namespace csp::projections {
+namespace {
+
+using namespace domain::testing;
+using std::chrono::days;
+
+class Stored : public testing::Folded {
+ protected:
+  csp::testing::TempDir dir;
+  std::unique_ptr<eventstore::EventStore> store;
+
+  void SetUp() override {
+    Folded::SetUp();
+    run(purchase_of(windows_datacenter(), customer, 2), admin, day0());  // a second subscription
+    run(cancel_request(customer, "150.00"), admin, plus(day0(), days{2}));
+    run(domain::ResolveRefundTicket{uuid<domain::TicketId>(1, 5), domain::Refunded{decimal("100.00")}}, admin,
+        plus(day0(), days{3}));
+    auto created = eventstore::create_sqlite_store(dir.file("ledger.db"), eventstore::SqliteOptions{[] { return 0; }, {}});
+    ASSERT_TRUE(created) << created.error().message;
+    store = std::move(created).value();
+  }
+
+  sqlite3* db() { return eventstore::sqlite_connection_of(*store); }
+
+  // Folds the log into the stored tables in one transaction, forgetting
+  // the cache every `forget_every` events so rows are read back.
+  void store_fold(std::size_t forget_every = 0) {
+    auto batch = store->begin_batch();
+    ASSERT_TRUE(batch);
+    StoredReadModels stored(db(), live_tables);
+    ASSERT_TRUE(stored.create_empty());
+    std::int64_t position = 0;
+    for (const auto& event : ledger.log()) {
+      ASSERT_TRUE(stored.apply(event, ++position));
+      if (forget_every != 0 && position % static_cast<std::int64_t>(forget_every) == 0) {
+        ASSERT_TRUE(stored.flush());
+        stored.forget();
+      }
+    }
+    ASSERT_TRUE(stored.flush());
+    ASSERT_TRUE(stored.write_checkpoint(Checkpoint{position, std::nullopt, read_models_layout}));
+    ASSERT_TRUE((*batch)->commit());
+  }
+
+  std::vector<RowDifference> differences_from_fold() {
+    StoredReadModels stored(db(), live_tables);
+    auto found = differences(stored, fold());
+    EXPECT_TRUE(found) << found.error().message;
+    return found ? *found : std::vector<RowDifference>{};
+  }
+};
+
+TEST_F(Stored, TheStoredRowsAreTheFoldsRows) {
+  store_fold();
+  EXPECT_TRUE(differences_from_fold().empty());
+  StoredReadModels stored(db(), live_tables);
+  auto loaded = stored.load();
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  const ReadModels folded = fold();
+  EXPECT_EQ(loaded->checkpoint(), folded.checkpoint());
+  ASSERT_EQ(loaded->refunds().size(), 1u);
+  const RefundRow& refund = loaded->refunds().begin()->second;
+  EXPECT_EQ(refund.status, RefundStatus::refunded);
+  EXPECT_EQ(refund.refunded_amount, money("100.00", "USD"));
+  EXPECT_EQ(Table<RefundRow>::cells(refund), Table<RefundRow>::cells(folded.refunds().begin()->second));
+  EXPECT_EQ(loaded->subscriptions().size(), 2u);
+  EXPECT_EQ(loaded->customers().begin()->second.subscriptions, 2);
+}
+
+TEST_F(Stored, RowsReadBackFromTheFileFoldOnExactly) {
+  store_fold(1);  // every event finds its rows in the file, not the cache
+  EXPECT_TRUE(differences_from_fold().empty());
+}
+
+TEST_F(Stored, EveryTableReadsBackTheCellsItWrote) {
+  const ReadModels folded = fold();
+  const auto round_trips = [](const auto& rows) {
+    for (const auto& [key, row] : rows) {
+      using Row = std::decay_t<decltype(row)>;
+      auto back = Table<Row>::row(Table<Row>::cells(row));
+      ASSERT_TRUE(back) << back.error().message;
+      EXPECT_EQ(Table<Row>::cells(*back), Table<Row>::cells(row));
+    }
+  };
+  round_trips(folded.customers());
+  round_trips(folded.subscriptions());
+  round_trips(folded.links());
+  round_trips(folded.revocations());
+  round_trips(folded.refunds());
+}
+
+TEST_F(Stored, ADifferenceNamesTheModelTheRowTheColumnAndTheFirstPosition) {
+  store_fold();
+  ASSERT_TRUE(eventstore::sqlite::exec(db(), "UPDATE rm_subscriptions SET is_cancelled = 0", "tampering"));
+  const auto found = differences_from_fold();
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].model, "subscriptions");
+  EXPECT_EQ(found[0].column, "is_cancelled");
+  EXPECT_EQ(found[0].stored, "0");
+  EXPECT_EQ(found[0].replayed, "1");
+  const SubscriptionRow& cancelled = fold().subscriptions().at(domain::SubscriptionId::parse(found[0].row).value());
+  EXPECT_EQ(found[0].position, cancelled.first_position);
+}
+
+TEST_F(Stored, AnUnreadableRowIsCorruptAndNamesItsModel) {
+  store_fold();
+  ASSERT_TRUE(eventstore::sqlite::exec(db(), "UPDATE rm_refunds SET status = 'maybe'", "tampering"));
+  StoredReadModels stored(db(), live_tables);
+  auto loaded = stored.load();
+  ASSERT_FALSE(loaded);
+  EXPECT_EQ(loaded.error().kind, eventstore::StoreError::Kind::corrupt);
+  EXPECT_NE(loaded.error().message.find("read model refunds"), std::string::npos) << loaded.error().message;
+  EXPECT_NE(loaded.error().message.find("maybe"), std::string::npos) << loaded.error().message;
+}
+
+TEST_F(Stored, AnEventNamingAnUnknownRowIsAFaultNotACrash) {
+  auto batch = store->begin_batch();
+  ASSERT_TRUE(batch);
+  StoredReadModels stored(db(), live_tables);
+  ASSERT_TRUE(stored.create_empty());
+  domain::DownloadRecorded unknown;
+  unknown.link = uuid<domain::LinkId>(9, 9);
+  unknown.downloads_used = 1;
+  auto applied = stored.apply(unknown, 1);
+  ASSERT_FALSE(applied);
+  EXPECT_NE(applied.error().message.find("position 1"), std::string::npos) << applied.error().message;
+}
+
+TEST_F(Stored, TablesExistOnlyOnceCreated) {
+  StoredReadModels stored(db(), live_tables);
+  auto before = stored.exist();
+  ASSERT_TRUE(before);
+  EXPECT_FALSE(*before);
+  store_fold();
+  auto after = stored.exist();
+  ASSERT_TRUE(after);
+  EXPECT_TRUE(*after);
+}
+
+}  // namespace
+}  // namespace csp::projections
