@@ -2,7 +2,10 @@
 // N events is made by `csp-ledger run` on the bench-run workload; then, in
 // this process, (a) a replay streams the log from the store, decodes every
 // payload and folds it, and (b) the fold alone runs over events already
-// decoded in memory. Beside them, the store's bare read of the same log.
+// decoded in memory; then (c) `csp-ledger audit replay` rebuilds the stored
+// read models in the file, over the whole log and over its first half, so
+// its peak memory shows whether it streams. Beside them, the store's bare
+// read of the same log.
 //
 //   build/bin/bench-replay [--commands N] [--dir DIR]
 
@@ -60,6 +63,19 @@ int main(int argc, char** argv) {
 
   auto store = csp::eventstore::open_sqlite_store(ledger, csp::eventstore::SqliteOptions{[] { return std::int64_t{0}; }});
   if (!store) fail(store.error().message);
+  auto head = (*store)->head();
+  if (!head) fail(head.error().message);
+  const std::int64_t events_total = head->position;
+  // The rebuilds run first, while this process is small: a child's peak
+  // memory counts what it shares with its parent until exec. Each child
+  // does the whole command: open, rebuild, swap, commit.
+  const auto half = std::to_string(events_total / 2);
+  const csp::bench::ChildRun rebuild_half =
+      csp::bench::run_child({CSP_LEDGER_BIN, "--db", ledger, "audit", "replay", "--until", half});
+  const csp::bench::ChildRun rebuild = csp::bench::run_child({CSP_LEDGER_BIN, "--db", ledger, "audit", "replay"});
+  if (rebuild.status != 0 || rebuild_half.status != 0) fail("audit replay failed");
+  const double rebuild_rate = static_cast<double>(events_total) / rebuild.seconds;
+
   const long rss_before = peak_rss_kib();
 
   std::int64_t read_count = 0;
@@ -99,8 +115,15 @@ int main(int argc, char** argv) {
   std::printf("replay: read + decode + fold    %10.0f events/s  (%.2f x the bare read; peak memory grew %.1f MiB)\n",
               replay_rate, replay_rate / read_rate, static_cast<double>(rss_after_replay - rss_before) / 1024.0);
   std::printf("fold of decoded events          %10.0f events/s\n", fold_rate);
-  std::printf("replay-bench: events=%lld replay=%.0f events/s fold=%.0f events/s read=%.0f events/s\n",
-              static_cast<long long>(read_count), replay_rate, fold_rate, read_rate);
+  std::printf("rebuild into the stored models %10.0f events/s  (%.2f x the bare read; whole command, %.2f s)\n",
+              rebuild_rate, rebuild_rate / read_rate, rebuild.seconds);
+  std::printf("rebuild peak memory             %10.1f MiB for %lld events, %.1f MiB for %s\n",
+              static_cast<double>(rebuild.peak_kib) / 1024.0, static_cast<long long>(read_count),
+              static_cast<double>(rebuild_half.peak_kib) / 1024.0, half.c_str());
+  std::printf("replay-bench: events=%lld replay=%.0f events/s fold=%.0f events/s read=%.0f events/s rebuild=%.0f events/s "
+              "rebuild_peak=%.1f MiB (%.1f MiB at half the log)\n",
+              static_cast<long long>(read_count), replay_rate, fold_rate, read_rate, rebuild_rate,
+              static_cast<double>(rebuild.peak_kib) / 1024.0, static_cast<double>(rebuild_half.peak_kib) / 1024.0);
   store = csp::eventstore::StoreError{};
   for (const std::string& path : {workload, ledger}) {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
