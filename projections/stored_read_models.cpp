@@ -33,7 +33,8 @@ std::string create_sql(const std::string& table, const TableShape& shape) {
     sql += std::string(column.name) + (column.is_integer ? " INTEGER" : " TEXT") + (column.is_nullable ? "" : " NOT NULL") +
            ", ";
   }
-  return sql + "PRIMARY KEY (" + std::string(shape.columns.front().name) + "))";
+  // Keyed by the row's id alone: no rowid, one b-tree to write.
+  return sql + "PRIMARY KEY (" + std::string(shape.columns.front().name) + ")) WITHOUT ROWID";
 }
 
 Cells cells_of_row(const Statement& statement, std::size_t count) {
@@ -72,14 +73,34 @@ StoreError unreadable(const TableShape& shape, const std::string& message) {
 
 }  // namespace
 
+template <class Key, class Row>
+void StoredReadModels::Cache<Key, Row>::put(const Key& key, Row row) {
+  const auto [found, is_new] = rows.try_emplace(key);
+  Cached<Row>& cached = found->second;
+  cached.row = std::move(row);
+  if (is_new || !cached.is_changed) changed.push_back(&cached);
+  cached.is_changed = true;
+}
+
+template <class Key, class Row>
+void StoredReadModels::Cache<Key, Row>::mark_changed(const Key& key) {
+  Cached<Row>& cached = rows.at(key);
+  if (!cached.is_changed) changed.push_back(&cached);
+  cached.is_changed = true;
+}
+
 template <class Row>
 std::string StoredReadModels::table_name() const {
   return prefix_ + std::string(Table<Row>::shape().name);
 }
 
 StoreResult<Statement*> StoredReadModels::statement(std::string_view key, const std::string& sql) {
+  return statement(key, [&] { return sql; });
+}
+
+StoreResult<Statement*> StoredReadModels::statement(std::string_view key, const std::function<std::string()>& make_sql) {
   if (const auto found = statements_.find(key); found != statements_.end()) return &found->second.reset();
-  auto prepared = Statement::prepare(db_, sql.c_str());
+  auto prepared = Statement::prepare(db_, make_sql().c_str());
   if (!prepared) return std::move(prepared).error();
   return &statements_.emplace(std::string(key), std::move(prepared).value()).first->second;
 }
@@ -157,7 +178,7 @@ StoreStatus StoredReadModels::apply(const domain::Event& event, std::int64_t pos
 
 template <class Key, class Row>
 Row* StoredReadModels::find(Cache<Key, Row>& cache, const Key& key) {
-  if (const auto cached = cache.find(key); cached != cache.end()) return &cached->second.row;
+  if (const auto cached = cache.rows.find(key); cached != cache.rows.end()) return &cached->second.row;
   const TableShape& shape = Table<Row>::shape();
   const std::string table = table_name<Row>();
   const std::string sql = "SELECT " + column_list(shape) + " FROM " + table + " WHERE " +
@@ -172,10 +193,11 @@ Row* StoredReadModels::find(Cache<Key, Row>& cache, const Key& key) {
   auto has_row = (*query)->bind(1, std::string_view(key_text)).step("reading a read-model row");
   if (!has_row) return fail(std::move(has_row).error());
   if (!*has_row) return nullptr;
-  auto row = Table<Row>::row(cells_of_row(**query, shape.columns.size()));
+  Cells cells = cells_of_row(**query, shape.columns.size());
   (*query)->reset();
+  auto row = Table<Row>::row(cells);
   if (!row) return fail(unreadable(shape, row.error().message));
-  return &cache.insert_or_assign(key, Cached<Row>{std::move(row).value(), false}).first->second.row;
+  return &cache.rows.insert_or_assign(key, Cached<Row>{std::move(row).value(), false, std::move(cells)}).first->second.row;
 }
 
 CustomerRow* StoredReadModels::find_customer(const domain::TenantId& tenant) { return find(customers_, tenant); }
@@ -185,40 +207,81 @@ SubscriptionRow* StoredReadModels::find_subscription(const domain::SubscriptionI
 LinkRow* StoredReadModels::find_link(const domain::LinkId& link) { return find(links_, link); }
 RefundRow* StoredReadModels::find_refund(const domain::TicketId& ticket) { return find(refunds_, ticket); }
 
-void StoredReadModels::put(CustomerRow row) { customers_.insert_or_assign(row.tenant, Cached<CustomerRow>{std::move(row), true}); }
+void StoredReadModels::put(CustomerRow row) {
+  const auto key = row.tenant;
+  customers_.put(key, std::move(row));
+}
 void StoredReadModels::put(SubscriptionRow row) {
-  subscriptions_.insert_or_assign(row.subscription, Cached<SubscriptionRow>{std::move(row), true});
+  const auto key = row.subscription;
+  subscriptions_.put(key, std::move(row));
 }
-void StoredReadModels::put(LinkRow row) { links_.insert_or_assign(row.link, Cached<LinkRow>{std::move(row), true}); }
+void StoredReadModels::put(LinkRow row) {
+  const auto key = row.link;
+  links_.put(key, std::move(row));
+}
 void StoredReadModels::put(RevocationRow row) {
-  revocations_.insert_or_assign(row.ticket, Cached<RevocationRow>{std::move(row), true});
+  const auto key = row.ticket;
+  revocations_.put(key, std::move(row));
 }
-void StoredReadModels::put(RefundRow row) { refunds_.insert_or_assign(row.ticket, Cached<RefundRow>{std::move(row), true}); }
+void StoredReadModels::put(RefundRow row) {
+  const auto key = row.ticket;
+  refunds_.put(key, std::move(row));
+}
 
 // A changed row is always one find() just returned, so it is cached.
-void StoredReadModels::changed(const CustomerRow& row) { customers_.at(row.tenant).is_changed = true; }
-void StoredReadModels::changed(const SubscriptionRow& row) { subscriptions_.at(row.subscription).is_changed = true; }
-void StoredReadModels::changed(const LinkRow& row) { links_.at(row.link).is_changed = true; }
-void StoredReadModels::changed(const RefundRow& row) { refunds_.at(row.ticket).is_changed = true; }
+void StoredReadModels::changed(const CustomerRow& row) { customers_.mark_changed(row.tenant); }
+void StoredReadModels::changed(const SubscriptionRow& row) { subscriptions_.mark_changed(row.subscription); }
+void StoredReadModels::changed(const LinkRow& row) { links_.mark_changed(row.link); }
+void StoredReadModels::changed(const RefundRow& row) { refunds_.mark_changed(row.ticket); }
+
+template <class Row>
+StoreStatus StoredReadModels::write_row(Cached<Row>& cached) {
+  const TableShape& shape = Table<Row>::shape();
+  const std::string table = table_name<Row>();
+  Cells cells = Table<Row>::cells(cached.row);
+  if (cached.stored.empty()) {
+    std::string values;
+    for (std::size_t index = 1; index <= shape.columns.size(); ++index) {
+      values += (index == 1 ? "?" : ", ?") + std::to_string(index);
+    }
+    auto insert = statement("insert " + table, "INSERT OR REPLACE INTO " + table + " (" + column_list(shape) +
+                                                   ") VALUES (" + values + ")");
+    if (!insert) return std::move(insert).error();
+    bind_cells(**insert, cells);
+    if (StoreStatus written = (*insert)->run("writing a read-model row"); !written) return written;
+  } else {
+    // Most changes touch a column or two (a download count and the last
+    // position): only those are written.
+    std::uint32_t changed_columns = 0;
+    for (std::size_t index = 1; index < cells.size(); ++index) {
+      if (cells[index] != cached.stored[index]) changed_columns |= 1u << index;
+    }
+    if (changed_columns != 0) {
+      auto update = statement("update " + table + " " + std::to_string(changed_columns), [&]() -> std::string {
+        std::string sql = "UPDATE " + table + " SET ";
+        for (std::size_t index = 1; index < cells.size(); ++index) {
+          if ((changed_columns & (1u << index)) == 0) continue;
+          if (sql.back() != ' ') sql += ", ";
+          sql += std::string(shape.columns[index].name) + " = ?" + std::to_string(index + 1);
+        }
+        return sql + " WHERE " + std::string(shape.columns.front().name) + " = ?1";
+      });
+      if (!update) return std::move(update).error();
+      bind_cells(**update, cells);
+      if (StoreStatus written = (*update)->run("writing a read-model row"); !written) return written;
+    }
+  }
+  cached.stored = std::move(cells);
+  cached.is_changed = false;
+  return StoreStatus::success();
+}
 
 template <class Key, class Row>
 StoreStatus StoredReadModels::flush(Cache<Key, Row>& cache) {
-  const TableShape& shape = Table<Row>::shape();
-  const std::string table = table_name<Row>();
-  std::string values;
-  for (std::size_t index = 1; index <= shape.columns.size(); ++index) {
-    values += (index == 1 ? "?" : ", ?") + std::to_string(index);
+  for (Cached<Row>* cached : cache.changed) {
+    if (StoreStatus written = write_row(*cached); !written) return written;
   }
-  for (auto& [key, cached] : cache) {
-    if (!cached.is_changed) continue;
-    auto upsert = statement("upsert " + table,
-                            "INSERT OR REPLACE INTO " + table + " (" + column_list(shape) + ") VALUES (" + values + ")");
-    if (!upsert) return std::move(upsert).error();
-    const Cells cells = Table<Row>::cells(cached.row);
-    bind_cells(**upsert, cells);
-    if (StoreStatus written = (*upsert)->run("writing a read-model row"); !written) return written;
-    cached.is_changed = false;
-  }
+  cache.changed.clear();
   return StoreStatus::success();
 }
 
@@ -243,7 +306,8 @@ void StoredReadModels::forget() {
 }
 
 std::size_t StoredReadModels::cached_rows() const {
-  return customers_.size() + subscriptions_.size() + links_.size() + revocations_.size() + refunds_.size();
+  return customers_.rows.size() + subscriptions_.rows.size() + links_.rows.size() + revocations_.rows.size() +
+         refunds_.rows.size();
 }
 
 StoreResult<std::map<std::string, Cells>> StoredReadModels::stored_cells(const TableShape& shape) {

@@ -10,9 +10,11 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "domain/timestamp.h"
 #include "eventstore/sqlite_connection.h"
@@ -93,20 +95,40 @@ class StoredReadModels final : public RowSet {
   struct Cached {
     Row row;
     bool is_changed = false;
+    // The row as the file holds it (empty: not there yet), so a flush
+    // writes only the columns that changed.
+    Cells stored;
   };
+  // Nodes of a map never move, so the changed rows can be listed by
+  // address: a flush writes them without walking every cached row.
   template <class Key, class Row>
-  using Cache = std::map<Key, Cached<Row>>;
+  struct Cache {
+    std::map<Key, Cached<Row>> rows;
+    std::vector<Cached<Row>*> changed;
+
+    void put(const Key& key, Row row);
+    void mark_changed(const Key& key);
+    void clear() {
+      rows.clear();
+      changed.clear();
+    }
+  };
 
   template <class Key, class Row>
   Row* find(Cache<Key, Row>& cache, const Key& key);
   template <class Key, class Row>
   eventstore::StoreStatus flush(Cache<Key, Row>& cache);
   template <class Row>
+  eventstore::StoreStatus write_row(Cached<Row>& cached);
+  template <class Row>
   eventstore::StoreStatus load_table(ReadModels& models);
   eventstore::StoreResult<ReadModels> load_in_transaction();
   template <class Row>
   std::string table_name() const;
+  // The statement cached under `key`, prepared the first time.
   eventstore::StoreResult<eventstore::sqlite::Statement*> statement(std::string_view key, const std::string& sql);
+  eventstore::StoreResult<eventstore::sqlite::Statement*> statement(std::string_view key,
+                                                                    const std::function<std::string()>& make_sql);
 
   sqlite3* db_;
   std::string prefix_;
