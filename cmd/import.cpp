@@ -199,7 +199,7 @@ int import_log(const Globals& globals, const std::string& path) {
     batch = eventstore::StoreError{};
     return fail(complete.error());
   }
-  const projections::Checkpoint checkpoint{importer.events(), std::nullopt, projections::read_models_layout};
+  const projections::Checkpoint checkpoint{importer.events(), std::nullopt, projections::read_models_layout, false};
   eventstore::StoreStatus written = read_models.flush();
   if (written) written = read_models.write_checkpoint(checkpoint);
   if (written) written = (*batch)->commit();

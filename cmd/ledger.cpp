@@ -242,9 +242,13 @@ Ledger::Ledger(eventstore::EventStore& store, domain::Catalogue catalogue, domai
   }
 }
 
-void Ledger::forget_cached_state() {
+void Ledger::forget_states() {
   cache_.clear();
   aliases_.clear();
+}
+
+void Ledger::forget_cached_state() {
+  forget_states();
   if (read_models_) read_models_->forget();
   are_read_models_current_ = false;
 }
@@ -274,7 +278,7 @@ StoreResult<std::unique_ptr<eventstore::WriteBatch>> Ledger::begin_batch() {
 eventstore::StoreStatus Ledger::commit(eventstore::WriteBatch& batch) {
   if (read_models_ && projected_position_ > 0) {
     if (eventstore::StoreStatus flushed = read_models_->flush(); !flushed) return flushed;
-    const projections::Checkpoint checkpoint{projected_position_, std::nullopt, projections::read_models_layout};
+    const projections::Checkpoint checkpoint{projected_position_, std::nullopt, projections::read_models_layout, false};
     if (eventstore::StoreStatus written = read_models_->write_checkpoint(checkpoint); !written) return written;
   }
   eventstore::StoreStatus committed = batch.commit();
@@ -308,7 +312,9 @@ StoreResult<Outcome> Ledger::execute(const Request& request, eventstore::WriteBa
     bool is_conflict = false;
     auto outcome = attempt(request, batch, is_conflict);
     if (!is_conflict) return outcome;
-    forget_cached_state();
+    // Another writer moved a stream: reload states. The read-model rows
+    // stay, since this batch's earlier commands changed them.
+    forget_states();
   }
   Outcome outcome;
   outcome.command_name = std::string(domain::command_name(request.command));

@@ -63,6 +63,7 @@ class Ledger {
   eventstore::StoreResult<Outcome> replay(const Request& request, const eventstore::CommandRecord& record,
                                           eventstore::WriteBatch& batch);
   eventstore::StoreResult<Outcome> attempt(const Request& request, eventstore::WriteBatch& batch, bool& is_conflict);
+  void forget_states();
   eventstore::StoreStatus project(const std::vector<std::vector<domain::Event>>& events_by_write,
                                   const std::vector<std::int64_t>& positions);
 

@@ -306,38 +306,74 @@ domain::Result<std::optional<domain::TenantId>> customer_filter(eventstore::Even
 
 }  // namespace
 
-eventstore::StoreResult<projections::ReadModels> read_models_for_report(eventstore::EventStore& store,
-                                                                       const std::optional<domain::Timestamp>& as_of) {
+eventstore::StoreResult<ReportModels> read_models_for_report(eventstore::EventStore& store,
+                                                            const std::optional<domain::Timestamp>& as_of) {
+  const auto replayed = [&](const projections::ReplayLimit& limit,
+                            std::optional<std::string> note) -> eventstore::StoreResult<ReportModels> {
+    auto models = projections::replay_in_memory(store, limit);
+    if (!models) return std::move(models).error();
+    return ReportModels{std::move(models).value(), std::nullopt, std::move(note)};
+  };
   // --as-of keeps only what had happened by then, and leaves the stored
   // read models alone.
-  if (as_of) return projections::replay_in_memory(store, projections::ReplayLimit{std::nullopt, *as_of});
+  if (as_of) return replayed(projections::ReplayLimit{std::nullopt, *as_of}, std::nullopt);
   sqlite3* db = eventstore::sqlite_connection_of(store);
-  if (db == nullptr) return projections::replay_in_memory(store, projections::ReplayLimit{});
+  if (db == nullptr) return replayed(projections::ReplayLimit{}, std::nullopt);
+  // The rows, their checkpoint and the log's head, all from one moment.
+  const projections::ReadSnapshot snapshot(db);
+  if (!snapshot.status()) return snapshot.status().error();
   projections::StoredReadModels stored(db, projections::live_tables);
   auto exist = stored.exist();
   if (!exist) return std::move(exist).error();
-  if (!*exist) {
-    return eventstore::StoreError{eventstore::StoreError::Kind::corrupt,
-                                  "this ledger has no stored read models: run csp-ledger audit replay to build them"};
+  std::optional<projections::Checkpoint> checkpoint;
+  if (*exist) {
+    auto read = stored.read_checkpoint();
+    if (!read) return std::move(read).error();
+    checkpoint = *read;
   }
-  return stored.load();
-}
-
-std::optional<std::string> read_models_lag(eventstore::EventStore& store) {
-  sqlite3* db = eventstore::sqlite_connection_of(store);
-  if (db == nullptr) return std::nullopt;
-  projections::StoredReadModels stored(db, projections::live_tables);
-  auto checkpoint = stored.read_checkpoint();
+  if (!checkpoint || checkpoint->layout != projections::read_models_layout) {
+    return replayed(projections::ReplayLimit{},
+                    "note: this ledger has no stored read models of this build's layout; the report replayed the log "
+                    "(the next command, or csp-ledger audit replay, stores them)");
+  }
+  auto loaded = stored.load();
+  if (!loaded) return std::move(loaded).error();
   auto head = store.head();
-  if (!checkpoint || !head) return std::nullopt;
-  if (checkpoint->position == head->position && !checkpoint->until_time) return std::nullopt;
-  std::string note = "note: the read models show the ledger ";
-  if (checkpoint->until_time) note += "as it stood at " + checkpoint->until_time->str() + ", ";
-  return note + "up to position " + std::to_string(checkpoint->position) + " of " + std::to_string(head->position) +
-         " (an audit replay --until); the next command or csp-ledger audit replay brings them up to date";
+  if (!head) return std::move(head).error();
+  if (checkpoint->is_partial) {
+    std::string note = "note: the read models show the ledger ";
+    if (checkpoint->until_time) note += "as it stood at " + checkpoint->until_time->str() + ", ";
+    note += "up to position " + std::to_string(checkpoint->position) + " of " + std::to_string(head->position) +
+            " (an audit replay --until); the next command or csp-ledger audit replay brings them up to date";
+    return ReportModels{std::move(loaded).value(), checkpoint->until_time, std::move(note)};
+  }
+  // Events no command projected (a writer of an older build) are folded
+  // here so the report does not lag; the next command stores them.
+  ReportModels answer{std::move(loaded).value(), std::nullopt, std::nullopt};
+  eventstore::StoreResult<bool> failure = true;
+  eventstore::StoreStatus read = store.for_each(checkpoint->position + 1, [&](const eventstore::StoredEvent& event) {
+    auto decoded = projections::decode_stored(event);
+    if (!decoded) {
+      failure = std::move(decoded).error();
+      return false;
+    }
+    try {
+      answer.models.apply(*decoded, event.position);
+    } catch (const std::logic_error& fault) {
+      failure = eventstore::StoreError{eventstore::StoreError::Kind::corrupt,
+                                       "the event at position " + std::to_string(event.position) +
+                                           " does not replay: " + fault.what()};
+      return false;
+    }
+    return true;
+  });
+  if (!read) return read.error();
+  if (!failure) return std::move(failure).error();
+  return answer;
 }
 
-ReportAnswer answer_report(eventstore::EventStore& store, const ReportQuery& query, const domain::Timestamp& now) {
+ReportAnswer answer_report(eventstore::EventStore& store, const ReportQuery& query, const domain::Timestamp& now,
+                           std::optional<std::string>* note) {
   if (domain::Status valid = check_query(query); !valid) return valid.error();
   std::optional<domain::Timestamp> as_of;
   if (!query.as_of.empty()) {
@@ -349,7 +385,10 @@ ReportAnswer answer_report(eventstore::EventStore& store, const ReportQuery& que
   if (!tenant) return tenant.error();
   auto models = read_models_for_report(store, as_of);
   if (!models) return models.error();
-  auto rows = report_rows(*models, query, as_of.value_or(now), *tenant);
+  if (note != nullptr) *note = models->note;
+  // Read models rebuilt up to a time show the ledger as it stood then:
+  // link statuses too.
+  auto rows = report_rows(models->models, query, as_of.value_or(models->as_of.value_or(now)), *tenant);
   if (!rows) return rows.error();
   return std::move(rows).value();
 }
@@ -359,13 +398,12 @@ int show_report(const Globals& globals, const ReportQuery& query) {
   if (domain::Status valid = check_query(query); !valid) return report(globals, valid.error());
   auto opened = open_ledger(globals.db_path, false);
   if (!opened) return report(globals, opened.error());
-  ReportAnswer answer = answer_report(*opened->store, query, now());
+  std::optional<std::string> note;
+  ReportAnswer answer = answer_report(*opened->store, query, now(), &note);
   if (const auto* refusal = std::get_if<domain::Error>(&answer)) return report(globals, *refusal);
   if (const auto* failure = std::get_if<eventstore::StoreError>(&answer)) return report(globals, *failure);
   auto& rows = std::get<std::vector<json>>(answer);
-  if (query.as_of.empty()) {
-    if (auto lag = read_models_lag(*opened->store)) std::cerr << *lag << "\n";
-  }
+  if (note) std::cerr << *note << "\n";
   if (query.format == "json" || globals.is_json) {
     json array = json::array();
     for (auto& row : rows) array.push_back(std::move(row));

@@ -31,15 +31,22 @@ int show_report(const Globals& globals, const ReportQuery& query);
 // server: the query checked, the customer found, the rows built. `now` is
 // the time a query without `as_of` is answered for.
 using ReportAnswer = std::variant<std::vector<nlohmann::ordered_json>, domain::Error, eventstore::StoreError>;
-ReportAnswer answer_report(eventstore::EventStore& store, const ReportQuery& query, const domain::Timestamp& now);
+// `note`, when given, receives what a reader should know about the answer
+// (read models rebuilt up to an earlier point, say).
+ReportAnswer answer_report(eventstore::EventStore& store, const ReportQuery& query, const domain::Timestamp& now,
+                           std::optional<std::string>* note = nullptr);
 
-// The read models a report answers from: those stored in the ledger file,
-// or with `as_of` a replay of what had happened by then.
-eventstore::StoreResult<projections::ReadModels> read_models_for_report(eventstore::EventStore& store,
-                                                                       const std::optional<domain::Timestamp>& as_of);
-
-// Why the stored read models are behind the log, when they are.
-std::optional<std::string> read_models_lag(eventstore::EventStore& store);
+// The read models a report answers from: those stored in the ledger file
+// (with any events they lack folded in), or with `as_of` a replay of what
+// had happened by then. `note` says when they are not the ledger as it
+// stands now; `as_of` is the time they show, when that is not now.
+struct ReportModels {
+  projections::ReadModels models;
+  std::optional<domain::Timestamp> as_of;
+  std::optional<std::string> note;
+};
+eventstore::StoreResult<ReportModels> read_models_for_report(eventstore::EventStore& store,
+                                                            const std::optional<domain::Timestamp>& as_of);
 
 // The rows of one report as of `as_of`, for tests and the server; only
 // `tenant`'s rows when it is given.

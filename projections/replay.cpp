@@ -89,6 +89,7 @@ StoreResult<Checkpoint> rebuild_stored(eventstore::EventStore& store, const Repl
   checkpoint.position = limit.position ? std::min(*limit.position, head->position) : head->position;
   checkpoint.until_time = limit.time;
   checkpoint.layout = read_models_layout;
+  checkpoint.is_partial = checkpoint.position < head->position || limit.time.has_value();
   StoredReadModels live(db, live_tables);
   if (StoreStatus written = live.write_checkpoint(checkpoint); !written) return written.error();
   return checkpoint;
@@ -105,6 +106,8 @@ StoreStatus catch_up(eventstore::EventStore& store, StoredReadModels& live) {
   }
   auto head = store.head();
   if (!head) return std::move(head).error();
+  // A time cut left out events here and there; a position cut only a tail,
+  // which folds on like any other.
   if (!checkpoint || checkpoint->layout != read_models_layout || checkpoint->until_time ||
       checkpoint->position > head->position) {
     live.forget();
@@ -112,12 +115,12 @@ StoreStatus catch_up(eventstore::EventStore& store, StoredReadModels& live) {
     if (!rebuilt) return std::move(rebuilt).error();
     return StoreStatus::success();
   }
-  if (checkpoint->position == head->position) return StoreStatus::success();
+  if (checkpoint->position == head->position && !checkpoint->is_partial) return StoreStatus::success();
   StoreStatus folded = fold_log(store, checkpoint->position + 1, ReplayLimit{}, {},
                                 [&](const domain::Event& event, std::int64_t position) { return live.apply(event, position); });
   if (!folded) return folded;
   if (StoreStatus flushed = live.flush(); !flushed) return flushed;
-  return live.write_checkpoint(Checkpoint{head->position, std::nullopt, read_models_layout});
+  return live.write_checkpoint(Checkpoint{head->position, std::nullopt, read_models_layout, false});
 }
 
 }  // namespace csp::projections

@@ -118,12 +118,30 @@ StoreResult<bool> StoredReadModels::exist() {
   return all_there;
 }
 
+ReadSnapshot::ReadSnapshot(sqlite3* db)
+    : db_(db), status_(eventstore::sqlite::exec(db, "SAVEPOINT read_snapshot", "starting a read snapshot")) {}
+
+ReadSnapshot::~ReadSnapshot() {
+  if (!status_) return;
+  // A savepoint that is not released would keep the connection inside a
+  // transaction; rolling it back cannot fail in a way that leaves one open.
+  if (!eventstore::sqlite::exec(db_, "RELEASE read_snapshot", "ending a read snapshot")) {
+    (void)eventstore::sqlite::exec(db_, "ROLLBACK TO read_snapshot; RELEASE read_snapshot", "ending a read snapshot");
+  }
+}
+
+StoreStatus StoredReadModels::check_in_transaction(std::string_view doing) const {
+  if (sqlite3_get_autocommit(db_) == 0) return StoreStatus::success();
+  return StoreError{StoreError::Kind::invalid_argument, std::string(doing) + " outside a write transaction"};
+}
+
 StoreStatus StoredReadModels::create_empty() {
+  if (StoreStatus inside = check_in_transaction("creating the read-model tables"); !inside) return inside;
   forget();
   statements_.clear();
   std::string sql = std::string("CREATE TABLE IF NOT EXISTS ") + checkpoint_table +
                     " (id INTEGER PRIMARY KEY CHECK (id = 1), position INTEGER NOT NULL, until_time_us INTEGER,"
-                    " layout INTEGER NOT NULL);";
+                    " layout INTEGER NOT NULL, is_partial INTEGER NOT NULL);";
   const auto add = [&](const TableShape& shape) {
     const std::string table = prefix_ + std::string(shape.name);
     sql += "DROP TABLE IF EXISTS " + table + ";" + create_sql(table, shape) + ";";
@@ -137,29 +155,34 @@ StoreStatus StoredReadModels::create_empty() {
 }
 
 StoreResult<Checkpoint> StoredReadModels::read_checkpoint() {
-  auto query = statement("checkpoint", std::string("SELECT position, until_time_us, layout FROM ") + checkpoint_table);
+  auto query = statement("checkpoint", std::string("SELECT position, until_time_us, layout, is_partial FROM ") +
+                                         checkpoint_table);
   if (!query) return std::move(query).error();
   auto has_row = (*query)->step("reading the read-model checkpoint");
   if (!has_row) return std::move(has_row).error();
   Checkpoint checkpoint;
+  std::optional<std::int64_t> until_us;
   if (*has_row) {
     checkpoint.position = (*query)->integer(0);
-    if (!(*query)->is_null(1)) {
-      auto until = domain::Timestamp::from_micros((*query)->integer(1));
-      if (!until) return StoreError{StoreError::Kind::corrupt, "the read-model checkpoint: " + until.error().message};
-      checkpoint.until_time = *until;
-    }
+    if (!(*query)->is_null(1)) until_us = (*query)->integer(1);
     checkpoint.layout = (*query)->integer(2);
+    checkpoint.is_partial = (*query)->integer(3) != 0;
   }
   (*query)->reset();
+  if (until_us) {
+    auto until = domain::Timestamp::from_micros(*until_us);
+    if (!until) return StoreError{StoreError::Kind::corrupt, "the read-model checkpoint: " + until.error().message};
+    checkpoint.until_time = *until;
+  }
   return checkpoint;
 }
 
 StoreStatus StoredReadModels::write_checkpoint(const Checkpoint& checkpoint) {
+  if (StoreStatus inside = check_in_transaction("writing the read-model checkpoint"); !inside) return inside;
   auto upsert = statement("write checkpoint", std::string("INSERT OR REPLACE INTO ") + checkpoint_table +
-                                                  " (id, position, until_time_us, layout) VALUES (1, ?1, ?2, ?3)");
+                                                  " (id, position, until_time_us, layout, is_partial) VALUES (1, ?1, ?2, ?3, ?4)");
   if (!upsert) return std::move(upsert).error();
-  (*upsert)->bind(1, checkpoint.position).bind(3, checkpoint.layout);
+  (*upsert)->bind(1, checkpoint.position).bind(3, checkpoint.layout).bind(4, std::int64_t{checkpoint.is_partial ? 1 : 0});
   if (checkpoint.until_time) (*upsert)->bind(2, checkpoint.until_time->micros_since_epoch());
   return (*upsert)->run("writing the read-model checkpoint");
 }
@@ -252,6 +275,7 @@ StoreStatus StoredReadModels::write_row(Cached<Row>& cached) {
   } else {
     // Most changes touch a column or two (a download count and the last
     // position): only those are written.
+    if (cells.size() > 32) throw std::logic_error("a read-model table has more columns than a mask holds");
     std::uint32_t changed_columns = 0;
     for (std::size_t index = 1; index < cells.size(); ++index) {
       if (cells[index] != cached.stored[index]) changed_columns |= 1u << index;
@@ -286,6 +310,8 @@ StoreStatus StoredReadModels::flush(Cache<Key, Row>& cache) {
 }
 
 StoreStatus StoredReadModels::flush() {
+  if (cached_rows() == 0) return StoreStatus::success();
+  if (StoreStatus inside = check_in_transaction("writing read-model rows"); !inside) return inside;
   StoreStatus status = flush(customers_);
   if (status) status = flush(subscriptions_);
   if (status) status = flush(links_);
@@ -342,17 +368,10 @@ StoreStatus StoredReadModels::load_table(ReadModels& models) {
 }
 
 StoreResult<ReadModels> StoredReadModels::load() {
-  // One read transaction for every table, so a writer committing meanwhile
-  // cannot make a report mix two states; a savepoint nests in a batch too.
-  if (StoreStatus begun = eventstore::sqlite::exec(db_, "SAVEPOINT read_models_load", "reading the read models"); !begun) {
-    return begun.error();
-  }
-  auto loaded = load_in_transaction();
-  (void)eventstore::sqlite::exec(db_, "RELEASE read_models_load", "reading the read models");
-  return loaded;
-}
-
-StoreResult<ReadModels> StoredReadModels::load_in_transaction() {
+  // Every table from one snapshot: a writer committing meanwhile cannot
+  // make a report mix two states.
+  const ReadSnapshot snapshot(db_);
+  if (!snapshot.status()) return snapshot.status().error();
   auto checkpoint = read_checkpoint();
   if (!checkpoint) return std::move(checkpoint).error();
   ReadModels models;
@@ -367,6 +386,7 @@ StoreResult<ReadModels> StoredReadModels::load_in_transaction() {
 }
 
 StoreStatus StoredReadModels::replace_live_tables() {
+  if (StoreStatus inside = check_in_transaction("swapping in the rebuilt read models"); !inside) return inside;
   std::string sql;
   for (const TableShape* shape : {&Table<CustomerRow>::shape(), &Table<SubscriptionRow>::shape(),
                                   &Table<LinkRow>::shape(), &Table<RevocationRow>::shape(), &Table<RefundRow>::shape()}) {

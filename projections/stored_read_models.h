@@ -37,10 +37,30 @@ struct Checkpoint {
   std::optional<domain::Timestamp> until_time;
   // The table layout the rows were written in; another one is rebuilt.
   std::int64_t layout = 0;
+  // Rebuilt with --until: the rows show the ledger as it stood then, on
+  // purpose, until the next command catches them up.
+  bool is_partial = false;
 };
 
 // The table layout of this build: rows of another are rebuilt from the log.
 inline constexpr std::int64_t read_models_layout = 1;
+
+// One read snapshot of the whole file (the log and every table) for as long
+// as it lives, so that what is read together agrees even while another
+// process commits. It nests inside a write batch too.
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(sqlite3* db);
+  ~ReadSnapshot();
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+  const eventstore::StoreStatus& status() const { return status_; }
+
+ private:
+  sqlite3* db_;
+  eventstore::StoreStatus status_;
+};
 
 class StoredReadModels final : public RowSet {
  public:
@@ -122,7 +142,8 @@ class StoredReadModels final : public RowSet {
   eventstore::StoreStatus write_row(Cached<Row>& cached);
   template <class Row>
   eventstore::StoreStatus load_table(ReadModels& models);
-  eventstore::StoreResult<ReadModels> load_in_transaction();
+  // Writes only ever happen inside the store's write transaction.
+  eventstore::StoreStatus check_in_transaction(std::string_view doing) const;
   template <class Row>
   std::string table_name() const;
   // The statement cached under `key`, prepared the first time.

@@ -3,6 +3,7 @@
 // customers and ids the end-to-end tests share, and shorthands for the
 // commands they run.
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,19 @@ class Cli : public ::testing::Test {
     const std::string command = "sqlite3 " + testing::quoted(workspace.path("ledger.db").string()) + " " +
                                 testing::quoted(statements);
     ASSERT_EQ(std::system(command.c_str()), 0) << statements;
+  }
+
+  // What the sqlite3 tool prints for a query on the ledger file.
+  std::string query(const std::string& select) {
+    const std::string command =
+        "sqlite3 " + testing::quoted(workspace.path("ledger.db").string()) + " " + testing::quoted(select);
+    std::string printed;
+    if (FILE* pipe = popen(command.c_str(), "r")) {
+      char buffer[4096];
+      for (std::size_t got; (got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) printed.append(buffer, got);
+      EXPECT_EQ(pclose(pipe), 0) << select;
+    }
+    return printed;
   }
 
   // The export without its end-of-export line, which changes with the head.

@@ -107,22 +107,80 @@ TEST_F(ReadModels, AuditReplayRefusesABadLimit) {
   refused({"audit", "replay", "--until", "99999999999999999999999"}, "invalid_input", 2);
 }
 
-TEST_F(ReadModels, AFailedRebuildLeavesTheReadModelsAsTheyWere) {
-  // An event that no longer decodes stops the rebuild half-way.
+TEST_F(ReadModels, ARebuildThatFailsAfterTheSwapLeavesTheReadModelsAsTheyWere) {
+  sql("UPDATE rm_links SET downloads_used = 7;"
+      "CREATE TRIGGER refuse_checkpoint BEFORE INSERT ON read_model_checkpoint BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
+  const Outcome replay = ledger({"audit", "replay"});
+  EXPECT_EQ(replay.status, 1) << replay.err;
+  EXPECT_NE(replay.err.find("disk full"), std::string::npos) << replay.err;
+  EXPECT_EQ(link_row()["downloads_used"], 7) << "the old rows, not the rebuilt ones";
+  EXPECT_EQ(query("SELECT count(*) FROM sqlite_master WHERE name LIKE 'rm_next_%';"), "0\n")
+      << "no half-built tables are left";
+}
+
+TEST_F(ReadModels, ARebuildStoppedByAnUnreadableEventNamesIt) {
   sql("DROP TRIGGER events_are_immutable; UPDATE events SET payload = x'00' WHERE position = 9;");
   const Outcome replay = ledger({"audit", "replay"});
   EXPECT_EQ(replay.status, 1) << replay.err;
   EXPECT_NE(replay.err.find("position 9"), std::string::npos) << replay.err;
   EXPECT_EQ(link_row()["downloads_used"], 2);
-  const Outcome tables = workspace.run({"--db", "ledger.db", "report", "customers", "--format", "csv"});
-  EXPECT_EQ(tables.status, 0);
+}
+
+TEST_F(ReadModels, ACommandWhoseRowsCannotBeWrittenWritesNoEvents) {
+  const std::string before = exported();
+  sql("CREATE TRIGGER refuse_links BEFORE UPDATE ON rm_links BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
+  const Outcome download = ledger(download_args("2026-01-06T00:00:00Z"));
+  EXPECT_EQ(download.status, 1) << download.err;
+  EXPECT_EQ(download.json()["error"]["code"], "store_failure");
+  EXPECT_EQ(exported(), before) << "the events and the rows commit together or not at all";
+}
+
+TEST_F(ReadModels, AReportFoldsInEventsTheStoredRowsLack) {
+  // Rows as a writer that did not project would leave them: two downloads
+  // behind the log.
+  sql("UPDATE rm_links SET downloads_used = 0, last_position = 8; UPDATE read_model_checkpoint SET position = 8;");
+  const Outcome report = ledger({"report", "links", "--format", "json"});
+  EXPECT_EQ(report.json().at(0)["downloads_used"], 2);
+  EXPECT_TRUE(report.err.empty()) << report.err;
+}
+
+TEST_F(ReadModels, L6_APurchaseDatedBeforeItsCustomerReplaysAtEveryTime) {
+  ok({"customer", "add", "--tenant", "99999999-9999-4999-8999-999999999999", "--domain", "late.onmicrosoft.com",
+      "--market", "JP", "--actor", sales, "--at", "2026-03-01T00:00:00Z"});
+  ok({"purchase", "--customer", "late.onmicrosoft.com", "--product", "sql-server-2022-standard", "--quantity", "1",
+      "--unit-price", "10.00", "--currency", "USD", "--actor", sales, "--at", "2026-02-01T00:00:00Z"});
+  EXPECT_EQ(ok({"report", "subscriptions", "--as-of", "2026-02-15T00:00:00Z", "--format", "json"}).json().size(), 2u);
+  ok({"audit", "replay", "--until", "2026-02-15T00:00:00Z"});
+  EXPECT_EQ(ok({"audit", "verify"}).status, 0);
+  ok({"audit", "replay"});
+  const auto customers = ok({"report", "customers", "--customer", "late.onmicrosoft.com", "--format", "json"}).json();
+  EXPECT_EQ(customers.at(0)["subscriptions"], 1);
+}
+
+TEST_F(ReadModels, RowsOfAnotherLayoutAreNeitherTrustedNorVerified) {
+  sql("UPDATE rm_links SET downloads_used = 7; UPDATE read_model_checkpoint SET layout = 99;");
+  const Outcome audit = ledger({"audit", "verify"});
+  EXPECT_EQ(audit.status, 4);
+  EXPECT_EQ(audit.json()["error"]["fault"], "read_model_layout");
+  const Outcome report = ledger({"report", "links", "--format", "json"});
+  EXPECT_EQ(report.json().at(0)["downloads_used"], 2) << "replayed, not read";
+  EXPECT_NE(report.err.find("replayed the log"), std::string::npos) << report.err;
+}
+
+TEST_F(ReadModels, LinkStatusesFollowTheTimeTheReadModelsWereRebuiltTo) {
+  ok({"audit", "replay", "--until", "2026-01-04T12:00:00Z"});
+  EXPECT_EQ(link_row()["status"], "live") << "live then, though expired now";
 }
 
 TEST_F(ReadModels, ALedgerWithoutThemGetsThemBackFromTheNextCommand) {
   sql("DROP TABLE rm_links; DROP TABLE rm_customers;");
-  const Outcome report = ledger({"report", "links"});
-  EXPECT_EQ(report.status, 1);
-  EXPECT_NE(report.err.find("audit replay"), std::string::npos) << report.err;
+  const Outcome report = ledger({"report", "links", "--format", "json"});
+  EXPECT_EQ(report.status, 0);
+  EXPECT_EQ(report.json().at(0)["downloads_used"], 2);
+  EXPECT_NE(report.err.find("replayed the log"), std::string::npos) << report.err;
+  const Outcome audit = ledger({"audit", "verify"});
+  EXPECT_EQ(audit.status, 0);
+  EXPECT_NE(audit.out.find("no stored read models"), std::string::npos) << audit.out;
   ok(download_args("2026-01-06T00:00:00Z"));
   EXPECT_EQ(link_row()["downloads_used"], 3);
   EXPECT_EQ(ok({"audit", "verify"}).status, 0);

@@ -49,7 +49,7 @@ class Stored : public testing::Folded {
       }
     }
     ASSERT_TRUE(stored.flush());
-    ASSERT_TRUE(stored.write_checkpoint(Checkpoint{position, std::nullopt, read_models_layout}));
+    ASSERT_TRUE(stored.write_checkpoint(Checkpoint{position, std::nullopt, read_models_layout, false}));
     ASSERT_TRUE((*batch)->commit());
   }
 
@@ -109,7 +109,8 @@ TEST_F(Stored, ADifferenceNamesTheModelTheRowTheColumnAndTheFirstPosition) {
   EXPECT_EQ(found[0].column, "is_cancelled");
   EXPECT_EQ(found[0].stored, "0");
   EXPECT_EQ(found[0].replayed, "1");
-  const SubscriptionRow& cancelled = fold().subscriptions().at(domain::SubscriptionId::parse(found[0].row).value());
+  const ReadModels folded = fold();
+  const SubscriptionRow& cancelled = folded.subscriptions().at(domain::SubscriptionId::parse(found[0].row).value());
   EXPECT_EQ(found[0].position, cancelled.first_position);
 }
 
