@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <limits>
+#include <vector>
 
 #include "cmd/output.h"
 #include "cmd/request_json.h"
@@ -29,9 +31,6 @@ class Runner {
   // Returns false when the store failed and the run must stop.
   bool line(const std::string& text, std::size_t line_number) {
     if (text.find_first_not_of(" \t\r") == std::string::npos) return true;
-    if (text.size() > line_bytes_max) {
-      return refuse(domain::invalid_input("line " + std::to_string(line_number) + " is longer than 1 MiB"));
-    }
     const nlohmann::ordered_json object = nlohmann::ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (object.is_discarded()) {
       return refuse(domain::invalid_input("line " + std::to_string(line_number) + ": not valid JSON"));
@@ -72,6 +71,10 @@ class Runner {
   // 0 when every line succeeded, else the most serious line's status.
   int exit_status() const { return worst_status_; }
 
+  bool refuse_too_long(std::size_t line_number) {
+    return refuse(domain::invalid_input("line " + std::to_string(line_number) + " is longer than 1 MiB"));
+  }
+
  private:
   bool refuse(const domain::Error& error) {
     pending_.push_back(json_line(refusal_json(error)));
@@ -104,6 +107,28 @@ class Runner {
   int worst_status_ = exit_done;
 };
 
+// Reads one line of at most line_bytes_max bytes into `text`. A longer
+// line is skipped to its end without being held in memory: false with
+// `is_too_long` set. False without it at the end of the input.
+bool read_line(std::istream& input, std::vector<char>& buffer, std::string& text, bool& is_too_long) {
+  is_too_long = false;
+  buffer.resize(line_bytes_max + 2);
+  input.getline(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+  const auto read = static_cast<std::size_t>(input.gcount());
+  if (input.fail() && !input.eof() && read == buffer.size() - 1) {
+    input.clear();
+    input.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+    is_too_long = true;
+    return false;
+  }
+  if (read == 0 && input.eof()) return false;
+  // gcount counts the newline that getline consumed but did not store.
+  const bool ended_with_newline = !input.eof();
+  text.assign(buffer.data(), ended_with_newline ? read - 1 : read);
+  if (input.fail() && !input.eof()) return false;
+  return true;
+}
+
 }  // namespace
 
 int run_file(const Globals& globals, const std::string& path) {
@@ -117,8 +142,16 @@ int run_file(const Globals& globals, const std::string& path) {
   if (!opened) return report(globals, opened.error());
   Runner runner(*opened);
   std::string text;
+  std::vector<char> buffer;
   std::size_t line_number = 0;
-  while (std::getline(input, text)) {
+  while (true) {
+    bool is_too_long = false;
+    const bool has_line = read_line(input, buffer, text, is_too_long);
+    if (is_too_long) {
+      if (!runner.refuse_too_long(++line_number)) return exit_failed;
+      continue;
+    }
+    if (!has_line) break;
     if (!runner.line(text, ++line_number)) return exit_failed;
   }
   if (!runner.commit()) return exit_failed;

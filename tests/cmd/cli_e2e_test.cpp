@@ -290,6 +290,27 @@ TEST_F(Cli, RunKeepsGoingPastBadLinesAndNamesThem) {
   EXPECT_EQ(results[6]["error"]["code"], "invalid_input");
 }
 
+TEST_F(Cli, RunRefusesALineOverOneMebibyteAndGoesOn) {
+  set_up_partner();
+  const std::string grant =
+      R"({"command":"GrantRole","actor":"alice@partner.example","agent":"kim@partner.example","role":"sales-agent"})";
+  const std::string huge = R"({"command":"GrantRole","note":")" + std::string(2 << 20, 'x') + R"("})";
+  const std::string at_the_limit(1 << 20, ' ');  // blank: skipped, not refused
+  // The last line has no line break.
+  const std::string revoke =
+      R"({"command":"RevokeRole","actor":"alice@partner.example","agent":"kim@partner.example","role":"sales-agent"})";
+  workspace.write("commands.jsonl", grant + "\n" + huge + "\n" + at_the_limit + "\n" + revoke);
+  const Outcome run = ledger({"run", "commands.jsonl"});
+  EXPECT_EQ(run.status, 2) << run.err;
+  const auto results = run.json_lines();
+  ASSERT_EQ(results.size(), 3u) << run.err;
+  EXPECT_EQ(results[0]["ok"], true);
+  EXPECT_EQ(results[1]["error"]["code"], "invalid_input");
+  EXPECT_NE(results[1]["error"]["message"].get<std::string>().find("line 2 is longer than 1 MiB"), std::string::npos)
+      << results[1].dump();
+  EXPECT_EQ(results[2]["ok"], true) << "line 4 still runs: " << results[2].dump();
+}
+
 TEST_F(Cli, RunGivesEachLineTheResultItWouldHaveAlone) {
   set_up_partner();
   Workspace alone;
