@@ -54,8 +54,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void accept() {
     acceptor_.async_accept(net::make_strand(io_), [self = shared_from_this()](boost::system::error_code error, tcp::socket socket) {
       if (error) {
-        if (error != net::error::operation_aborted) spdlog::warn("event=accept_failed error=\"{}\"", error.message());
         if (!self->acceptor_.is_open()) return;
+        spdlog::warn("event=accept_failed error=\"{}\"", error.message());
       } else if (self->context_.connections.load() >= self->context_.limits.connections_max) {
         // Said before closing, so the caller knows to come back rather than suspect the network.
         static const std::string busy = [] {
