@@ -63,6 +63,9 @@ std::optional<std::int64_t> whole_number(const std::string& text) {
 
 HttpSession::HttpSession(tcp::socket socket, ServerContext& context) : stream_(std::move(socket)), context_(context) {
   ++context_.connections;
+  // Pipelined answers are small writes back to back: Nagle would hold them for an ACK.
+  beast::error_code ignored;
+  stream_.socket().set_option(tcp::no_delay(true), ignored);
 }
 
 HttpSession::~HttpSession() {
@@ -185,7 +188,10 @@ void HttpSession::answer_commands(Request& request, const std::string& agent, st
   }
   const bool is_queued = context_.writer.submit(
       std::move(body.commands), [self = shared_from_this(), slot, is_json_lines](std::vector<CommandAnswer> answers) {
-        self->fulfil_later(slot, commands_response(answers, is_json_lines));
+        // The writer thread is the bottleneck: the body is printed on the connection's thread.
+        net::post(self->stream_.get_executor(), [self, slot, is_json_lines, answers = std::move(answers)] {
+          self->fulfil(slot, commands_response(answers, is_json_lines));
+        });
       });
   if (!is_queued) {
     fulfil(slot, error_response(http::status::service_unavailable, "unavailable",
