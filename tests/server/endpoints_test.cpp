@@ -119,6 +119,26 @@ TEST_F(Endpoints, Status413ForABodyOverTheLimit) {
   EXPECT_EQ(answer.status, 413u);
 }
 
+TEST_F(Endpoints, Status431ForAHeaderOverTheLimit) {
+  HttpClient client = server.client();
+  http::request<http::string_body> request{http::verb::get, "/health", 11};
+  request.set("X-Padding", std::string(10'000, 'x'));
+  http::write(client.stream(), request);
+  EXPECT_EQ(client.read().status, 431u);
+}
+
+TEST(Startup, AMalformedTokensFileIsRefusedNamingTheLine) {
+  csp::testing::TempDir dir;
+  std::ofstream(dir.file("tokens.txt")) << "# ok\nabcdefghijklmnopqrstuvwxyz alice@partner.example\njust-one-word\n";
+  const std::string command = quoted(CSP_LEDGERD_BIN) + " --db " + quoted(dir.file("none.db")) + " --tokens " +
+                              quoted(dir.file("tokens.txt")) + " --listen 127.0.0.1:0 > /dev/null 2> " + quoted(dir.file("err.txt"));
+  const int raw = std::system(command.c_str());
+  EXPECT_EQ(WEXITSTATUS(raw), 2);
+  std::ifstream err(dir.file("err.txt"));
+  const std::string message((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+  EXPECT_NE(message.find("tokens.txt line 3"), std::string::npos) << message;
+}
+
 TEST_F(Endpoints, JsonLinesGetOneResultLineEach) {
   server.add_link();
   const std::string body = download().dump() + "\n" + "not json\n" + json{{"command", "RecordDownload"}, {"link", subscription}}.dump() + "\n";
