@@ -7,10 +7,6 @@
 //
 //   build/bin/bench-load [--commands N] [--connections N] [--pipeline N] [--dir DIR]
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -34,6 +30,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/raw_sqlite.h"
+#include "bench/server_child.h"
 #include "bench/workload.h"
 
 namespace {
@@ -52,51 +49,6 @@ std::string http_request(const std::string& body) {
   return "POST /commands HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token +
          "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }
-
-// The server as a child process; its port comes from its first line.
-class ServerProcess {
- public:
-  ServerProcess(const std::string& db, const std::string& tokens, const std::string& log) {
-    int out[2];
-    if (pipe(out) != 0) fail("pipe failed");
-    pid_ = fork();
-    if (pid_ < 0) fail("fork failed");
-    if (pid_ == 0) {
-      dup2(out[1], STDOUT_FILENO);
-      const int log_fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      dup2(log_fd, STDERR_FILENO);
-      std::vector<std::string> args = {CSP_LEDGERD_BIN, "--db", db, "--tokens", tokens, "--listen", "127.0.0.1:0",
-                                       "--log-level", "warn"};
-      std::vector<char*> argv;
-      for (auto& arg : args) argv.push_back(arg.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(out[1]);
-    std::string line;
-    char c = 0;
-    pollfd waiting{out[0], POLLIN, 0};
-    while (line.find('\n') == std::string::npos) {
-      if (poll(&waiting, 1, 10'000) <= 0 || read(out[0], &c, 1) != 1) fail("csp-ledgerd did not start; see " + log);
-      line += c;
-    }
-    close(out[0]);
-    port_ = static_cast<unsigned short>(std::stoi(line.substr(line.rfind(':') + 1)));
-  }
-  ~ServerProcess() {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-  }
-  ServerProcess(const ServerProcess&) = delete;
-  ServerProcess& operator=(const ServerProcess&) = delete;
-  unsigned short port() const { return port_; }
-
- private:
-  pid_t pid_ = -1;
-  unsigned short port_ = 0;
-};
 
 struct Tally {
   std::int64_t acknowledged = 0;
@@ -258,7 +210,7 @@ int main(int argc, char** argv) {
   Tally tally;
   double seconds = 0;
   {
-    ServerProcess server(ledger, tokens, log);
+    csp::bench::ServerChild server({CSP_LEDGERD_BIN, "--db", ledger, "--tokens", tokens, "--listen", "127.0.0.1:0", "--log-level", "warn"}, log);
     const tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), server.port());
     send_setup(endpoint, setup);
     net::io_context io;

@@ -1,14 +1,9 @@
 #include "cmd/server/query_string.h"
 
+#include <charconv>
+
 namespace csp::server {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 std::optional<std::string> percent_decoded(std::string_view text) {
   std::string decoded;
@@ -16,11 +11,10 @@ std::optional<std::string> percent_decoded(std::string_view text) {
     if (text[i] == '+') {
       decoded += ' ';
     } else if (text[i] == '%') {
-      if (i + 2 >= text.size()) return std::nullopt;
-      const int high = hex_value(text[i + 1]);
-      const int low = hex_value(text[i + 2]);
-      if (high < 0 || low < 0) return std::nullopt;
-      decoded += static_cast<char>(high * 16 + low);
+      unsigned char byte = 0;
+      const char* first = text.data() + i + 1;
+      if (i + 2 >= text.size() || std::from_chars(first, first + 2, byte, 16).ptr != first + 2) return std::nullopt;
+      decoded += static_cast<char>(byte);
       i += 2;
     } else {
       decoded += text[i];

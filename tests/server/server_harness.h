@@ -3,11 +3,7 @@
 // by the real csp-ledger, and talks HTTP/1.1 to it with a small Beast
 // client.
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -22,6 +18,7 @@
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
+#include "bench/server_child.h"
 #include "support/temp_dir.h"
 
 namespace csp::server::testing {
@@ -121,9 +118,6 @@ class ServerFixture {
                                            << helpdesk_token << " helen@partner.example  # no role\n";
     start();
   }
-  ~ServerFixture() {
-    if (pid_ > 0) stop();
-  }
   ServerFixture(const ServerFixture&) = delete;
   ServerFixture& operator=(const ServerFixture&) = delete;
 
@@ -133,38 +127,18 @@ class ServerFixture {
   unsigned short port() const { return port_; }
   HttpClient client() const { return HttpClient(port_); }
 
-  void start(const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {CSP_LEDGERD_BIN, "--db", db(), "--tokens", tokens_path(), "--listen", "127.0.0.1:0"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    int out[2];
-    if (pipe(out) != 0) throw std::runtime_error("pipe failed");
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], STDOUT_FILENO);
-      const int log = open(log_path().c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-      dup2(log, STDERR_FILENO);
-      close(out[0]);
-      std::vector<char*> argv;
-      for (auto& arg : args) argv.push_back(arg.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(out[1]);
-    port_ = read_port(out[0]);
-    close(out[0]);
+  void start() {
+    child_.emplace(std::vector<std::string>{CSP_LEDGERD_BIN, "--db", db(), "--tokens", tokens_path(), "--listen", "127.0.0.1:0"},
+                   log_path());
+    port_ = child_->port();
   }
 
   // SIGTERM, then the exit status.
   int stop() {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    const int status = child_->stop();
+    child_.reset();
+    return status;
   }
-
-  void signal_stop() const { kill(pid_, SIGTERM); }
 
   // Sets up one customer, one subscription and one link (50 downloads).
   void add_link() const {
@@ -181,21 +155,8 @@ class ServerFixture {
   }
 
  private:
-  unsigned short read_port(int fd) {
-    std::string line;
-    char c = 0;
-    pollfd waiting{fd, POLLIN, 0};
-    while (line.find('\n') == std::string::npos) {
-      if (poll(&waiting, 1, 10'000) <= 0 || ::read(fd, &c, 1) != 1) {
-        throw std::runtime_error("csp-ledgerd did not start; its log: " + log_path());
-      }
-      line += c;
-    }
-    return static_cast<unsigned short>(std::stoi(line.substr(line.rfind(':') + 1)));
-  }
-
   csp::testing::TempDir dir_;
-  pid_t pid_ = -1;
+  std::optional<bench::ServerChild> child_;
   unsigned short port_ = 0;
 };
 
