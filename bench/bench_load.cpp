@@ -158,6 +158,24 @@ void send_setup(const tcp::endpoint& server, const std::vector<KeyedCommand>& co
   }
 }
 
+// The mean batch of the group commit, from the server's /metrics.
+double mean_batch_commands(const tcp::endpoint& server) {
+  net::io_context io;
+  beast::tcp_stream stream(io);
+  stream.connect(server);
+  const std::string request = "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token + "\r\n\r\n";
+  net::write(stream, net::buffer(request));
+  beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  http::read(stream, buffer, response);
+  const auto value_of = [&](const std::string& name) {
+    const auto at = response.body().find("\n" + name + " ");
+    return at == std::string::npos ? 0.0 : std::stod(response.body().substr(at + name.size() + 2));
+  };
+  const double batches = value_of("csp_ledger_batch_commands_count");
+  return batches > 0 ? value_of("csp_ledger_batch_commands_sum") / batches : 0.0;
+}
+
 double percentile(std::vector<double>& values, double fraction) {
   if (values.empty()) return 0;
   const auto index = static_cast<std::size_t>(fraction * static_cast<double>(values.size() - 1));
@@ -172,10 +190,14 @@ int main(int argc, char** argv) {
   std::int64_t commands = 200'000;
   std::size_t connections = 64;
   std::size_t pipeline = 1;
+  std::size_t io_threads = 2;
+  std::vector<std::string> server_flags;
   std::string dir = std::filesystem::temp_directory_path().string();
   app.add_option("--commands", commands, "commands in the generated workload")->check(CLI::Range(1000, 50'000'000));
   app.add_option("--connections", connections, "keep-alive connections")->check(CLI::Range(1, 1000));
   app.add_option("--pipeline", pipeline, "requests in flight per connection (HTTP/1.1 pipelining)")->check(CLI::Range(1, 64));
+  app.add_option("--io-threads", io_threads, "csp-ledgerd's --io-threads")->check(CLI::Range(1, 16));
+  app.add_option("--server-flag", server_flags, "passed on to csp-ledgerd (repeat; e.g. --server-flag=--pipelined-requests-max=4)");
   app.add_option("--dir", dir, "where the scratch files go")->check(CLI::ExistingDirectory);
   CLI11_PARSE(app, argc, argv);
 
@@ -209,8 +231,12 @@ int main(int argc, char** argv) {
   if (run_child({CSP_LEDGER_BIN, "--db", ledger, "init", "--admin", admin}).status != 0) fail("csp-ledger init failed");
   Tally tally;
   double seconds = 0;
+  double mean_batch = 0;
   {
-    csp::bench::ServerChild server({CSP_LEDGERD_BIN, "--db", ledger, "--tokens", tokens, "--listen", "127.0.0.1:0", "--log-level", "warn"}, log);
+    std::vector<std::string> server_args = {CSP_LEDGERD_BIN, "--db", ledger, "--tokens", tokens, "--listen", "127.0.0.1:0",
+                                            "--log-level", "warn", "--io-threads", std::to_string(io_threads)};
+    server_args.insert(server_args.end(), server_flags.begin(), server_flags.end());
+    csp::bench::ServerChild server(server_args, log);
     const tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), server.port());
     send_setup(endpoint, setup);
     net::io_context io;
@@ -220,6 +246,7 @@ int main(int argc, char** argv) {
     for (auto& client : clients) client->start();
     io.run();
     seconds = csp::bench::seconds_between(start, csp::bench::monotonic_ns());
+    mean_batch = mean_batch_commands(endpoint);
   }
   const double rate = static_cast<double>(tally.acknowledged) / seconds;
   const double p50 = percentile(tally.latencies_ms, 0.50);
@@ -233,7 +260,8 @@ int main(int argc, char** argv) {
   std::printf("bench-load: %lld commands (%lld set up first, %lld timed over %zu connections, %zu in flight each)\n",
               static_cast<long long>(shape.commands), static_cast<long long>(setup_count), static_cast<long long>(timed),
               connections, pipeline);
-  std::printf("csp-ledgerd   %10.0f acknowledged commands/s  (%.2f s)  p50 %.2f ms  p99 %.2f ms\n", rate, seconds, p50, p99);
+  std::printf("csp-ledgerd   %10.0f acknowledged commands/s  (%.2f s)  p50 %.2f ms  p99 %.2f ms  mean batch %.1f commands\n",
+              rate, seconds, p50, p99, mean_batch);
   for (const auto& [status, count] : tally.others) std::printf("  not acknowledged: %lld answered %u\n", static_cast<long long>(count), status);
   std::printf("csp-ledger run %9.0f commands/s  (%.2f s, the whole workload)\n", run_rate, run.seconds);
   std::printf("load-bench: commands=%lld connections=%zu rate=%.0f CMD/s p50=%.2f MS p99=%.2f MS run=%.0f CMD/s (%.2f x run)\n",
