@@ -129,6 +129,10 @@ void HttpSession::dispatch(Request request) {
     answer_now(log, keep_alive, error_response(http::status::bad_request, "invalid_input", "the request target has a broken %-escape or a repeated parameter"));
     return;
   }
+  if (context_.is_stopping.load()) {
+    answer_now(log, false, error_response(http::status::service_unavailable, "unavailable", "the server is stopping: send the request again once it is back"));
+    return;
+  }
   std::string allowed;
   const int route = route_check(target->path, request.method(), allowed);
   if (route < 0) {

@@ -167,6 +167,7 @@ int run_server(const ServerOptions& options) {
     listener->close();
     poke_timer.cancel();
   });
+  context.is_stopping = true;
   // Commands already read are run and answered, each only once durable.
   writer.stop();
   feed.close();

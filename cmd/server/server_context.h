@@ -39,6 +39,9 @@ struct ServerContext {
   // Requests read whose answers are not written yet: a stopping server
   // waits for them.
   std::atomic<std::int64_t> answers_unwritten{0};
+  // Set on SIGTERM: requests read from then on get 503 and their
+  // connection is closed, so the answers in flight drain.
+  std::atomic<bool> is_stopping{false};
 };
 
 }  // namespace csp::server
