@@ -84,6 +84,29 @@ void HttpSession::read_next() {
   parser_->body_limit(context_.limits.body_bytes_max);
   parser_->header_limit(context_.limits.header_bytes_max);
   stream_.expires_after(context_.limits.idle_timeout);
+  http::async_read_header(stream_, buffer_, *parser_,
+                          [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_header(error); });
+}
+
+// curl and others send `Expect: 100-continue` before a larger body and wait
+// a second for the go-ahead unless they get it. It is only sent when no
+// earlier answer is being written, which it would cut into.
+void HttpSession::on_header(beast::error_code error) {
+  if (error) return on_read(error);
+  const auto expect = parser_->get().find(http::field::expect);
+  const bool wants_go_ahead = expect != parser_->get().end() && beast::iequals(expect->value(), "100-continue");
+  if (!wants_go_ahead || is_writing_ || !slots_.empty() || events_) return read_body();
+  static const std::string go_ahead = "HTTP/1.1 100 Continue\r\n\r\n";
+  is_writing_ = true;
+  net::async_write(stream_, net::buffer(go_ahead), [self = shared_from_this()](beast::error_code written, std::size_t) {
+    self->is_writing_ = false;
+    if (written) return self->close_now();
+    self->read_body();
+    self->write_ready();
+  });
+}
+
+void HttpSession::read_body() {
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_read(error); });
 }

@@ -57,6 +57,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   };
 
   void read_next();
+  void on_header(boost::beast::error_code error);
+  void read_body();
   void on_read(boost::beast::error_code error);
   void dispatch(Request request);
   void answer_commands(Request& request, const std::string& agent, std::uint64_t slot);

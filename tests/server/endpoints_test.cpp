@@ -127,6 +127,19 @@ TEST_F(Endpoints, Status431ForAHeaderOverTheLimit) {
   EXPECT_EQ(client.read().status, 431u);
 }
 
+TEST_F(Endpoints, ExpectContinueGetsTheGoAheadBeforeTheBody) {
+  HttpClient client = server.client();
+  const std::string body = json{{"command", "GrantRole"}, {"agent", "sam@partner.example"}, {"role", "sales-agent"}}.dump();
+  const std::string header = "POST /commands HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + admin_token +
+                             "\r\nExpect: 100-continue\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  net::write(client.stream(), net::buffer(header));
+  std::string interim(64, '\0');
+  interim.resize(client.stream().read_some(net::buffer(interim)));
+  EXPECT_EQ(interim, "HTTP/1.1 100 Continue\r\n\r\n");
+  net::write(client.stream(), net::buffer(body));
+  EXPECT_EQ(client.read().status, 200u);
+}
+
 TEST(Startup, AMalformedTokensFileIsRefusedNamingTheLine) {
   csp::testing::TempDir dir;
   std::ofstream(dir.file("tokens.txt")) << "# ok\nabcdefghijklmnopqrstuvwxyz alice@partner.example\njust-one-word\n";
