@@ -158,8 +158,13 @@ void send_setup(const tcp::endpoint& server, const std::vector<KeyedCommand>& co
   }
 }
 
-// The mean batch of the group commit, from the server's /metrics.
-double mean_batch_commands(const tcp::endpoint& server) {
+struct GroupCommitFigures {
+  double batch_commands_mean = 0;
+  double commit_ms_mean = 0;
+};
+
+// How the group commit went, from the server's /metrics.
+GroupCommitFigures group_commit_figures(const tcp::endpoint& server) {
   net::io_context io;
   beast::tcp_stream stream(io);
   stream.connect(server);
@@ -173,7 +178,8 @@ double mean_batch_commands(const tcp::endpoint& server) {
     return at == std::string::npos ? 0.0 : std::stod(response.body().substr(at + name.size() + 2));
   };
   const double batches = value_of("csp_ledger_batch_commands_count");
-  return batches > 0 ? value_of("csp_ledger_batch_commands_sum") / batches : 0.0;
+  if (batches == 0) return {};
+  return {value_of("csp_ledger_batch_commands_sum") / batches, 1000 * value_of("csp_ledger_commit_seconds_sum") / batches};
 }
 
 double percentile(std::vector<double>& values, double fraction) {
@@ -231,7 +237,7 @@ int main(int argc, char** argv) {
   if (run_child({CSP_LEDGER_BIN, "--db", ledger, "init", "--admin", admin}).status != 0) fail("csp-ledger init failed");
   Tally tally;
   double seconds = 0;
-  double mean_batch = 0;
+  GroupCommitFigures group_commit;
   {
     std::vector<std::string> server_args = {CSP_LEDGERD_BIN, "--db", ledger, "--tokens", tokens, "--listen", "127.0.0.1:0",
                                             "--log-level", "warn", "--io-threads", std::to_string(io_threads)};
@@ -246,7 +252,7 @@ int main(int argc, char** argv) {
     for (auto& client : clients) client->start();
     io.run();
     seconds = csp::bench::seconds_between(start, csp::bench::monotonic_ns());
-    mean_batch = mean_batch_commands(endpoint);
+    group_commit = group_commit_figures(endpoint);
   }
   const double rate = static_cast<double>(tally.acknowledged) / seconds;
   const double p50 = percentile(tally.latencies_ms, 0.50);
@@ -260,8 +266,9 @@ int main(int argc, char** argv) {
   std::printf("bench-load: %lld commands (%lld set up first, %lld timed over %zu connections, %zu in flight each)\n",
               static_cast<long long>(shape.commands), static_cast<long long>(setup_count), static_cast<long long>(timed),
               connections, pipeline);
-  std::printf("csp-ledgerd   %10.0f acknowledged commands/s  (%.2f s)  p50 %.2f ms  p99 %.2f ms  mean batch %.1f commands\n",
-              rate, seconds, p50, p99, mean_batch);
+  std::printf("csp-ledgerd   %10.0f acknowledged commands/s  (%.2f s)  p50 %.2f ms  p99 %.2f ms\n", rate, seconds, p50, p99);
+  std::printf("group commit  mean batch %.1f commands, mean commit %.2f ms\n", group_commit.batch_commands_mean,
+              group_commit.commit_ms_mean);
   for (const auto& [status, count] : tally.others) std::printf("  not acknowledged: %lld answered %u\n", static_cast<long long>(count), status);
   std::printf("csp-ledger run %9.0f commands/s  (%.2f s, the whole workload)\n", run_rate, run.seconds);
   std::printf("load-bench: commands=%lld connections=%zu rate=%.0f CMD/s p50=%.2f MS p99=%.2f MS run=%.0f CMD/s (%.2f x run)\n",

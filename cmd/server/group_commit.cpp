@@ -120,9 +120,11 @@ void GroupCommitWriter::run_batch(std::vector<Submission>& submissions) {
       answers[s].push_back(CommandAnswer{cmd::outcome_json(std::move(*outcome)), status, std::move(code), command.command_id});
     }
   }
+  const auto commit_start = std::chrono::steady_clock::now();
   if (batch && !failure) {
     if (eventstore::StoreStatus committed = ledger_.ledger->commit(*batch); !committed) failure = committed.error().message;
   }
+  const double commit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - commit_start).count();
   if (failure) {
     batch.reset();
     ledger_.ledger->forget_cached_state();
@@ -138,7 +140,7 @@ void GroupCommitWriter::run_batch(std::vector<Submission>& submissions) {
     metrics_.set_head_position(head_position_);
     feed_.publish(head_position_);
   }
-  metrics_.record_batch(executed);
+  metrics_.record_batch(executed, commit_seconds);
   answer(submissions, answers);
 }
 

@@ -40,9 +40,10 @@ void Metrics::record_command(std::string_view command, std::string_view outcome,
   latency_.add(latency_bounds_seconds, latency_seconds);
 }
 
-void Metrics::record_batch(std::size_t commands) {
+void Metrics::record_batch(std::size_t commands, double commit_seconds) {
   std::lock_guard lock(mutex_);
   batches_.add(batch_bounds, static_cast<double>(commands));
+  commits_.add(latency_bounds_seconds, commit_seconds);
 }
 
 void Metrics::record_request(unsigned http_status) {
@@ -70,6 +71,9 @@ std::string Metrics::prometheus_text() const {
   out += "# HELP csp_ledger_batch_commands Commands per store transaction (group commit).\n";
   out += "# TYPE csp_ledger_batch_commands histogram\n";
   batches_.print(out, "csp_ledger_batch_commands", batch_bounds);
+  out += "# HELP csp_ledger_commit_seconds Time of each store commit (durable: synchronous=FULL).\n";
+  out += "# TYPE csp_ledger_commit_seconds histogram\n";
+  commits_.print(out, "csp_ledger_commit_seconds", latency_bounds_seconds);
   out += "# HELP csp_ledger_head_position Position of the last event in the log.\n";
   out += "# TYPE csp_ledger_head_position gauge\n";
   out += "csp_ledger_head_position " + std::to_string(head_position_) + "\n";

@@ -1,7 +1,7 @@
 #pragma once
 // What GET /metrics shows, in the Prometheus text format: commands by type
 // and outcome, their latency from request to durable answer, batch sizes,
-// the log's head and requests by status.
+// the time each durable commit took, the log's head and requests by status.
 
 #include <array>
 #include <cstdint>
@@ -17,7 +17,7 @@ class Metrics {
  public:
   // `outcome` is "ok", a refusal code or "store_failure".
   void record_command(std::string_view command, std::string_view outcome, double latency_seconds);
-  void record_batch(std::size_t commands);
+  void record_batch(std::size_t commands, double commit_seconds);
   void record_request(unsigned http_status);
   void set_head_position(std::int64_t position);
 
@@ -42,6 +42,7 @@ class Metrics {
   std::map<unsigned, std::uint64_t> requests_;
   Histogram<latency_bounds_seconds.size()> latency_;
   Histogram<batch_bounds.size()> batches_;
+  Histogram<latency_bounds_seconds.size()> commits_;
   std::int64_t head_position_ = 0;
 };
 
