@@ -1,5 +1,6 @@
 #include "cmd/event_json.h"
 
+#include "cmd/ledger.h"
 #include "domain/timestamp.h"
 #include "eventstore/chain.h"
 
@@ -99,6 +100,18 @@ json stored_event_json(const eventstore::StoredEvent& stored, const domain::Even
     line["hash"] = eventstore::hash_hex(stored.hash);
   }
   return line;
+}
+
+eventstore::StoreResult<json> exported_event_json(const eventstore::StoredEvent& stored) {
+  // The bytes go out as stored, so an import can recheck the chain; the
+  // readable fields come from the current version of the event.
+  auto event = projections::decode_stored(stored);
+  if (!event) return std::move(event).error();
+  return stored_event_json(stored, *event, true);
+}
+
+json end_of_export_json(std::int64_t events, const eventstore::Hash& head_hash) {
+  return {{"end_of_export", {{"events", events}, {"head_hash", eventstore::hash_hex(head_hash)}}}};
 }
 
 }  // namespace csp::cmd

@@ -144,23 +144,19 @@ int export_log(const Globals& globals, std::int64_t from_position) {
   std::int64_t exported = 0;
   eventstore::Hash last_hash{};
   eventstore::StoreStatus read = opened->store->for_each_stored(from_position, [&](const StoredEvent& stored) {
-    // The bytes go out as stored, so an import can recheck the chain; the
-    // readable fields come from the current version of the event.
-    auto event = projections::decode_stored(stored);
-    if (!event) {
-      failure = event.error();
+    auto line = exported_event_json(stored);
+    if (!line) {
+      failure = line.error();
       return false;
     }
-    std::cout << json_line(stored_event_json(stored, *event, true)) << "\n";
+    std::cout << json_line(*line) << "\n";
     ++exported;
     last_hash = stored.hash;
     return true;
   });
   if (!read) return report(globals, read.error());
   if (!failure) return report(globals, failure.error());
-  // The last line vouches for the rest: an import refuses a file without it.
-  std::cout << json_line({{"end_of_export", {{"events", exported}, {"head_hash", eventstore::hash_hex(last_hash)}}}})
-            << "\n";
+  std::cout << json_line(end_of_export_json(exported, last_hash)) << "\n";
   return exit_done;
 }
 

@@ -1,0 +1,278 @@
+// bench-load: csp-ledgerd under many connections. Starts the server on a
+// fresh ledger, sets up customers, subscriptions and links through it, then
+// sends the rest of bench-run's workload (mostly downloads, some purchases
+// and link issues) over N keep-alive connections and reports acknowledged
+// (durable) commands per second and latency percentiles, beside
+// `csp-ledger run` on the same workload in the same run.
+//
+//   build/bin/bench-load [--commands N] [--connections N] [--pipeline N] [--dir DIR]
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
+
+#include "bench/raw_sqlite.h"
+#include "bench/server_child.h"
+#include "bench/workload.h"
+
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using csp::bench::fail;
+using csp::bench::run_child;
+
+const std::string admin = "alice@partner.example";
+const std::string token = "bench-load-token-0123456789abcdef";
+
+std::string http_request(const std::string& body) {
+  return "POST /commands HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token +
+         "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+struct Tally {
+  std::int64_t acknowledged = 0;
+  std::map<unsigned, std::int64_t> others;  // status -> count
+  std::vector<double> latencies_ms;
+};
+
+// One keep-alive connection sending its queue in order, up to `depth`
+// requests in flight (1: wait for each answer before the next request).
+class Connection {
+ public:
+  Connection(net::io_context& io, const tcp::endpoint& server, std::vector<std::string> requests, std::size_t depth, Tally& tally)
+      : stream_(io), requests_(std::move(requests)), depth_(depth), tally_(tally) {
+    stream_.connect(server);
+    stream_.socket().set_option(tcp::no_delay(true));
+  }
+  void start() { send_more(); }
+
+ private:
+  void send_more() {
+    if (is_writing_ || next_ >= requests_.size() || started_.size() >= depth_) return;
+    is_writing_ = true;
+    started_.push_back(csp::bench::monotonic_ns());
+    net::async_write(stream_, net::buffer(requests_[next_]), [this](beast::error_code error, std::size_t) {
+      if (error) fail("write failed: " + error.message());
+      is_writing_ = false;
+      ++next_;
+      send_more();
+      read_next();
+    });
+  }
+  void read_next() {
+    if (is_reading_ || started_.empty()) return;
+    is_reading_ = true;
+    response_.emplace();
+    http::async_read(stream_, buffer_, *response_, [this](beast::error_code error, std::size_t) {
+      if (error) fail("read failed: " + error.message());
+      is_reading_ = false;
+      tally_.latencies_ms.push_back(static_cast<double>(csp::bench::monotonic_ns() - started_.front()) / 1e6);
+      started_.pop_front();
+      const unsigned status = response_->get().result_int();
+      if (status == 200) {
+        ++tally_.acknowledged;
+      } else {
+        ++tally_.others[status];
+      }
+      send_more();
+      read_next();
+    });
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::response_parser<http::string_body>> response_;
+  std::vector<std::string> requests_;
+  std::size_t depth_;
+  Tally& tally_;
+  std::size_t next_ = 0;
+  std::deque<std::int64_t> started_;
+  bool is_writing_ = false;
+  bool is_reading_ = false;
+};
+
+// Commands in the workload's order, each keyed by the subscription it
+// touches so that one connection sends a subscription's commands in order.
+struct KeyedCommand {
+  std::string body;
+  std::string subscription;
+};
+
+std::vector<KeyedCommand> read_workload(const std::string& path) {
+  std::ifstream input(path);
+  std::map<std::string, std::string> subscription_of_link;
+  std::vector<KeyedCommand> commands;
+  std::string line;
+  while (std::getline(input, line)) {
+    nlohmann::json command = nlohmann::json::parse(line);
+    command.erase("actor");  // the actor is the token's agent
+    const std::string name = command["command"];
+    std::string key;
+    if (name == "PurchaseSoftware") key = command["subscription_id"];
+    if (name == "IssueDownloadLink") {
+      key = command["subscription"];
+      subscription_of_link[command["link_id"]] = key;
+    }
+    if (name == "RecordDownload") key = subscription_of_link.at(command["link"]);
+    commands.push_back(KeyedCommand{command.dump(), key});
+  }
+  return commands;
+}
+
+// Sends commands as JSON-lines bodies of 1,000 over one connection: the setup.
+void send_setup(const tcp::endpoint& server, const std::vector<KeyedCommand>& commands) {
+  net::io_context io;
+  beast::tcp_stream stream(io);
+  stream.connect(server);
+  beast::flat_buffer buffer;
+  for (std::size_t first = 0; first < commands.size(); first += 1000) {
+    std::string body;
+    for (std::size_t i = first; i < std::min(commands.size(), first + 1000); ++i) body += commands[i].body + "\n";
+    net::write(stream, net::buffer(http_request(body)));
+    http::response<http::string_body> response;
+    http::read(stream, buffer, response);
+    if (response.result_int() != 200 || response.body().find("\"ok\":false") != std::string::npos) {
+      fail("setup refused: " + response.body().substr(0, 300));
+    }
+  }
+}
+
+struct GroupCommitFigures {
+  double batch_commands_mean = 0;
+  double commit_ms_mean = 0;
+};
+
+// How the group commit went, from the server's /metrics.
+GroupCommitFigures group_commit_figures(const tcp::endpoint& server) {
+  net::io_context io;
+  beast::tcp_stream stream(io);
+  stream.connect(server);
+  const std::string request = "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token + "\r\n\r\n";
+  net::write(stream, net::buffer(request));
+  beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  http::read(stream, buffer, response);
+  const auto value_of = [&](const std::string& name) {
+    const auto at = response.body().find("\n" + name + " ");
+    return at == std::string::npos ? 0.0 : std::stod(response.body().substr(at + name.size() + 2));
+  };
+  const double batches = value_of("csp_ledger_batch_commands_count");
+  if (batches == 0) return {};
+  return {value_of("csp_ledger_batch_commands_sum") / batches, 1000 * value_of("csp_ledger_commit_seconds_sum") / batches};
+}
+
+double percentile(std::vector<double>& values, double fraction) {
+  if (values.empty()) return 0;
+  const auto index = static_cast<std::size_t>(fraction * static_cast<double>(values.size() - 1));
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(index), values.end());
+  return values[index];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"bench-load: csp-ledgerd's acknowledged commands/s and latency, beside csp-ledger run"};
+  std::int64_t commands = 200'000;
+  std::size_t connections = 64;
+  std::size_t pipeline = 1;
+  std::size_t io_threads = 2;
+  std::vector<std::string> server_flags;
+  std::string dir = std::filesystem::temp_directory_path().string();
+  app.add_option("--commands", commands, "commands in the generated workload")->check(CLI::Range(1000, 50'000'000));
+  app.add_option("--connections", connections, "keep-alive connections")->check(CLI::Range(1, 1000));
+  app.add_option("--pipeline", pipeline, "requests in flight per connection (HTTP/1.1 pipelining)")->check(CLI::Range(1, 64));
+  app.add_option("--io-threads", io_threads, "csp-ledgerd's --io-threads")->check(CLI::Range(1, 16));
+  app.add_option("--server-flag", server_flags, "passed on to csp-ledgerd (repeat; e.g. --server-flag=--pipelined-requests-max=4)");
+  app.add_option("--dir", dir, "where the scratch files go")->check(CLI::ExistingDirectory);
+  CLI11_PARSE(app, argc, argv);
+
+  const std::string base = (std::filesystem::path(dir) / ("bench-load-" + std::to_string(getpid()))).string();
+  const std::string workload = base + ".jsonl";
+  const std::string ledger = base + ".db";
+  const std::string run_ledger = base + "-run.db";
+  const std::string tokens = base + ".tokens";
+  const std::string log = base + ".log";
+  const auto remove_files = [&] {
+    for (const std::string& path : {workload, ledger, run_ledger, tokens, log}) {
+      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    }
+  };
+  remove_files();
+  const csp::bench::WorkloadShape shape = csp::bench::write_workload(workload, commands);
+  std::ofstream(tokens) << token << " " << admin << "\n";
+
+  const std::vector<KeyedCommand> all = read_workload(workload);
+  // Customers and nine tenths of the subscriptions (purchase and link) are
+  // set up first; the timed part purchases and links the last tenth too.
+  const std::size_t setup_count = static_cast<std::size_t>(shape.customers + 2 * (shape.subscriptions * 9 / 10));
+  const std::vector<KeyedCommand> setup(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(setup_count));
+  std::vector<std::vector<std::string>> queues(connections);
+  const std::hash<std::string> hash;
+  for (std::size_t i = setup_count; i < all.size(); ++i) {
+    queues[hash(all[i].subscription) % connections].push_back(http_request(all[i].body));
+  }
+  const auto timed = static_cast<std::int64_t>(all.size() - setup_count);
+
+  if (run_child({CSP_LEDGER_BIN, "--db", ledger, "init", "--admin", admin}).status != 0) fail("csp-ledger init failed");
+  Tally tally;
+  double seconds = 0;
+  GroupCommitFigures group_commit;
+  {
+    std::vector<std::string> server_args = {CSP_LEDGERD_BIN, "--db", ledger, "--tokens", tokens, "--listen", "127.0.0.1:0",
+                                            "--log-level", "warn", "--io-threads", std::to_string(io_threads)};
+    server_args.insert(server_args.end(), server_flags.begin(), server_flags.end());
+    csp::bench::ServerChild server(server_args, log);
+    const tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), server.port());
+    send_setup(endpoint, setup);
+    net::io_context io;
+    std::vector<std::unique_ptr<Connection>> clients;
+    for (auto& queue : queues) clients.push_back(std::make_unique<Connection>(io, endpoint, std::move(queue), pipeline, tally));
+    const std::int64_t start = csp::bench::monotonic_ns();
+    for (auto& client : clients) client->start();
+    io.run();
+    seconds = csp::bench::seconds_between(start, csp::bench::monotonic_ns());
+    group_commit = group_commit_figures(endpoint);
+  }
+  const double rate = static_cast<double>(tally.acknowledged) / seconds;
+  const double p50 = percentile(tally.latencies_ms, 0.50);
+  const double p99 = percentile(tally.latencies_ms, 0.99);
+
+  if (run_child({CSP_LEDGER_BIN, "--db", run_ledger, "init", "--admin", admin}).status != 0) fail("csp-ledger init failed");
+  const csp::bench::ChildRun run = run_child({CSP_LEDGER_BIN, "--db", run_ledger, "run", workload});
+  if (run.status != 0) fail("csp-ledger run exited with " + std::to_string(run.status));
+  const double run_rate = static_cast<double>(shape.commands) / run.seconds;
+
+  std::printf("bench-load: %lld commands (%lld set up first, %lld timed over %zu connections, %zu in flight each)\n",
+              static_cast<long long>(shape.commands), static_cast<long long>(setup_count), static_cast<long long>(timed),
+              connections, pipeline);
+  std::printf("csp-ledgerd   %10.0f acknowledged commands/s  (%.2f s)  p50 %.2f ms  p99 %.2f ms\n", rate, seconds, p50, p99);
+  std::printf("group commit  mean batch %.1f commands, mean commit %.2f ms\n", group_commit.batch_commands_mean,
+              group_commit.commit_ms_mean);
+  for (const auto& [status, count] : tally.others) std::printf("  not acknowledged: %lld answered %u\n", static_cast<long long>(count), status);
+  std::printf("csp-ledger run %9.0f commands/s  (%.2f s, the whole workload)\n", run_rate, run.seconds);
+  std::printf("load-bench: commands=%lld connections=%zu rate=%.0f CMD/s p50=%.2f MS p99=%.2f MS run=%.0f CMD/s (%.2f x run)\n",
+              static_cast<long long>(timed), connections, rate, p50, p99, run_rate, rate / run_rate);
+  remove_files();
+  return tally.others.empty() ? 0 : 1;
+}

@@ -1,0 +1,63 @@
+#include "bench/server_child.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <stdexcept>
+
+namespace csp::bench {
+namespace {
+
+constexpr int start_wait_ms = 10'000;
+
+}  // namespace
+
+ServerChild::ServerChild(const std::vector<std::string>& args, const std::string& log_path) {
+  int out[2];
+  if (pipe(out) != 0) throw std::runtime_error("pipe failed");
+  pid_ = fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    const int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    dup2(log, STDERR_FILENO);
+    close(out[0]);
+    std::vector<std::string> copies = args;
+    std::vector<char*> argv;
+    for (auto& arg : copies) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  close(out[1]);
+  std::string line;
+  char c = 0;
+  pollfd waiting{out[0], POLLIN, 0};
+  while (line.find('\n') == std::string::npos) {
+    if (poll(&waiting, 1, start_wait_ms) <= 0 || read(out[0], &c, 1) != 1) {
+      close(out[0]);
+      stop();
+      throw std::runtime_error("csp-ledgerd did not start; its log: " + log_path);
+    }
+    line += c;
+  }
+  close(out[0]);
+  port_ = static_cast<unsigned short>(std::stoi(line.substr(line.rfind(':') + 1)));
+}
+
+ServerChild::~ServerChild() {
+  if (pid_ > 0) stop();
+}
+
+int ServerChild::stop() {
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace csp::bench

@@ -1,0 +1,32 @@
+#pragma once
+// csp-ledgerd as a child process, for bench-load and the server's
+// end-to-end tests: started on an ephemeral port, which it prints first.
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace csp::bench {
+
+class ServerChild {
+ public:
+  // Runs `args` (argv[0] first) with stderr appended to `log_path`, and
+  // waits up to 10 s for the "listening on HOST:PORT" line. Throws
+  // std::runtime_error when the server does not start.
+  ServerChild(const std::vector<std::string>& args, const std::string& log_path);
+  // SIGTERM and wait, unless stop() was called.
+  ~ServerChild();
+  ServerChild(const ServerChild&) = delete;
+  ServerChild& operator=(const ServerChild&) = delete;
+
+  unsigned short port() const { return port_; }
+  // SIGTERM, then the exit status (-1 when killed by a signal).
+  int stop();
+
+ private:
+  pid_t pid_ = -1;
+  unsigned short port_ = 0;
+};
+
+}  // namespace csp::bench

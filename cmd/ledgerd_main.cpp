@@ -1,0 +1,77 @@
+// csp-ledgerd: the ledger's HTTP server (DESIGN.md, "Server").
+
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "cmd/server/server.h"
+
+namespace {
+
+std::string default_db_path() {
+  const char* from_environment = std::getenv("CSP_LEDGER_DB");
+  return from_environment != nullptr && *from_environment != '\0' ? from_environment : "csp-ledger.db";
+}
+
+int run(int argc, char** argv) {
+  csp::server::ServerOptions options;
+  options.db_path = default_db_path();
+  auto& limits = options.limits;
+  std::int64_t idle_timeout_seconds = limits.idle_timeout.count();
+  std::string log_level = "info";
+
+  CLI::App app{"csp-ledgerd: the csp-ledger HTTP server (POST /commands, GET /reports/<name>, GET /events, GET /health, GET /metrics)"};
+  app.footer(
+      "Example:\n"
+      "  echo \"$(openssl rand -hex 24) alice@partner.example\" > tokens.txt\n"
+      "  csp-ledgerd --db ledger.db --listen 127.0.0.1:8080 --tokens tokens.txt\n"
+      "  curl -H \"Authorization: Bearer TOKEN\" -d '{\"command\":\"GrantRole\",\"agent\":\"sam@partner.example\",\"role\":\"sales-agent\"}' \\\n"
+      "       http://127.0.0.1:8080/commands\n"
+      "Every request but GET /health needs `Authorization: Bearer TOKEN`; a command's actor is the token's agent.\n"
+      "SIGTERM or SIGINT: commands already received are committed and answered, then the server exits 0.");
+  app.add_option("--db", options.db_path, "ledger file made by `csp-ledger init` (default $CSP_LEDGER_DB, else ./csp-ledger.db)");
+  app.add_option("--listen", options.listen, "HOST:PORT to listen on; port 0 picks a free one, printed at start")
+      ->capture_default_str();
+  app.add_option("--tokens", options.tokens_path, "file of `TOKEN AGENT` lines; # starts a comment")->required();
+  app.add_option("--body-limit-bytes", limits.body_bytes_max, "larger request bodies get 413")
+      ->capture_default_str()->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 30));
+  app.add_option("--header-limit-bytes", limits.header_bytes_max, "larger request headers get 431")
+      ->capture_default_str()->check(CLI::Range(std::uint32_t{256}, std::uint32_t{1} << 20));
+  app.add_option("--idle-timeout-seconds", idle_timeout_seconds, "close a connection idle this long")
+      ->capture_default_str()->check(CLI::Range(1, 3600));
+  app.add_option("--connections-max", limits.connections_max, "connections beyond this get 503 and are closed")
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{100'000}));
+  app.add_option("--pipelined-requests-max", limits.pipelined_requests_max, "requests read ahead on one connection")
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{1024}));
+  app.add_option("--batch-commands-max", limits.group_commit.batch_commands_max, "commands per store transaction")
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{100'000}));
+  app.add_option("--io-threads", limits.io_threads, "threads serving connections")
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{64}));
+  app.add_option("--reader-threads", limits.reader_threads, "threads answering /reports and /events")
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{64}));
+  app.add_option("--log-level", log_level, "one line per request at info; warn logs only problems")
+      ->capture_default_str()->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  CLI11_PARSE(app, argc, argv);
+  limits.idle_timeout = std::chrono::seconds(idle_timeout_seconds);
+
+  auto logger = spdlog::stderr_logger_mt("csp-ledgerd");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %l %v", spdlog::pattern_time_type::utc);
+  logger->set_level(spdlog::level::from_str(log_level));
+  spdlog::set_default_logger(logger);
+  return csp::server::run_server(options);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& failure) {
+    std::cerr << "csp-ledgerd: internal error: " << failure.what() << "\n";
+    return 1;
+  }
+}

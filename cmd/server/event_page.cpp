@@ -1,0 +1,30 @@
+#include "cmd/server/event_page.h"
+
+#include "cmd/event_json.h"
+#include "cmd/output.h"
+
+namespace csp::server {
+
+eventstore::StoreResult<EventPage> read_event_page(eventstore::EventStore& store, std::int64_t from_position,
+                                                   std::int64_t events_max) {
+  EventPage page;
+  page.next_position = from_position;
+  std::optional<eventstore::StoreError> failure;
+  eventstore::StoreStatus read = store.for_each_stored(from_position, [&](const eventstore::StoredEvent& stored) {
+    auto line = cmd::exported_event_json(stored);
+    if (!line) {
+      failure = line.error();
+      return false;
+    }
+    page.lines += cmd::json_line(*line);
+    page.lines += '\n';
+    page.next_position = stored.position + 1;
+    page.last_hash = stored.hash;
+    return ++page.events < events_max;
+  });
+  if (!read) return read.error();
+  if (failure) return *failure;
+  return page;
+}
+
+}  // namespace csp::server

@@ -1,0 +1,165 @@
+#include "cmd/server/group_commit.h"
+
+#include <spdlog/spdlog.h>
+
+#include "cmd/output.h"
+#include "cmd/server/http_status.h"
+#include "cmd/system.h"
+
+namespace csp::server {
+namespace {
+
+CommandAnswer refusal_answer(const domain::Error& error, const std::string& command_id) {
+  return CommandAnswer{cmd::refusal_json(error), http_status_of(error.code), std::string(domain::code_name(error.code)),
+                       command_id};
+}
+
+CommandAnswer failure_answer(const std::string& message, const std::string& command_id) {
+  nlohmann::ordered_json body{{"ok", false},
+                              {"error", {{"code", "store_failure"}, {"message", message + "; nothing of it was written: send it again"}}}};
+  return CommandAnswer{std::move(body), 500, "store_failure", command_id};
+}
+
+}  // namespace
+
+GroupCommitWriter::GroupCommitWriter(cmd::OpenedLedger ledger, CommitFeed& feed, Metrics& metrics, GroupCommitLimits limits)
+    : ledger_(std::move(ledger)), feed_(feed), metrics_(metrics), limits_(limits) {
+  head_position_ = feed_.head_position();
+  thread_ = std::thread([this] { run(); });
+}
+
+GroupCommitWriter::~GroupCommitWriter() { stop(); }
+
+bool GroupCommitWriter::submit(std::vector<SubmittedCommand> commands, AnswerCallback done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (is_stopping_ || queued_commands_ + commands.size() > limits_.queued_commands_max) return false;
+    queued_commands_ += commands.size();
+    queue_.push_back(Submission{std::move(commands), std::move(done), std::chrono::steady_clock::now()});
+  }
+  queued_.notify_one();
+  return true;
+}
+
+void GroupCommitWriter::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    is_stopping_ = true;
+  }
+  queued_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+void GroupCommitWriter::run() {
+  while (true) {
+    std::vector<Submission> batch = take_batch();
+    if (batch.empty()) return;
+    run_batch(batch);
+  }
+}
+
+// Whole submissions, until the batch holds batch_commands_max commands (a
+// larger single request still goes in one batch). Empty once stopping and
+// drained.
+std::vector<GroupCommitWriter::Submission> GroupCommitWriter::take_batch() {
+  std::unique_lock lock(mutex_);
+  queued_.wait(lock, [&] { return !queue_.empty() || is_stopping_; });
+  std::vector<Submission> batch;
+  std::size_t commands = 0;
+  while (!queue_.empty() && (batch.empty() || commands + queue_.front().commands.size() <= limits_.batch_commands_max)) {
+    commands += queue_.front().commands.size();
+    batch.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  queued_commands_ -= commands;
+  return batch;
+}
+
+// The clock may step back; business time in one stream may not (L6).
+domain::Timestamp GroupCommitWriter::business_time_now() {
+  last_business_time_ = std::max(last_business_time_, cmd::now());
+  return last_business_time_;
+}
+
+void GroupCommitWriter::run_batch(std::vector<Submission>& submissions) {
+  std::vector<std::vector<CommandAnswer>> answers(submissions.size());
+  std::size_t executed = 0;
+  std::optional<std::string> failure;
+  std::int64_t head_position = head_position_;
+  std::unique_ptr<eventstore::WriteBatch> batch;
+  for (std::size_t s = 0; s < submissions.size(); ++s) {
+    for (auto& command : submissions[s].commands) {
+      if (!command.request) {
+        answers[s].push_back(refusal_answer(*command.refusal, command.command_id));
+        continue;
+      }
+      if (failure) {
+        answers[s].push_back(failure_answer(*failure, command.command_id));
+        continue;
+      }
+      if (!batch) {
+        auto begun = ledger_.ledger->begin_batch();
+        if (!begun) {
+          failure = begun.error().message;
+          answers[s].push_back(failure_answer(*failure, command.command_id));
+          continue;
+        }
+        batch = std::move(begun).value();
+      }
+      if (!command.has_business_time) command.request->meta.at = business_time_now();
+      auto outcome = ledger_.ledger->execute(*command.request, *batch);
+      if (!outcome) {
+        failure = outcome.error().message;
+        answers[s].push_back(failure_answer(*failure, command.command_id));
+        continue;
+      }
+      ++executed;
+      for (const auto position : outcome->positions) head_position = std::max(head_position, position);
+      const unsigned status = outcome->refusal ? http_status_of(outcome->refusal->code) : 200;
+      std::string code = outcome->refusal ? std::string(domain::code_name(outcome->refusal->code)) : "ok";
+      answers[s].push_back(CommandAnswer{cmd::outcome_json(std::move(*outcome)), status, std::move(code), command.command_id});
+    }
+  }
+  const auto commit_start = std::chrono::steady_clock::now();
+  if (batch && !failure) {
+    if (eventstore::StoreStatus committed = ledger_.ledger->commit(*batch); !committed) failure = committed.error().message;
+  }
+  const double commit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - commit_start).count();
+  if (failure) {
+    batch.reset();
+    ledger_.ledger->forget_cached_state();
+    spdlog::error("event=batch_failed commands={} error=\"{}\"", executed, *failure);
+    // Every command that ran in the rolled-back transaction is answered as failed.
+    for (std::size_t s = 0; s < submissions.size(); ++s) {
+      for (std::size_t c = 0; c < answers[s].size(); ++c) {
+        if (submissions[s].commands[c].request) answers[s][c] = failure_answer(*failure, submissions[s].commands[c].command_id);
+      }
+    }
+  } else if (head_position != head_position_) {
+    head_position_ = head_position;
+    metrics_.set_head_position(head_position_);
+    feed_.publish(head_position_);
+  }
+  metrics_.record_batch(executed, commit_seconds);
+  answer(submissions, answers);
+}
+
+void GroupCommitWriter::answer(std::vector<Submission>& submissions, std::vector<std::vector<CommandAnswer>>& answers) {
+  const auto now = std::chrono::steady_clock::now();
+  for (std::size_t s = 0; s < submissions.size(); ++s) {
+    const double latency_seconds = std::chrono::duration<double>(now - submissions[s].received).count();
+    for (std::size_t c = 0; c < answers[s].size(); ++c) {
+      const auto& command = submissions[s].commands[c];
+      const auto name = answers[s][c].body.contains("command") ? answers[s][c].body["command"].get<std::string>()
+                        : command.request ? std::string(domain::command_name(command.request->command))
+                                          : std::string("unparsed");
+      metrics_.record_command(name, answers[s][c].outcome, latency_seconds);
+      if (answers[s][c].outcome == "store_failure") {
+        spdlog::error("event=command_failed command_id={} error=store_failure", command.command_id.empty() ? "-" : command.command_id);
+      }
+    }
+    submissions[s].done(std::move(answers[s]));
+  }
+}
+
+}  // namespace csp::server

@@ -1,0 +1,340 @@
+// Reading requests, routing them, and writing answers in request order;
+// GET /events is in events_stream.cpp.
+
+#include "cmd/server/http_session.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include "cmd/output.h"
+#include "cmd/server/command_body.h"
+#include "cmd/server/http_status.h"
+#include "cmd/server/report_endpoint.h"
+
+namespace csp::server {
+namespace {
+
+namespace beast = boost::beast;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+// What a closing connection still reads and drops, so the peer sees the
+// answer rather than a reset caused by its unread request.
+constexpr std::size_t linger_bytes_max = 64 << 20;
+constexpr std::chrono::seconds linger_time{2};
+
+const std::string paths_known = "the server answers POST /commands, GET /reports/<name>, GET /events, GET /health, GET /metrics";
+
+std::string_view view_of(beast::string_view text) { return {text.data(), text.size()}; }
+
+std::optional<std::string> bearer_token(const http::request<http::string_body>& request) {
+  const auto header = request.find(http::field::authorization);
+  if (header == request.end()) return std::nullopt;
+  const std::string_view value = view_of(header->value());
+  constexpr std::string_view scheme = "Bearer ";
+  if (value.size() <= scheme.size() || !beast::iequals(header->value().substr(0, scheme.size()), "Bearer ")) return std::nullopt;
+  return std::string(value.substr(scheme.size()));
+}
+
+// 0: a known path with no such method; -1: no such path; 1: allowed.
+int route_check(std::string_view path, http::verb method, std::string& allowed) {
+  const bool is_reports = path.starts_with("/reports/") && path.size() > std::string_view("/reports/").size();
+  if (path == "/commands") {
+    allowed = "POST";
+    return method == http::verb::post ? 1 : 0;
+  }
+  if (path == "/health" || path == "/metrics" || path == "/events" || is_reports) {
+    allowed = "GET";
+    return method == http::verb::get ? 1 : 0;
+  }
+  return -1;
+}
+
+}  // namespace
+
+HttpSession::HttpSession(tcp::socket socket, ServerContext& context) : stream_(std::move(socket)), context_(context) {
+  ++context_.connections;
+  // Pipelined answers are small writes back to back: Nagle would hold them for an ACK.
+  beast::error_code ignored;
+  stream_.socket().set_option(tcp::no_delay(true), ignored);
+}
+
+HttpSession::~HttpSession() {
+  --context_.connections;
+  context_.answers_unwritten -= static_cast<std::int64_t>(slots_.size());
+}
+
+void HttpSession::start() {
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_next(); });
+}
+
+void HttpSession::read_next() {
+  if (is_reading_ || is_closing_ || is_closed_ || events_ || slots_.size() >= context_.limits.pipelined_requests_max) return;
+  is_reading_ = true;
+  parser_.emplace();
+  parser_->body_limit(context_.limits.body_bytes_max);
+  parser_->header_limit(context_.limits.header_bytes_max);
+  stream_.expires_after(context_.limits.idle_timeout);
+  http::async_read_header(stream_, buffer_, *parser_,
+                          [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_header(error); });
+}
+
+// curl and others send `Expect: 100-continue` before a larger body and wait
+// a second for the go-ahead unless they get it. It is only sent when no
+// earlier answer is being written, which it would cut into.
+void HttpSession::on_header(beast::error_code error) {
+  if (error) return on_read(error);
+  const auto expect = parser_->get().find(http::field::expect);
+  const bool wants_go_ahead = expect != parser_->get().end() && beast::iequals(expect->value(), "100-continue");
+  if (!wants_go_ahead || is_writing_ || !slots_.empty() || events_) return read_body();
+  static const std::string go_ahead = "HTTP/1.1 100 Continue\r\n\r\n";
+  is_writing_ = true;
+  net::async_write(stream_, net::buffer(go_ahead), [self = shared_from_this()](beast::error_code written, std::size_t) {
+    self->is_writing_ = false;
+    if (written) return self->close_now();
+    self->read_body();
+    self->write_ready();
+  });
+}
+
+void HttpSession::read_body() {
+  http::async_read(stream_, buffer_, *parser_,
+                   [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_read(error); });
+}
+
+void HttpSession::on_read(beast::error_code error) {
+  is_reading_ = false;
+  if (is_closed_) return;
+  const RequestLog unread{"-", "-", "", std::chrono::steady_clock::now()};
+  if (error == http::error::end_of_stream) {
+    close_after_writes();
+    return;
+  }
+  if (error == http::error::body_limit) {
+    answer_now(unread, false,
+               error_response(http::status::payload_too_large, "body_too_large",
+                              "the body is over " + std::to_string(context_.limits.body_bytes_max) +
+                                  " bytes: send fewer commands per request"));
+    return;
+  }
+  if (error == http::error::header_limit) {
+    answer_now(unread, false,
+               error_response(http::status::request_header_fields_too_large, "header_too_large",
+                              "the header is over " + std::to_string(context_.limits.header_bytes_max) + " bytes"));
+    return;
+  }
+  if (error && &error.category() == &http::make_error_code(http::error::bad_target).category()) {
+    answer_now(unread, false, error_response(http::status::bad_request, "invalid_input", "not an HTTP/1.1 request: " + error.message()));
+    return;
+  }
+  if (error) {
+    close_now();
+    return;
+  }
+  dispatch(parser_->release());
+  read_next();
+}
+
+void HttpSession::dispatch(Request request) {
+  RequestLog log{std::string(request.method_string()), std::string(request.target()), "", std::chrono::steady_clock::now()};
+  const bool keep_alive = request.keep_alive();
+  const auto target = parse_target(view_of(request.target()));
+  if (!target) {
+    answer_now(log, keep_alive, error_response(http::status::bad_request, "invalid_input", "the request target has a broken %-escape or a repeated parameter"));
+    return;
+  }
+  if (context_.is_stopping.load()) {
+    answer_now(log, false, error_response(http::status::service_unavailable, "unavailable", "the server is stopping: send the request again once it is back"));
+    return;
+  }
+  std::string allowed;
+  const int route = route_check(target->path, request.method(), allowed);
+  if (route < 0) {
+    answer_now(log, keep_alive, error_response(http::status::not_found, "not_found", "no such path: " + paths_known));
+    return;
+  }
+  if (route == 0) {
+    Response response = error_response(http::status::method_not_allowed, "method_not_allowed",
+                                       target->path + " takes " + allowed + " only");
+    response.set(http::field::allow, allowed);
+    answer_now(log, keep_alive, std::move(response));
+    return;
+  }
+  if (target->path == "/health") {
+    answer_now(log, keep_alive, json_response(http::status::ok, {{"ok", true}, {"head_position", context_.feed.head_position()}}));
+    return;
+  }
+  const auto token = bearer_token(request);
+  const auto agent = token ? context_.tokens.agent_of(*token) : std::nullopt;
+  if (!agent) {
+    Response response = error_response(http::status::unauthorized, "unauthorized",
+                                       "send `Authorization: Bearer TOKEN` with a token of the server's tokens file");
+    response.set(http::field::www_authenticate, "Bearer");
+    answer_now(log, keep_alive, std::move(response));
+    return;
+  }
+  if (target->path == "/metrics") {
+    answer_now(log, keep_alive, text_response(http::status::ok, context_.metrics.prometheus_text(), "text/plain; version=0.0.4"));
+    return;
+  }
+  if (target->path == "/events") {
+    queue_events(request, *target, std::move(log));
+    return;
+  }
+  const std::uint64_t slot = add_slot(std::move(log), keep_alive);
+  if (target->path == "/commands") {
+    answer_commands(request, *agent, slot);
+  } else {
+    answer_report(target->path.substr(std::string_view("/reports/").size()), *target, slot);
+  }
+}
+
+void HttpSession::answer_commands(Request& request, const std::string& agent, std::uint64_t slot) {
+  CommandBody body = parse_command_body(request.body(), agent);
+  if (body.commands.size() == 1) slots_[slot - first_slot_].log.command_id = body.commands.front().command_id;
+  const bool is_json_lines = body.is_json_lines;
+  const bool needs_writer = std::any_of(body.commands.begin(), body.commands.end(),
+                                        [](const SubmittedCommand& command) { return command.request.has_value(); });
+  if (!needs_writer) {
+    std::vector<CommandAnswer> answers;
+    for (const auto& command : body.commands) {
+      answers.push_back(CommandAnswer{cmd::refusal_json(*command.refusal), http_status_of(command.refusal->code),
+                                      std::string(domain::code_name(command.refusal->code)), command.command_id});
+    }
+    fulfil(slot, commands_response(answers, is_json_lines));
+    return;
+  }
+  const bool is_queued = context_.writer.submit(
+      std::move(body.commands), [self = shared_from_this(), slot, is_json_lines](std::vector<CommandAnswer> answers) {
+        // The writer thread is the bottleneck: the body is printed on the connection's thread.
+        net::post(self->stream_.get_executor(), [self, slot, is_json_lines, answers = std::move(answers)] {
+          self->fulfil(slot, commands_response(answers, is_json_lines));
+        });
+      });
+  if (!is_queued) {
+    fulfil(slot, error_response(http::status::service_unavailable, "unavailable",
+                                "the server is stopping or its queue is full: send the commands again later"));
+  }
+}
+
+void HttpSession::answer_report(const std::string& name, const Target& target, std::uint64_t slot) {
+  auto query = report_query_of(name, target);
+  if (!query) {
+    fulfil(slot, refusal_response(query.error()));
+    return;
+  }
+  const bool is_queued = context_.readers.post([self = shared_from_this(), slot, query = *query](eventstore::EventStore& store) {
+    self->fulfil_later(slot, report_response(store, query));
+  });
+  if (!is_queued) {
+    fulfil(slot, error_response(http::status::service_unavailable, "unavailable", "the server is stopping or busy: ask again later"));
+  }
+}
+
+std::uint64_t HttpSession::add_slot(RequestLog log, bool keep_alive) {
+  slots_.push_back(Slot{std::nullopt, std::move(log), keep_alive});
+  ++context_.answers_unwritten;
+  return first_slot_ + slots_.size() - 1;
+}
+
+void HttpSession::answer_now(RequestLog log, bool keep_alive, Response response) {
+  if (!keep_alive) is_closing_ = true;
+  fulfil(add_slot(std::move(log), keep_alive), std::move(response));
+}
+
+void HttpSession::fulfil_later(std::uint64_t slot, Response response) {
+  net::post(stream_.get_executor(), [self = shared_from_this(), slot, response = std::move(response)]() mutable {
+    self->fulfil(slot, std::move(response));
+  });
+}
+
+void HttpSession::fulfil(std::uint64_t slot, Response response) {
+  if (is_closed_ || slot < first_slot_) return;
+  Slot& waiting = slots_[slot - first_slot_];
+  response.keep_alive(waiting.keep_alive);
+  waiting.response = std::move(response);
+  write_ready();
+}
+
+void HttpSession::write_ready() {
+  if (is_writing_ || is_closed_) return;
+  if (slots_.empty()) {
+    if (events_ && !events_->has_begun) begin_events();
+    return;
+  }
+  if (!slots_.front().response) return;
+  is_writing_ = true;
+  stream_.expires_after(context_.limits.idle_timeout);
+  http::async_write(stream_, *slots_.front().response,
+                    [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_write(error); });
+}
+
+void HttpSession::on_write(beast::error_code error) {
+  is_writing_ = false;
+  const Slot& written = slots_.front();
+  const unsigned status = written.response->result_int();
+  log_answer(written.log, status);
+  const bool is_last = !written.keep_alive;
+  slots_.pop_front();
+  ++first_slot_;
+  --context_.answers_unwritten;
+  if (error) {
+    close_now();
+    return;
+  }
+  if (is_last) {
+    linger();
+    return;
+  }
+  if (is_closing_ && slots_.empty() && !events_) {
+    close_now();
+    return;
+  }
+  read_next();
+  write_ready();
+}
+
+void HttpSession::log_answer(const RequestLog& log, unsigned status) const {
+  context_.metrics.record_request(status);
+  const double duration_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - log.start).count();
+  if (status >= 500) {
+    spdlog::error("method={} target={} status={} duration_ms={:.3f} command_id={}", log.method, log.target, status,
+                  duration_ms, log.command_id.empty() ? "-" : log.command_id);
+  } else {
+    spdlog::info("method={} target={} status={} duration_ms={:.3f} command_id={}", log.method, log.target, status,
+                 duration_ms, log.command_id.empty() ? "-" : log.command_id);
+  }
+}
+
+void HttpSession::close_after_writes() {
+  is_closing_ = true;
+  if (slots_.empty() && !events_) close_now();
+}
+
+void HttpSession::linger() {
+  is_closing_ = true;
+  beast::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream_.expires_after(linger_time);
+  drain();
+}
+
+void HttpSession::drain() {
+  stream_.async_read_some(net::buffer(drain_), [self = shared_from_this()](beast::error_code error, std::size_t bytes) {
+    self->lingered_bytes_ += bytes;
+    if (error || self->lingered_bytes_ > linger_bytes_max) return self->close_now();
+    self->drain();
+  });
+}
+
+void HttpSession::close_now() {
+  if (is_closed_) return;
+  is_closed_ = true;
+  beast::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  stream_.close();
+}
+
+}  // namespace csp::server

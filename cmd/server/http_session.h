@@ -1,0 +1,106 @@
+#pragma once
+// One HTTP/1.1 connection: reads requests (with a timeout before each read
+// and limits on the header and body), hands each to its endpoint, and
+// writes the answers in request order. Only I/O lives here; what to answer
+// is decided by the functions of responses.h and report_endpoint.h, the
+// group-commit writer and the readers.
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "cmd/server/event_page.h"
+#include "cmd/server/query_string.h"
+#include "cmd/server/responses.h"
+#include "cmd/server/server_context.h"
+
+namespace csp::server {
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(boost::asio::ip::tcp::socket socket, ServerContext& context);
+  ~HttpSession();
+  HttpSession(const HttpSession&) = delete;
+  HttpSession& operator=(const HttpSession&) = delete;
+
+  void start();
+
+ private:
+  using Request = http::request<http::string_body>;
+  struct RequestLog {
+    std::string method;
+    std::string target;
+    std::string command_id;
+    std::chrono::steady_clock::time_point start;
+  };
+  struct Slot {
+    std::optional<Response> response;
+    RequestLog log;
+    bool keep_alive = true;
+  };
+  struct EventsStream {
+    std::int64_t next_position = 1;
+    bool is_following = false;
+    std::int64_t events_sent = 0;
+    eventstore::Hash last_hash = {};
+    RequestLog log;
+    bool keep_alive = true;
+    bool has_begun = false;
+  };
+
+  void read_next();
+  void on_header(boost::beast::error_code error);
+  void read_body();
+  void on_read(boost::beast::error_code error);
+  void dispatch(Request request);
+  void answer_commands(Request& request, const std::string& agent, std::uint64_t slot);
+  void answer_report(const std::string& name, const Target& target, std::uint64_t slot);
+  void queue_events(const Request& request, const Target& target, RequestLog log);
+
+  std::uint64_t add_slot(RequestLog log, bool keep_alive);
+  void fulfil(std::uint64_t slot, Response response);
+  void answer_now(RequestLog log, bool keep_alive, Response response);
+  void fulfil_later(std::uint64_t slot, Response response);
+  void write_ready();
+  void on_write(boost::beast::error_code error);
+
+  void begin_events();
+  void pump_events();
+  void on_event_page(eventstore::StoreResult<EventPage> page);
+  void write_chunk(std::string data, void (HttpSession::*next)());
+  void end_events();
+  void watch_follower();
+
+  void log_answer(const RequestLog& log, unsigned status) const;
+  void close_after_writes();
+  void linger();
+  void drain();
+  void close_now();
+
+  boost::beast::tcp_stream stream_;
+  ServerContext& context_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::deque<Slot> slots_;
+  std::uint64_t first_slot_ = 0;  // the id of slots_.front()
+  bool is_reading_ = false;
+  bool is_writing_ = false;
+  bool is_closing_ = false;  // no more requests are read
+  bool is_closed_ = false;
+  std::optional<EventsStream> events_;
+  std::unique_ptr<http::response<http::empty_body>> events_header_;
+  std::unique_ptr<http::response_serializer<http::empty_body>> events_serializer_;
+  std::string chunk_;
+  std::size_t lingered_bytes_ = 0;
+  std::array<char, 4096> drain_{};
+};
+
+}  // namespace csp::server

@@ -1,0 +1,37 @@
+#include "cmd/server/responses.h"
+
+#include "cmd/output.h"
+#include "cmd/server/http_status.h"
+
+namespace csp::server {
+
+Response text_response(http::status status, std::string body, std::string content_type) {
+  Response response{status, 11};
+  response.set(http::field::content_type, content_type);
+  response.body() = std::move(body);
+  response.prepare_payload();
+  return response;
+}
+
+Response json_response(http::status status, const nlohmann::ordered_json& body) {
+  return text_response(status, cmd::json_line(body) + "\n", "application/json");
+}
+
+Response error_response(http::status status, std::string_view code, const std::string& message) {
+  return json_response(status, {{"ok", false}, {"error", {{"code", code}, {"message", message}}}});
+}
+
+Response refusal_response(const domain::Error& error) {
+  return json_response(static_cast<http::status>(http_status_of(error.code)), cmd::refusal_json(error));
+}
+
+Response commands_response(const std::vector<CommandAnswer>& answers, bool is_json_lines) {
+  if (!is_json_lines && answers.size() == 1) {
+    return json_response(static_cast<http::status>(answers.front().http_status), answers.front().body);
+  }
+  std::string lines;
+  for (const auto& answer : answers) lines += cmd::json_line(answer.body) + "\n";
+  return text_response(http::status::ok, std::move(lines), "application/x-ndjson");
+}
+
+}  // namespace csp::server

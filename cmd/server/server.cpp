@@ -1,0 +1,182 @@
+#include "cmd/server/server.h"
+
+#include <charconv>
+#include <csignal>
+#include <cstdio>
+#include <future>
+#include <iostream>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <spdlog/spdlog.h>
+
+#include "cmd/output.h"
+#include "cmd/server/http_session.h"
+#include "cmd/session.h"
+
+namespace csp::server {
+namespace {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+// Followers also reread the log this often, to see what another process
+// (the csp-ledger command line) appended.
+constexpr std::chrono::seconds feed_poke_interval{1};
+constexpr std::chrono::seconds answers_wait_max{10};
+
+domain::Result<tcp::endpoint> endpoint_of(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  const std::string example = " (example: 127.0.0.1:8080, or port 0 for a free one)";
+  if (colon == std::string::npos) return domain::invalid_input("--listen \"" + listen + "\" is not HOST:PORT" + example);
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const std::string port_text = listen.substr(colon + 1);
+  unsigned short port = 0;
+  const auto parsed = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (parsed.ec != std::errc() || parsed.ptr != port_text.data() + port_text.size()) {
+    return domain::invalid_input("--listen \"" + listen + "\": \"" + port_text + "\" is not a port" + example);
+  }
+  boost::system::error_code error;
+  const auto address = net::ip::make_address(host, error);
+  if (error) return domain::invalid_input("--listen \"" + listen + "\": \"" + host + "\" is not an IP address" + example);
+  return tcp::endpoint(address, port);
+}
+
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(net::io_context& io, tcp::acceptor acceptor, ServerContext& context)
+      : io_(io), acceptor_(std::move(acceptor)), context_(context) {}
+
+  void accept() {
+    acceptor_.async_accept(net::make_strand(io_), [self = shared_from_this()](boost::system::error_code error, tcp::socket socket) {
+      if (error) {
+        if (!self->acceptor_.is_open()) return;
+        spdlog::warn("event=accept_failed error=\"{}\"", error.message());
+      } else if (self->context_.connections.load() >= self->context_.limits.connections_max) {
+        // Said before closing, so the caller knows to come back rather than suspect the network.
+        static const std::string busy = [] {
+          const std::string body = R"({"ok":false,"error":{"code":"unavailable","message":"too many connections: try again later"}})" "\n";
+          return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " +
+                 std::to_string(body.size()) + "\r\n\r\n" + body;
+        }();
+        boost::system::error_code ignored;
+        net::write(socket, net::buffer(busy), ignored);
+        socket.close(ignored);
+        spdlog::warn("event=connection_refused reason=connections_max");
+      } else {
+        std::make_shared<HttpSession>(std::move(socket), self->context_)->start();
+      }
+      self->accept();
+    });
+  }
+
+  void close() {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+  }
+
+ private:
+  net::io_context& io_;
+  tcp::acceptor acceptor_;
+  ServerContext& context_;
+};
+
+void poke_followers(net::steady_timer& timer, CommitFeed& feed) {
+  timer.expires_after(feed_poke_interval);
+  timer.async_wait([&timer, &feed](boost::system::error_code error) {
+    if (error) return;
+    feed.poke();
+    poke_followers(timer, feed);
+  });
+}
+
+domain::Result<tcp::acceptor> listening_acceptor(net::io_context& io, const tcp::endpoint& endpoint) {
+  tcp::acceptor acceptor(io);
+  boost::system::error_code error;
+  acceptor.open(endpoint.protocol(), error);
+  if (!error) acceptor.set_option(net::socket_base::reuse_address(true), error);
+  if (!error) acceptor.bind(endpoint, error);
+  if (!error) acceptor.listen(net::socket_base::max_listen_connections, error);
+  if (error) return domain::invalid_input(error.message());
+  return acceptor;
+}
+
+void wait_for_answers(const ServerContext& context) {
+  const auto deadline = std::chrono::steady_clock::now() + answers_wait_max;
+  while (context.answers_unwritten.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+}  // namespace
+
+int run_server(const ServerOptions& options) {
+  auto tokens = Tokens::read_file(options.tokens_path);
+  if (!tokens) {
+    std::cerr << "csp-ledgerd: " << tokens.error().message << "\n";
+    return cmd::exit_bad_input;
+  }
+  auto endpoint = endpoint_of(options.listen);
+  if (!endpoint) {
+    std::cerr << "csp-ledgerd: " << endpoint.error().message << "\n";
+    return cmd::exit_bad_input;
+  }
+  auto opened = cmd::open_ledger(options.db_path, false);
+  auto head = opened ? opened->store->head() : eventstore::StoreResult<eventstore::LogHead>(opened.error());
+  auto readers = ReaderPool::open(options.db_path, options.limits.reader_threads);
+  if (!head || !readers) {
+    std::cerr << "csp-ledgerd: " << options.db_path << ": " << (head ? readers.error().message : head.error().message)
+              << " (create a ledger with `csp-ledger --db FILE init --admin AGENT`)\n";
+    return cmd::exit_bad_input;
+  }
+  CommitFeed feed(head->position);
+  Metrics metrics;
+  metrics.set_head_position(head->position);
+  GroupCommitWriter writer(std::move(opened).value(), feed, metrics, options.limits.group_commit);
+  ServerContext context{*tokens, writer, **readers, feed, metrics, options.limits};
+
+  net::io_context io(static_cast<int>(options.limits.io_threads));
+  auto acceptor = listening_acceptor(io, *endpoint);
+  if (!acceptor) {
+    std::cerr << "csp-ledgerd: cannot listen on " << options.listen << ": " << acceptor.error().message << "\n";
+    return cmd::exit_failed;
+  }
+  const tcp::endpoint bound = acceptor->local_endpoint();
+  auto listener = std::make_shared<Listener>(io, std::move(acceptor).value(), context);
+  listener->accept();
+
+  std::promise<int> stop_signal;
+  net::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code error, int number) { stop_signal.set_value(error ? 0 : number); });
+  net::steady_timer poke_timer(io);
+  poke_followers(poke_timer, feed);
+
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < options.limits.io_threads; ++i) threads.emplace_back([&io] { io.run(); });
+  std::cout << "csp-ledgerd: listening on " << bound.address().to_string() << ":" << bound.port() << std::endl;
+  spdlog::info("event=listening address={}:{} db={} head_position={}", bound.address().to_string(), bound.port(),
+               options.db_path, head->position);
+
+  const int signal_number = stop_signal.get_future().get();
+  spdlog::info("event=stopping signal={}", signal_number);
+  net::post(io, [&] {
+    listener->close();
+    poke_timer.cancel();
+  });
+  context.is_stopping = true;
+  // Commands already read are run and answered, each only once durable.
+  writer.stop();
+  feed.close();
+  wait_for_answers(context);
+  io.stop();
+  for (auto& thread : threads) thread.join();
+  (*readers)->stop();
+  spdlog::info("event=stopped head_position={}", feed.head_position());
+  return cmd::exit_done;
+}
+
+}  // namespace csp::server

@@ -1,0 +1,26 @@
+#pragma once
+// csp-ledgerd: the HTTP server of DESIGN.md ("Server"), from its options to
+// its exit status.
+
+#include <functional>
+#include <string>
+
+#include "cmd/server/server_context.h"
+
+namespace csp::server {
+
+struct ServerOptions {
+  std::string db_path;
+  std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free one
+  std::string tokens_path;
+  ServerLimits limits;
+};
+
+// Serves until SIGTERM or SIGINT, then answers every command already read
+// (each only once durable) and returns 0. Prints
+// "csp-ledgerd: listening on HOST:PORT" on stdout once it accepts
+// connections. 2 for a bad tokens file, address or ledger file, with a
+// message on stderr; 1 when it cannot listen.
+int run_server(const ServerOptions& options);
+
+}  // namespace csp::server

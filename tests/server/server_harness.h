@@ -1,0 +1,163 @@
+#pragma once
+// Runs the real csp-ledgerd on an ephemeral port over a fresh ledger made
+// by the real csp-ledger, and talks HTTP/1.1 to it with a small Beast
+// client.
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
+
+#include "bench/server_child.h"
+#include "support/temp_dir.h"
+
+namespace csp::server::testing {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+
+inline const std::string admin_token = "admin-token-0123456789abcdef";
+inline const std::string helpdesk_token = "helpdesk-token-0123456789abcdef";
+inline const std::string admin = "alice@partner.example";
+inline const std::string tenant = "8f0c2b1e-4c3a-4d8e-9a51-2b7f3e6d9c10";
+inline const std::string subscription = "a1000000-0000-4000-8000-000000000001";
+inline const std::string link = "b1000000-0000-4000-8000-000000000001";
+
+struct HttpAnswer {
+  unsigned status = 0;
+  std::string body;
+  std::string content_type;
+  nlohmann::json json() const { return nlohmann::json::parse(body); }
+  std::vector<nlohmann::json> json_lines() const {
+    std::vector<nlohmann::json> lines;
+    std::size_t start = 0;
+    while (start < body.size()) {
+      const std::size_t end = std::min(body.find('\n', start), body.size());
+      if (end > start) lines.push_back(nlohmann::json::parse(body.substr(start, end - start)));
+      start = end + 1;
+    }
+    return lines;
+  }
+};
+
+// One keep-alive connection. send() writes a request and reads its answer;
+// write() and read() apart let a test have many requests in flight.
+class HttpClient {
+ public:
+  explicit HttpClient(unsigned short port) : stream_(io_) {
+    stream_.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  }
+
+  void write(http::verb method, const std::string& target, const std::string& body = "",
+             const std::optional<std::string>& token = admin_token) {
+    http::request<http::string_body> request{method, target, 11};
+    request.set(http::field::host, "127.0.0.1");
+    if (token) request.set(http::field::authorization, "Bearer " + *token);
+    request.body() = body;
+    request.prepare_payload();
+    http::write(stream_, request);
+  }
+
+  // Throws when the server closed the connection instead of answering.
+  HttpAnswer read() {
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+    http::read(stream_, buffer_, parser);
+    const auto& response = parser.get();
+    return HttpAnswer{response.result_int(), response.body(), std::string(response[http::field::content_type])};
+  }
+
+  HttpAnswer send(http::verb method, const std::string& target, const std::string& body = "",
+                  const std::optional<std::string>& token = admin_token) {
+    write(method, target, body, token);
+    return read();
+  }
+  HttpAnswer post(const nlohmann::json& command, const std::optional<std::string>& token = admin_token) {
+    return send(http::verb::post, "/commands", command.dump(), token);
+  }
+  HttpAnswer get(const std::string& target, const std::optional<std::string>& token = admin_token) {
+    return send(http::verb::get, target, "", token);
+  }
+
+  beast::tcp_stream& stream() { return stream_; }
+  beast::flat_buffer& buffer() { return buffer_; }
+
+ private:
+  net::io_context io_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+};
+
+inline std::string quoted(const std::string& text) {
+  std::string result = "'";
+  for (const char c : text) result += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return result + "'";
+}
+
+// A ledger made by `csp-ledger init`, a tokens file, and csp-ledgerd
+// serving them until stop() or the end of the test.
+class ServerFixture {
+ public:
+  ServerFixture() {
+    const std::string init = quoted(CSP_LEDGER_BIN) + " --db " + quoted(db()) + " init --admin " + admin +
+                             " --at 2026-01-05T09:00:00Z > /dev/null";
+    if (std::system(init.c_str()) != 0) throw std::runtime_error("csp-ledger init failed");
+    std::ofstream(dir_.file("tokens.txt")) << "# test tokens\n"
+                                           << admin_token << " " << admin << "\n"
+                                           << helpdesk_token << " helen@partner.example  # no role\n";
+    start();
+  }
+  ServerFixture(const ServerFixture&) = delete;
+  ServerFixture& operator=(const ServerFixture&) = delete;
+
+  std::string db() const { return dir_.file("ledger.db"); }
+  std::string tokens_path() const { return dir_.file("tokens.txt"); }
+  std::string log_path() const { return dir_.file("server.log"); }
+  unsigned short port() const { return port_; }
+  HttpClient client() const { return HttpClient(port_); }
+
+  void start() {
+    child_.emplace(std::vector<std::string>{CSP_LEDGERD_BIN, "--db", db(), "--tokens", tokens_path(), "--listen", "127.0.0.1:0"},
+                   log_path());
+    port_ = child_->port();
+  }
+
+  // SIGTERM, then the exit status.
+  int stop() {
+    const int status = child_->stop();
+    child_.reset();
+    return status;
+  }
+
+  // Sets up one customer, one subscription and one link (50 downloads).
+  void add_link() const {
+    HttpClient client = this->client();
+    for (const auto& command : {
+             nlohmann::json{{"command", "RegisterCustomer"}, {"tenant", tenant}, {"domain", "contoso.onmicrosoft.com"}, {"market", "JP"}},
+             nlohmann::json{{"command", "PurchaseSoftware"}, {"customer", tenant}, {"product", "windows-server-2022-datacenter"},
+                            {"quantity", 1}, {"unit_price", "100.00"}, {"currency", "USD"}, {"subscription_id", subscription}},
+             nlohmann::json{{"command", "IssueDownloadLink"}, {"subscription", subscription}, {"version", "2022"},
+                            {"language", "en-us"}, {"file_type", "iso"}, {"link_id", link}}}) {
+      const HttpAnswer answer = client.post(command);
+      if (answer.status != 200) throw std::runtime_error("setup failed: " + answer.body);
+    }
+  }
+
+ private:
+  csp::testing::TempDir dir_;
+  std::optional<bench::ServerChild> child_;
+  unsigned short port_ = 0;
+};
+
+}  // namespace csp::server::testing

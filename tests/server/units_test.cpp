@@ -1,0 +1,101 @@
+// The server's pure parts: tokens file, status mapping, request targets,
+// command bodies.
+
+#include <gtest/gtest.h>
+
+#include "cmd/server/command_body.h"
+#include "cmd/server/http_status.h"
+#include "cmd/server/query_string.h"
+#include "cmd/server/tokens.h"
+
+namespace csp::server {
+namespace {
+
+TEST(Tokens, ReadsPairsAndCommentsAndFindsTheAgent) {
+  auto tokens = Tokens::parse("# who may call\n\nabcdefghijklmnop alice@partner.example  # admin\n  qrstuvwxyz012345 sam@partner.example\n", "t.txt");
+  ASSERT_TRUE(tokens) << tokens.error().message;
+  EXPECT_EQ(tokens->agent_of("abcdefghijklmnop"), "alice@partner.example");
+  EXPECT_EQ(tokens->agent_of("qrstuvwxyz012345"), "sam@partner.example");
+  EXPECT_EQ(tokens->agent_of("abcdefghijklmno"), std::nullopt);
+  EXPECT_EQ(tokens->agent_of("abcdefghijklmnopq"), std::nullopt);
+  EXPECT_EQ(tokens->agent_of(""), std::nullopt);
+}
+
+TEST(Tokens, AMalformedFileIsRefusedNamingTheLine) {
+  auto missing_agent = Tokens::parse("abcdefghijklmnop alice@partner.example\nqrstuvwxyz012345\n", "t.txt");
+  ASSERT_FALSE(missing_agent);
+  EXPECT_NE(missing_agent.error().message.find("t.txt line 2"), std::string::npos) << missing_agent.error().message;
+  auto bad_agent = Tokens::parse("abcdefghijklmnop not-an-agent\n", "t.txt");
+  ASSERT_FALSE(bad_agent);
+  EXPECT_NE(bad_agent.error().message.find("line 1"), std::string::npos);
+  EXPECT_FALSE(Tokens::parse("short alice@partner.example\n", "t.txt"));
+  EXPECT_FALSE(Tokens::parse("abcdefghijklmnop a@x.example\nabcdefghijklmnop b@x.example\n", "t.txt"));
+  EXPECT_FALSE(Tokens::parse("# nothing\n", "t.txt"));
+}
+
+TEST(HttpStatus, EachRefusalCodeHasTheStatusOfTheDesign) {
+  using domain::ErrorCode;
+  EXPECT_EQ(http_status_of(ErrorCode::invalid_input), 400u);
+  EXPECT_EQ(http_status_of(ErrorCode::not_authorized), 403u);
+  for (auto code : {ErrorCode::unknown_customer, ErrorCode::unknown_product, ErrorCode::unknown_subscription,
+                    ErrorCode::unknown_link, ErrorCode::unknown_ticket}) {
+    EXPECT_EQ(http_status_of(code), 404u) << domain::code_name(code);
+  }
+  EXPECT_EQ(http_status_of(ErrorCode::concurrency_conflict), 409u);
+  for (int i = 0; i < domain::error_code_count; ++i) {
+    const auto code = static_cast<ErrorCode>(i);
+    const auto name = domain::code_name(code);
+    if (code == ErrorCode::invalid_input || code == ErrorCode::not_authorized || code == ErrorCode::concurrency_conflict ||
+        name.starts_with("unknown_")) {
+      continue;
+    }
+    EXPECT_EQ(http_status_of(code), 422u) << name;
+  }
+}
+
+TEST(Target, SplitsThePathAndDecodesParameters) {
+  auto target = parse_target("/reports/links?customer=contoso%2Eonmicrosoft.com&as_of=2026-01-01T00%3A00%3A00Z&x=a+b");
+  ASSERT_TRUE(target);
+  EXPECT_EQ(target->path, "/reports/links");
+  EXPECT_EQ(target->parameters.at("customer"), "contoso.onmicrosoft.com");
+  EXPECT_EQ(target->parameters.at("as_of"), "2026-01-01T00:00:00Z");
+  EXPECT_EQ(target->parameters.at("x"), "a b");
+  EXPECT_FALSE(parse_target("/events?from=1&from=2"));
+  EXPECT_FALSE(parse_target("/events?from=%2"));
+  EXPECT_FALSE(parse_target("/events?from=%zz"));
+}
+
+TEST(CommandBody, OneObjectOrJsonLinesWithTheTokensAgent) {
+  const std::string agent = "alice@partner.example";
+  CommandBody one = parse_command_body(R"({"command":"GrantRole","agent":"sam@partner.example","role":"sales-agent","id":"c-9"})", agent);
+  ASSERT_EQ(one.commands.size(), 1u);
+  EXPECT_FALSE(one.is_json_lines);
+  ASSERT_TRUE(one.commands[0].request);
+  EXPECT_EQ(one.commands[0].request->meta.actor.str(), agent);
+  EXPECT_EQ(one.commands[0].command_id, "c-9");
+  EXPECT_FALSE(one.commands[0].has_business_time);
+
+  CommandBody lines = parse_command_body(
+      "{\"command\":\"RecordDownload\",\"link\":\"b1000000-0000-4000-8000-000000000001\",\"at\":\"2026-01-01T00:00:00Z\"}\n"
+      "\n{oops\n{\"command\":\"RecordDownload\",\"link\":\"b1000000-0000-4000-8000-000000000001\",\"actor\":\"x@y.example\"}\n",
+      agent);
+  ASSERT_EQ(lines.commands.size(), 3u);
+  EXPECT_TRUE(lines.is_json_lines);
+  EXPECT_TRUE(lines.commands[0].has_business_time);
+  ASSERT_TRUE(lines.commands[1].refusal);
+  EXPECT_EQ(lines.commands[1].refusal->message, "line 3: not valid JSON");
+  ASSERT_TRUE(lines.commands[2].refusal);
+  EXPECT_EQ(lines.commands[2].refusal->code, domain::ErrorCode::invalid_input);
+}
+
+TEST(CommandBody, AttachmentsAreNotReadFromTheServersDisk) {
+  CommandBody body = parse_command_body(
+      R"({"command":"CancelPurchase","subscription":"a1000000-0000-4000-8000-000000000001","customer":"contoso.onmicrosoft.com",)"
+      R"("reason":"r","amount":"1.00","contact_name":"K","contact_email":"k@contoso.example","contact_phone":"+81 3-1234-5678","attach":["/etc/passwd"]})",
+      "alice@partner.example");
+  ASSERT_TRUE(body.commands[0].refusal);
+  EXPECT_NE(body.commands[0].refusal->message.find("does not read files"), std::string::npos) << body.commands[0].refusal->message;
+}
+
+}  // namespace
+}  // namespace csp::server
