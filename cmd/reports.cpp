@@ -157,6 +157,12 @@ domain::Result<std::vector<json>> back_office_rows(const projections::ReadModels
 
 }  // namespace
 
+bool is_report_kind(const std::string& kind) {
+  return std::find(report_kinds.begin(), report_kinds.end(), kind) != report_kinds.end();
+}
+
+std::string report_kinds_list() { return joined(report_kinds); }
+
 domain::Result<std::vector<json>> report_rows(const projections::ReadModels& models, const ReportQuery& query,
                                               const domain::Timestamp& as_of,
                                               const std::optional<domain::TenantId>& tenant) {

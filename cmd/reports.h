@@ -27,6 +27,10 @@ struct ReportQuery {
 
 int show_report(const Globals& globals, const ReportQuery& query);
 
+// Whether `kind` names a report, and the names there are.
+bool is_report_kind(const std::string& kind);
+std::string report_kinds_list();
+
 // Everything `report` does short of printing, for the command line and the
 // server: the query checked, the customer found, the rows built. `now` is
 // the time a query without `as_of` is answered for.

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cmd/output.h"
+#include "cmd/reports.h"
 #include "cmd/server/command_body.h"
 #include "cmd/server/http_status.h"
 #include "cmd/server/report_endpoint.h"
@@ -219,6 +220,11 @@ void HttpSession::answer_commands(Request& request, const std::string& agent, st
 }
 
 void HttpSession::answer_report(const std::string& name, const Target& target, std::uint64_t slot) {
+  if (!cmd::is_report_kind(name)) {
+    fulfil(slot, error_response(http::status::not_found, "not_found",
+                                "no report named \"" + name + "\"; the reports are " + cmd::report_kinds_list()));
+    return;
+  }
   auto query = report_query_of(name, target);
   if (!query) {
     fulfil(slot, refusal_response(query.error()));

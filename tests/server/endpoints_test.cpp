@@ -95,6 +95,9 @@ TEST_F(Endpoints, Status404ForAnUnknownThingAndAnUnknownPath) {
   EXPECT_EQ(unknown.json()["error"]["code"], "unknown_link");
   EXPECT_EQ(client.get("/nothing-here").status, 404u);
   EXPECT_EQ(client.get("/nothing-here", std::nullopt).status, 404u);
+  const HttpAnswer no_report = client.get("/reports/invoices");
+  EXPECT_EQ(no_report.status, 404u);
+  EXPECT_NE(no_report.json()["error"]["message"].get<std::string>().find("subscriptions"), std::string::npos);
 }
 
 TEST_F(Endpoints, Status405ForAWrongMethod) {
