@@ -4,6 +4,10 @@
 
 #include "cmd/server/http_session.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <charconv>
 
 #include <boost/asio/post.hpp>
@@ -138,7 +142,18 @@ void HttpSession::end_events() {
 
 // A follower sends nothing while it waits; a readable socket then means it
 // hung up, and the stream should not wait for the next event to notice.
+//
+// A follower whose network vanished (a laptop asleep, a NAT that forgot the
+// connection) sends no hang-up: TCP keepalive probes find it within about
+// two minutes, and the wait below then ends with an error.
 void HttpSession::watch_follower() {
+  beast::error_code keepalive_refused;  // then only a hang-up is noticed
+  stream_.socket().set_option(net::socket_base::keep_alive(true), keepalive_refused);
+  const int native = stream_.socket().native_handle();
+  const int idle_seconds = 60, probe_interval_seconds = 10, probes = 6;
+  ::setsockopt(native, IPPROTO_TCP, TCP_KEEPIDLE, &idle_seconds, sizeof idle_seconds);
+  ::setsockopt(native, IPPROTO_TCP, TCP_KEEPINTVL, &probe_interval_seconds, sizeof probe_interval_seconds);
+  ::setsockopt(native, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof probes);
   stream_.socket().async_wait(tcp::socket::wait_read, [self = shared_from_this()](beast::error_code error) {
     if (self->is_closed_ || !self->events_) return;
     beast::error_code ignored;

@@ -87,37 +87,49 @@ void GroupCommitWriter::run_batch(std::vector<Submission>& submissions) {
   std::optional<std::string> failure;
   std::int64_t head_position = head_position_;
   std::unique_ptr<eventstore::WriteBatch> batch;
-  for (std::size_t s = 0; s < submissions.size(); ++s) {
-    for (auto& command : submissions[s].commands) {
-      if (!command.request) {
-        answers[s].push_back(refusal_answer(*command.refusal, command.command_id));
-        continue;
-      }
-      if (failure) {
-        answers[s].push_back(failure_answer(*failure, command.command_id));
-        continue;
-      }
-      if (!batch) {
-        auto begun = ledger_.ledger->begin_batch();
-        if (!begun) {
-          failure = begun.error().message;
+  try {
+    for (std::size_t s = 0; s < submissions.size(); ++s) {
+      for (auto& command : submissions[s].commands) {
+        if (!command.request) {
+          answers[s].push_back(refusal_answer(*command.refusal, command.command_id));
+          continue;
+        }
+        if (failure) {
           answers[s].push_back(failure_answer(*failure, command.command_id));
           continue;
         }
-        batch = std::move(begun).value();
+        if (!batch) {
+          auto begun = ledger_.ledger->begin_batch();
+          if (!begun) {
+            failure = begun.error().message;
+            answers[s].push_back(failure_answer(*failure, command.command_id));
+            continue;
+          }
+          batch = std::move(begun).value();
+        }
+        if (!command.has_business_time) command.request->meta.at = business_time_now();
+        auto outcome = ledger_.ledger->execute(*command.request, *batch);
+        if (!outcome) {
+          failure = outcome.error().message;
+          answers[s].push_back(failure_answer(*failure, command.command_id));
+          continue;
+        }
+        ++executed;
+        for (const auto position : outcome->positions) head_position = std::max(head_position, position);
+        const unsigned status = outcome->refusal ? http_status_of(outcome->refusal->code) : 200;
+        std::string code = outcome->refusal ? std::string(domain::code_name(outcome->refusal->code)) : "ok";
+        answers[s].push_back(CommandAnswer{cmd::outcome_json(std::move(*outcome)), status, std::move(code), command.command_id});
       }
-      if (!command.has_business_time) command.request->meta.at = business_time_now();
-      auto outcome = ledger_.ledger->execute(*command.request, *batch);
-      if (!outcome) {
-        failure = outcome.error().message;
-        answers[s].push_back(failure_answer(*failure, command.command_id));
-        continue;
+    }
+  } catch (const std::exception& fault) {
+    // A bug, not a refusal: the transaction is dropped below and every
+    // command of the batch, answered or not yet, fails with it; the server
+    // stays up.
+    failure = std::string("internal error: ") + fault.what();
+    for (std::size_t s = 0; s < submissions.size(); ++s) {
+      while (answers[s].size() < submissions[s].commands.size()) {
+        answers[s].push_back(failure_answer(*failure, submissions[s].commands[answers[s].size()].command_id));
       }
-      ++executed;
-      for (const auto position : outcome->positions) head_position = std::max(head_position, position);
-      const unsigned status = outcome->refusal ? http_status_of(outcome->refusal->code) : 200;
-      std::string code = outcome->refusal ? std::string(domain::code_name(outcome->refusal->code)) : "ok";
-      answers[s].push_back(CommandAnswer{cmd::outcome_json(std::move(*outcome)), status, std::move(code), command.command_id});
     }
   }
   const auto commit_start = std::chrono::steady_clock::now();

@@ -140,6 +140,9 @@ void HttpSession::on_read(beast::error_code error) {
 void HttpSession::dispatch(Request request) {
   RequestLog log{std::string(request.method_string()), std::string(request.target()), "", std::chrono::steady_clock::now()};
   const bool keep_alive = request.keep_alive();
+  // A request asking to close is the last one read: reading on would race
+  // the lingering close for the socket.
+  if (!keep_alive) is_closing_ = true;
   const auto target = parse_target(view_of(request.target()));
   if (!target) {
     answer_now(log, keep_alive, error_response(http::status::bad_request, "invalid_input", "the request target has a broken %-escape or a repeated parameter"));
@@ -147,6 +150,21 @@ void HttpSession::dispatch(Request request) {
   }
   if (context_.is_stopping.load()) {
     answer_now(log, false, error_response(http::status::service_unavailable, "unavailable", "the server is stopping: send the request again once it is back"));
+    return;
+  }
+  // Only /health answers without a token; everything else, unknown paths
+  // included, says nothing before the caller is known.
+  if (target->path == "/health" && request.method() == http::verb::get) {
+    answer_now(log, keep_alive, json_response(http::status::ok, {{"ok", true}, {"head_position", context_.feed.head_position()}}));
+    return;
+  }
+  const auto token = bearer_token(request);
+  const auto agent = token ? context_.tokens.agent_of(*token) : std::nullopt;
+  if (!agent) {
+    Response response = error_response(http::status::unauthorized, "unauthorized",
+                                       "send `Authorization: Bearer TOKEN` with a token of the server's tokens file");
+    response.set(http::field::www_authenticate, "Bearer");
+    answer_now(log, keep_alive, std::move(response));
     return;
   }
   std::string allowed;
@@ -159,19 +177,6 @@ void HttpSession::dispatch(Request request) {
     Response response = error_response(http::status::method_not_allowed, "method_not_allowed",
                                        target->path + " takes " + allowed + " only");
     response.set(http::field::allow, allowed);
-    answer_now(log, keep_alive, std::move(response));
-    return;
-  }
-  if (target->path == "/health") {
-    answer_now(log, keep_alive, json_response(http::status::ok, {{"ok", true}, {"head_position", context_.feed.head_position()}}));
-    return;
-  }
-  const auto token = bearer_token(request);
-  const auto agent = token ? context_.tokens.agent_of(*token) : std::nullopt;
-  if (!agent) {
-    Response response = error_response(http::status::unauthorized, "unauthorized",
-                                       "send `Authorization: Bearer TOKEN` with a token of the server's tokens file");
-    response.set(http::field::www_authenticate, "Bearer");
     answer_now(log, keep_alive, std::move(response));
     return;
   }

@@ -94,10 +94,22 @@ TEST_F(Endpoints, Status404ForAnUnknownThingAndAnUnknownPath) {
   EXPECT_EQ(unknown.status, 404u);
   EXPECT_EQ(unknown.json()["error"]["code"], "unknown_link");
   EXPECT_EQ(client.get("/nothing-here").status, 404u);
-  EXPECT_EQ(client.get("/nothing-here", std::nullopt).status, 404u);
+  EXPECT_EQ(client.get("/nothing-here", std::nullopt).status, 401u) << "no token, nothing learnt about paths";
   const HttpAnswer no_report = client.get("/reports/invoices");
   EXPECT_EQ(no_report.status, 404u);
   EXPECT_NE(no_report.json()["error"]["message"].get<std::string>().find("subscriptions"), std::string::npos);
+}
+
+TEST_F(Endpoints, ACommandAskingToCloseIsTheLastRequestReadOnItsConnection) {
+  HttpClient client = server.client();
+  const std::string body = nlohmann::json{{"command", "GrantRole"}, {"agent", "kim@partner.example"}, {"role", "sales-agent"}}.dump();
+  const std::string closing = "POST /commands HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + admin_token +
+                              "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  const std::string after = "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + admin_token + "\r\n\r\n";
+  net::write(client.stream(), net::buffer(closing + after));
+  EXPECT_EQ(client.read().status, 200u);
+  EXPECT_ANY_THROW(client.read()) << "the pipelined request after the close is not answered";
+  EXPECT_EQ(server.client().get("/health", std::nullopt).status, 200u) << "and the server is still up";
 }
 
 TEST_F(Endpoints, Status405ForAWrongMethod) {
@@ -185,7 +197,7 @@ TEST_F(Endpoints, ReportsTakeFiltersAsQueryParameters) {
   EXPECT_EQ(csv.body.rfind("link_id,", 0), 0u) << csv.body;
   EXPECT_EQ(client.get("/reports/links?colour=red").status, 400u);
   EXPECT_EQ(client.get("/reports/links?status=golden").status, 400u);
-  EXPECT_EQ(client.get("/reports/no-such-report").status, 400u);
+  EXPECT_EQ(client.get("/reports/no-such-report").status, 404u);
   EXPECT_EQ(client.get("/reports/subscriptions?customer=nobody.onmicrosoft.com").status, 404u);
 }
 
