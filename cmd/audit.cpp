@@ -4,8 +4,11 @@
 
 #include <chrono>
 #include <iomanip>
+#include <limits>
+#include <map>
 #include <iostream>
 
+#include "cmd/ledger.h"
 #include "cmd/output.h"
 #include "cmd/progress.h"
 #include "cmd/session.h"
@@ -81,6 +84,67 @@ eventstore::StoreResult<ReadModelCheck> check_read_models(eventstore::EventStore
   return ReadModelCheck{summary, std::move(differences).value(), {}};
 }
 
+// An alias sends a command to a stream (an order id to its subscription,
+// a link id, a domain to its customer): one changed behind the ledger's
+// back would send downloads or cancellations elsewhere. Each must be one
+// the events introduce, naming the stream of the event that introduced it.
+struct AliasFault {
+  std::string message;
+  std::optional<std::int64_t> position;
+};
+
+eventstore::StoreResult<std::optional<AliasFault>> check_aliases(eventstore::EventStore& store) {
+  struct Expected {
+    std::string stream;
+    std::int64_t position = 0;
+  };
+  std::map<std::string, Expected, std::less<>> expected;
+  eventstore::StoreResult<bool> failure = true;
+  eventstore::StoreStatus read = store.for_each(1, [&](const eventstore::StoredEvent& stored) {
+    // Only these events introduce aliases: the others are not decoded.
+    if (stored.event_type != "SoftwarePurchased" && stored.event_type != "DownloadLinkIssued" &&
+        stored.event_type != "CustomerRegistered") {
+      return true;
+    }
+    auto event = projections::decode_stored(stored);
+    if (!event) {
+      failure = std::move(event).error();
+      return false;
+    }
+    for (auto& alias : aliases_introduced_by(*event)) expected.emplace(std::move(alias), Expected{stored.stream_id, stored.position});
+    return true;
+  });
+  if (!read) return read.error();
+  if (!failure) return std::move(failure).error();
+  std::optional<AliasFault> first;
+  const auto note = [&](AliasFault fault) {
+    const auto rank = [](const AliasFault& f) { return f.position.value_or(std::numeric_limits<std::int64_t>::max()); };
+    if (!first || rank(fault) < rank(*first)) first = std::move(fault);
+  };
+  eventstore::StoreStatus listed = store.for_each_alias([&](std::string_view alias, std::string_view stream) {
+    const auto match = expected.find(alias);
+    if (match == expected.end()) {
+      note(AliasFault{"alias " + std::string(alias) + " names " + std::string(stream) + " but no event introduced it",
+                      std::nullopt});
+      return true;
+    }
+    if (match->second.stream != stream) {
+      note(AliasFault{"alias " + std::string(alias) + " names " + std::string(stream.empty() ? "a missing stream" : stream) +
+                          ", but the event at position " + std::to_string(match->second.position) + " that introduced it is in " +
+                          match->second.stream,
+                      match->second.position});
+    }
+    expected.erase(match);
+    return true;
+  });
+  if (!listed) return listed.error();
+  for (const auto& [alias, introduced] : expected) {
+    note(AliasFault{"alias " + alias + " of the event at position " + std::to_string(introduced.position) + " is missing",
+                    introduced.position});
+  }
+  return first;
+}
+
 }  // namespace
 
 int audit_verify(const Globals& globals) {
@@ -126,6 +190,9 @@ int audit_verify(const Globals& globals) {
     if (at != std::string::npos) position = std::stoll(failure.message.substr(at + 9));
     return audit_fault(globals, "replay fails: " + failure.message, position, "does_not_replay");
   }
+  auto aliases = check_aliases(*opened->store);
+  if (!aliases) return report(globals, aliases.error());
+  if (*aliases) return audit_fault(globals, (*aliases)->message, (*aliases)->position, "alias_differs");
   auto check = check_read_models(*opened->store, **replayed);
   if (!check) return report(globals, check.error());
   if (check->unverifiable) {

@@ -60,14 +60,6 @@ domain::Result<eventstore::StoredEvent> stored_event_from(const json& line) {
   return event;
 }
 
-// The aliases the command handler registered with the event's command.
-std::vector<std::string> aliases_of(const domain::Event& event) {
-  if (const auto* purchased = std::get_if<domain::SoftwarePurchased>(&event)) return {order_alias(purchased->order)};
-  if (const auto* issued = std::get_if<domain::DownloadLinkIssued>(&event)) return {link_alias(issued->link)};
-  if (const auto* registered = std::get_if<domain::CustomerRegistered>(&event)) return {domain_alias(registered->domain)};
-  return {};
-}
-
 class Importer {
  public:
   Importer(eventstore::WriteBatch& batch, projections::StoredReadModels& read_models)
@@ -107,7 +99,7 @@ class Importer {
     if (stored->position % flush_every == 0) {
       if (eventstore::StoreStatus flushed = read_models_.flush(); !flushed) return refuse(flushed.error().message);
     }
-    if (eventstore::StoreStatus imported = batch_.import_event(*stored, aliases_of(*event)); !imported) {
+    if (eventstore::StoreStatus imported = batch_.import_event(*stored, aliases_introduced_by(*event)); !imported) {
       return refuse(imported.error().message);
     }
     ++events_;

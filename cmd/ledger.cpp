@@ -234,6 +234,13 @@ std::string order_alias(const domain::OrderId& order) { return "order:" + order.
 std::string link_alias(const domain::LinkId& link) { return "link:" + link.str(); }
 std::string domain_alias(const domain::DomainName& domain) { return "domain:" + domain.str(); }
 
+std::vector<std::string> aliases_introduced_by(const domain::Event& event) {
+  if (const auto* purchased = std::get_if<domain::SoftwarePurchased>(&event)) return {order_alias(purchased->order)};
+  if (const auto* issued = std::get_if<domain::DownloadLinkIssued>(&event)) return {link_alias(issued->link)};
+  if (const auto* registered = std::get_if<domain::CustomerRegistered>(&event)) return {domain_alias(registered->domain)};
+  return {};
+}
+
 Ledger::Ledger(eventstore::EventStore& store, domain::Catalogue catalogue, domain::Policy policy)
     : store_(store), catalogue_(std::move(catalogue)), policy_(std::move(policy)) {
   store_.set_upcasters(&projections::ledger_upcasters());

@@ -87,5 +87,8 @@ class Ledger {
 std::string order_alias(const domain::OrderId& order);
 std::string link_alias(const domain::LinkId& link);
 std::string domain_alias(const domain::DomainName& domain);
+// The aliases the handler registers with the command that records `event`,
+// in the event's own stream.
+std::vector<std::string> aliases_introduced_by(const domain::Event& event);
 
 }  // namespace csp::cmd

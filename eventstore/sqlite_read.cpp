@@ -164,6 +164,21 @@ StoreResult<std::optional<std::string>> SqliteStore::resolve_alias(std::string_v
   return stream;
 }
 
+StoreStatus SqliteStore::for_each_alias(
+    const std::function<bool(std::string_view alias, std::string_view stream_id)>& visit) {
+  // A statement of its own, like for_each_stored: `visit` may call back.
+  auto prepared = sqlite::Statement::prepare(
+      connection_.handle(),
+      "SELECT a.alias, coalesce(s.stream_id, '') FROM aliases a LEFT JOIN streams s USING (stream_key) ORDER BY a.alias");
+  if (!prepared) return prepared.error();
+  while (true) {
+    auto has_row = prepared->step("reading the aliases");
+    if (!has_row) return has_row.error();
+    if (!*has_row) return StoreStatus::success();
+    if (!visit(prepared->text(0), prepared->text(1))) return StoreStatus::success();
+  }
+}
+
 StoreResult<std::vector<StoredEvent>> SqliteStore::read_positions_stored(std::int64_t first_position,
                                                                          std::int64_t count) {
   std::vector<StoredEvent> events;

@@ -45,6 +45,7 @@ class SqliteStore final : public EventStore {
   StoreResult<LogHead> head() override;
   StoreResult<std::optional<CommandRecord>> find_command(std::string_view command_id) override;
   StoreResult<std::optional<std::string>> resolve_alias(std::string_view alias) override;
+  StoreStatus for_each_alias(const std::function<bool(std::string_view alias, std::string_view stream_id)>& visit) override;
   StoreResult<LogHead> recorded_head() override;
   StoreResult<std::int64_t> wait_for_events(std::int64_t after_position, std::chrono::milliseconds timeout) override;
 

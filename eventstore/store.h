@@ -109,6 +109,10 @@ class EventStore {
   virtual StoreResult<std::optional<CommandRecord>> find_command(std::string_view command_id) = 0;
   // The stream an alias names, if any.
   virtual StoreResult<std::optional<std::string>> resolve_alias(std::string_view alias) = 0;
+  // Every alias with the stream it names (empty when that stream is
+  // missing), in alias order, until `visit` returns false: what an audit
+  // compares with the aliases the events introduce.
+  virtual StoreStatus for_each_alias(const std::function<bool(std::string_view alias, std::string_view stream_id)>& visit) = 0;
   // The head as the last commit recorded it, apart from the events
   // themselves: an audit compares it with the log to see events removed
   // from, or added to, the end.

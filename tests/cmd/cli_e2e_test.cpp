@@ -428,6 +428,35 @@ TEST_F(Cli, AuditVerifyFindsTamperingAndExitsFour) {
   EXPECT_NE(audit.err.find("position 6"), std::string::npos);
 }
 
+TEST_F(Cli, AuditVerifyFindsAliasesChangedBehindTheLedgersBack) {
+  set_up_partner();
+  ok(purchase_args());
+  ok(link_args());
+  ok({"purchase", "--customer", tenant_br, "--product", "sql-server-2022-standard", "--quantity", "1", "--unit-price",
+      "9.99", "--currency", "BRL", "--actor", sales, "--at", "2026-01-02T00:00:00Z"});
+  EXPECT_EQ(ok({"audit", "verify"}).json()["ok"], true);
+  // The link now leads to the other subscription's stream.
+  sql("DROP TRIGGER aliases_are_immutable; UPDATE aliases SET stream_key = (SELECT max(stream_key) FROM streams) "
+      "WHERE alias = 'link:" + link + "';");
+  Outcome audit = ledger({"audit", "verify"});
+  EXPECT_EQ(audit.status, 4) << audit.err;
+  EXPECT_EQ(audit.json()["error"]["fault"], "alias_differs");
+  EXPECT_EQ(audit.json()["error"]["position"], 8) << audit.out;
+  EXPECT_NE(audit.err.find("alias link:" + link), std::string::npos) << audit.err;
+
+  sql("DROP TRIGGER aliases_are_never_deleted; DELETE FROM aliases WHERE alias = 'link:" + link + "';");
+  audit = ledger({"audit", "verify"});
+  EXPECT_EQ(audit.status, 4);
+  EXPECT_NE(audit.err.find("is missing"), std::string::npos) << audit.err;
+
+  sql("INSERT INTO aliases SELECT 'link:" + link + "', stream_key FROM streams WHERE stream_id = 'subscription-" +
+      subscription + "'; INSERT INTO aliases SELECT 'order:made-up', stream_key FROM streams LIMIT 1;");
+  audit = ledger({"audit", "verify"});
+  EXPECT_EQ(audit.status, 4);
+  EXPECT_NE(audit.err.find("alias order:made-up names"), std::string::npos) << audit.err;
+  EXPECT_NE(audit.err.find("no event introduced it"), std::string::npos) << audit.err;
+}
+
 TEST_F(Cli, BackOfficeReportsOnTheDemo) {
   ok({"init", "--admin", admin, "--at", "2026-01-05T09:00:00Z"});
   (void)ledger({"run", std::string(CSP_SOURCE_DIR) + "/demo/scenario.jsonl"});

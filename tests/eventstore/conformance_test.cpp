@@ -272,6 +272,23 @@ TEST_P(Conformance, AFailingUpcasterIsReportedAsCorruption) {
   EXPECT_NE(refused.error().message.find("position 1"), std::string::npos);
 }
 
+TEST_P(Conformance, EveryAliasIsListedWithItsStreamInAliasOrder) {
+  AppendRequest first = request("c1", "subscription-1", 0, {event("T", "1")});
+  first.writes[0].aliases = {"order:7", "link:8"};
+  (void)ok_or_throw(store->append(first));
+  AppendRequest second = request("c2", "customer-1", 0, {event("T", "2")});
+  second.writes[0].aliases = {"domain:a.example"};
+  (void)ok_or_throw(store->append(second));
+  std::vector<std::pair<std::string, std::string>> listed;
+  ASSERT_TRUE(store->for_each_alias([&](std::string_view alias, std::string_view stream_id) {
+    listed.emplace_back(alias, stream_id);
+    return true;
+  }));
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"domain:a.example", "customer-1"}, {"link:8", "subscription-1"}, {"order:7", "subscription-1"}};
+  EXPECT_EQ(listed, expected);
+}
+
 TEST_P(Conformance, AliasesResolveToTheirStreamAndAreTakenOnce) {
   AppendRequest purchase = request("c1", "subscription-1", 0, {event("T", "1")});
   purchase.writes[0].aliases = {"order:7", "link:8"};
