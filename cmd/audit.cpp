@@ -185,10 +185,7 @@ int audit_verify(const Globals& globals) {
   if (!*replayed) {
     const eventstore::StoreError& failure = replayed->error();
     if (failure.kind != eventstore::StoreError::Kind::corrupt) return report(globals, failure);
-    const std::size_t at = failure.message.find("position ");
-    std::optional<std::int64_t> position;
-    if (at != std::string::npos) position = std::stoll(failure.message.substr(at + 9));
-    return audit_fault(globals, "replay fails: " + failure.message, position, "does_not_replay");
+    return audit_fault(globals, "replay fails: " + failure.message, failure.position, "does_not_replay");
   }
   auto aliases = check_aliases(*opened->store);
   if (!aliases) return report(globals, aliases.error());

@@ -356,25 +356,11 @@ eventstore::StoreResult<ReportModels> read_models_for_report(eventstore::EventSt
   // Events no command projected (a writer of an older build) are folded
   // here so the report does not lag; the next command stores them.
   ReportModels answer{std::move(loaded).value(), std::nullopt, std::nullopt};
-  eventstore::StoreResult<bool> failure = true;
-  eventstore::StoreStatus read = store.for_each(checkpoint->position + 1, [&](const eventstore::StoredEvent& event) {
-    auto decoded = projections::decode_stored(event);
-    if (!decoded) {
-      failure = std::move(decoded).error();
-      return false;
-    }
-    try {
-      answer.models.apply(*decoded, event.position);
-    } catch (const std::logic_error& fault) {
-      failure = eventstore::StoreError{eventstore::StoreError::Kind::corrupt,
-                                       "the event at position " + std::to_string(event.position) +
-                                           " does not replay: " + fault.what()};
-      return false;
-    }
-    return true;
-  });
-  if (!read) return read.error();
-  if (!failure) return std::move(failure).error();
+  if (eventstore::StoreStatus folded =
+          projections::replay_into(store, answer.models, checkpoint->position + 1, projections::ReplayLimit{});
+      !folded) {
+    return folded.error();
+  }
   return answer;
 }
 

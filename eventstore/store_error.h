@@ -2,6 +2,8 @@
 // The store's own failures. Only `conflict` is a refusal a caller acts on
 // (retry with fresh state: L4); the others mean the file cannot be used.
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "domain/result.h"
@@ -22,6 +24,9 @@ struct StoreError {
   };
   Kind kind = Kind::io;
   std::string message;
+  // The log position of the event the failure concerns, when it concerns
+  // one: what an audit names.
+  std::optional<std::int64_t> position = std::nullopt;
 };
 
 template <class T>

@@ -30,12 +30,12 @@ StoreStatus fold_log(eventstore::EventStore& store, std::int64_t from_position, 
     if (progress && stored.position % progress_every == 0) progress(stored.position, last);
     if (!limit.includes(stored)) return true;
     auto event = decode_stored(stored);
-    if (!event) {
-      failure = std::move(event).error();
-      return false;
-    }
-    failure = apply(*event, stored.position);
-    return static_cast<bool>(failure);
+    failure = event ? apply(*event, stored.position) : StoreStatus(std::move(event).error());
+    if (failure) return true;
+    StoreError error = failure.error();
+    error.position = stored.position;
+    failure = std::move(error);
+    return false;
   });
   if (!read) return read;
   if (!failure) return failure;
@@ -51,20 +51,23 @@ sqlite3* connection_or_error(eventstore::EventStore& store, StoreError& error) {
 
 }  // namespace
 
-StoreResult<ReadModels> replay_in_memory(eventstore::EventStore& store, const ReplayLimit& limit,
-                                         const Progress& progress) {
-  ReadModels models;
-  StoreStatus folded = fold_log(store, 1, limit, progress, [&](const domain::Event& event, std::int64_t position) {
+StoreStatus replay_into(eventstore::EventStore& store, ReadModels& models, std::int64_t from_position,
+                        const ReplayLimit& limit, const Progress& progress) {
+  return fold_log(store, from_position, limit, progress, [&](const domain::Event& event, std::int64_t position) {
     try {
       models.apply(event, position);
     } catch (const std::logic_error& fault) {
-      return StoreStatus(StoreError{StoreError::Kind::corrupt, "the log does not replay at position " +
-                                                                   std::to_string(position) + ": " + fault.what() +
-                                                                   "; run csp-ledger audit verify"});
+      return StoreStatus(StoreError{StoreError::Kind::corrupt, "the event at position " + std::to_string(position) +
+                                                                   " does not replay: " + fault.what()});
     }
     return StoreStatus::success();
   });
-  if (!folded) return folded.error();
+}
+
+StoreResult<ReadModels> replay_in_memory(eventstore::EventStore& store, const ReplayLimit& limit,
+                                         const Progress& progress) {
+  ReadModels models;
+  if (StoreStatus folded = replay_into(store, models, 1, limit, progress); !folded) return folded.error();
   return models;
 }
 

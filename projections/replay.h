@@ -30,6 +30,10 @@ struct ReplayLimit {
 // Called now and then with the position reached and the last one to read.
 using Progress = std::function<void(std::int64_t position, std::int64_t last)>;
 
+// Folds the events `limit` includes from `from_position` on into `models`.
+// A failure names the event's position (StoreError::position).
+eventstore::StoreStatus replay_into(eventstore::EventStore& store, ReadModels& models, std::int64_t from_position,
+                                    const ReplayLimit& limit, const Progress& progress = {});
 eventstore::StoreResult<ReadModels> replay_in_memory(eventstore::EventStore& store, const ReplayLimit& limit,
                                                      const Progress& progress = {});
 

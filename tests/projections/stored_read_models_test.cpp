@@ -3,9 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include "domain/event_codec.h"
 #include "eventstore/sqlite_store.h"
 #include "folded_fixture.h"
 #include "projections/compare.h"
+#include "projections/replay.h"
 #include "projections/stored_read_models.h"
 #include "support/temp_dir.h"
 
@@ -136,6 +138,30 @@ TEST_F(Stored, AnEventNamingAnUnknownRowIsAFaultNotACrash) {
   auto applied = stored.apply(unknown, 1);
   ASSERT_FALSE(applied);
   EXPECT_NE(applied.error().message.find("position 1"), std::string::npos) << applied.error().message;
+}
+
+TEST_F(Stored, AReplayThatFailsNamesThePositionOfTheEvent) {
+  // The log's events, then a download on a link no event issued.
+  std::int64_t version = 0;
+  const auto append = [&](const domain::Event& event) {
+    eventstore::AppendRequest request{"", {eventstore::StreamWrite{"s", version++, {}}}};
+    request.writes[0].events.push_back(eventstore::NewEvent{std::string(domain::event_type_name(event)),
+                                                            domain::event_schema_version(event),
+                                                            domain::encode_payload(event), admin, "", 0});
+    ASSERT_TRUE(store->append(request));
+  };
+  for (const auto& event : ledger.log()) append(event);
+  domain::DownloadRecorded unknown;
+  unknown.link = uuid<domain::LinkId>(9, 9);
+  unknown.subscription = uuid<domain::SubscriptionId>(1, 3);
+  unknown.downloaded_by = domain::Actor::parse("it@customer1.example").value();
+  unknown.at = day0();
+  unknown.downloads_used = 1;
+  append(unknown);
+  const auto replayed = replay_in_memory(*store, ReplayLimit{});
+  ASSERT_FALSE(replayed);
+  EXPECT_EQ(replayed.error().position, static_cast<std::int64_t>(ledger.log().size()) + 1);
+  EXPECT_NE(replayed.error().message.find("does not replay"), std::string::npos) << replayed.error().message;
 }
 
 TEST_F(Stored, TablesExistOnlyOnceCreated) {
