@@ -33,11 +33,11 @@ class ReadModels final : public RowSet {
   LinkRow* find_link(const domain::LinkId& link) override { return found(links_, link); }
   RefundRow* find_refund(const domain::TicketId& ticket) override { return found(refunds_, ticket); }
 
-  void put(CustomerRow row) override { customers_.insert_or_assign(row.tenant, std::move(row)); }
-  void put(SubscriptionRow row) override { subscriptions_.insert_or_assign(row.subscription, std::move(row)); }
-  void put(LinkRow row) override { links_.insert_or_assign(row.link, std::move(row)); }
-  void put(RevocationRow row) override { revocations_.insert_or_assign(row.ticket, std::move(row)); }
-  void put(RefundRow row) override { refunds_.insert_or_assign(row.ticket, std::move(row)); }
+  void put(CustomerRow row) override { insert(customers_, std::move(row)); }
+  void put(SubscriptionRow row) override { insert(subscriptions_, std::move(row)); }
+  void put(LinkRow row) override { insert(links_, std::move(row)); }
+  void put(RevocationRow row) override { insert(revocations_, std::move(row)); }
+  void put(RefundRow row) override { insert(refunds_, std::move(row)); }
 
   // Rows here are changed in place.
   void changed(const CustomerRow&) override {}
@@ -46,6 +46,12 @@ class ReadModels final : public RowSet {
   void changed(const RefundRow&) override {}
 
  private:
+  template <class Key, class Row>
+  static void insert(std::map<Key, Row>& rows, Row row) {
+    Key key = key_of(row);
+    rows.insert_or_assign(std::move(key), std::move(row));
+  }
+
   template <class Key, class Row>
   static Row* found(std::map<Key, Row>& rows, const Key& key) {
     const auto row = rows.find(key);

@@ -87,4 +87,11 @@ struct RefundRow : RowPositions {
   domain::Market market;  // the purchase's
 };
 
+// Each row's key in its read model.
+inline const domain::TenantId& key_of(const CustomerRow& row) { return row.tenant; }
+inline const domain::SubscriptionId& key_of(const SubscriptionRow& row) { return row.subscription; }
+inline const domain::LinkId& key_of(const LinkRow& row) { return row.link; }
+inline const domain::TicketId& key_of(const RevocationRow& row) { return row.ticket; }
+inline const domain::TicketId& key_of(const RefundRow& row) { return row.ticket; }
+
 }  // namespace csp::projections

@@ -74,8 +74,8 @@ StoreError unreadable(const TableShape& shape, const std::string& message) {
 }  // namespace
 
 template <class Key, class Row>
-void StoredReadModels::Cache<Key, Row>::put(const Key& key, Row row) {
-  const auto [found, is_new] = rows.try_emplace(key);
+void StoredReadModels::Cache<Key, Row>::put(Row row) {
+  const auto [found, is_new] = rows.try_emplace(key_of(row));
   Cached<Row>& cached = found->second;
   cached.row = std::move(row);
   if (is_new || !cached.is_changed) changed.push_back(&cached);
@@ -83,8 +83,8 @@ void StoredReadModels::Cache<Key, Row>::put(const Key& key, Row row) {
 }
 
 template <class Key, class Row>
-void StoredReadModels::Cache<Key, Row>::mark_changed(const Key& key) {
-  Cached<Row>& cached = rows.at(key);
+void StoredReadModels::Cache<Key, Row>::mark_changed(const Row& row) {
+  Cached<Row>& cached = rows.at(key_of(row));
   if (!cached.is_changed) changed.push_back(&cached);
   cached.is_changed = true;
 }
@@ -204,13 +204,15 @@ Row* StoredReadModels::find(Cache<Key, Row>& cache, const Key& key) {
   if (const auto cached = cache.rows.find(key); cached != cache.rows.end()) return &cached->second.row;
   const TableShape& shape = Table<Row>::shape();
   const std::string table = table_name<Row>();
-  const std::string sql = "SELECT " + column_list(shape) + " FROM " + table + " WHERE " +
-                          std::string(shape.columns.front().name) + " = ?1";
   const auto fail = [&](StoreError error) -> Row* {
     read_failure_ = std::move(error);
     throw StoredRowFault(read_failure_->message);
   };
-  auto query = statement("select " + table, sql);
+  // The SQL is built only the first time, when the statement is prepared.
+  auto query = statement("select " + table, [&]() -> std::string {
+    return "SELECT " + column_list(shape) + " FROM " + table + " WHERE " + std::string(shape.columns.front().name) +
+           " = ?1";
+  });
   if (!query) return fail(std::move(query).error());
   const std::string key_text = key.str();
   auto has_row = (*query)->bind(1, std::string_view(key_text)).step("reading a read-model row");
@@ -230,32 +232,17 @@ SubscriptionRow* StoredReadModels::find_subscription(const domain::SubscriptionI
 LinkRow* StoredReadModels::find_link(const domain::LinkId& link) { return find(links_, link); }
 RefundRow* StoredReadModels::find_refund(const domain::TicketId& ticket) { return find(refunds_, ticket); }
 
-void StoredReadModels::put(CustomerRow row) {
-  const auto key = row.tenant;
-  customers_.put(key, std::move(row));
-}
-void StoredReadModels::put(SubscriptionRow row) {
-  const auto key = row.subscription;
-  subscriptions_.put(key, std::move(row));
-}
-void StoredReadModels::put(LinkRow row) {
-  const auto key = row.link;
-  links_.put(key, std::move(row));
-}
-void StoredReadModels::put(RevocationRow row) {
-  const auto key = row.ticket;
-  revocations_.put(key, std::move(row));
-}
-void StoredReadModels::put(RefundRow row) {
-  const auto key = row.ticket;
-  refunds_.put(key, std::move(row));
-}
+void StoredReadModels::put(CustomerRow row) { customers_.put(std::move(row)); }
+void StoredReadModels::put(SubscriptionRow row) { subscriptions_.put(std::move(row)); }
+void StoredReadModels::put(LinkRow row) { links_.put(std::move(row)); }
+void StoredReadModels::put(RevocationRow row) { revocations_.put(std::move(row)); }
+void StoredReadModels::put(RefundRow row) { refunds_.put(std::move(row)); }
 
 // A changed row is always one find() just returned, so it is cached.
-void StoredReadModels::changed(const CustomerRow& row) { customers_.mark_changed(row.tenant); }
-void StoredReadModels::changed(const SubscriptionRow& row) { subscriptions_.mark_changed(row.subscription); }
-void StoredReadModels::changed(const LinkRow& row) { links_.mark_changed(row.link); }
-void StoredReadModels::changed(const RefundRow& row) { refunds_.mark_changed(row.ticket); }
+void StoredReadModels::changed(const CustomerRow& row) { customers_.mark_changed(row); }
+void StoredReadModels::changed(const SubscriptionRow& row) { subscriptions_.mark_changed(row); }
+void StoredReadModels::changed(const LinkRow& row) { links_.mark_changed(row); }
+void StoredReadModels::changed(const RefundRow& row) { refunds_.mark_changed(row); }
 
 template <class Row>
 StoreStatus StoredReadModels::write_row(Cached<Row>& cached) {
@@ -263,12 +250,13 @@ StoreStatus StoredReadModels::write_row(Cached<Row>& cached) {
   const std::string table = table_name<Row>();
   Cells cells = Table<Row>::cells(cached.row);
   if (cached.stored.empty()) {
-    std::string values;
-    for (std::size_t index = 1; index <= shape.columns.size(); ++index) {
-      values += (index == 1 ? "?" : ", ?") + std::to_string(index);
-    }
-    auto insert = statement("insert " + table, "INSERT OR REPLACE INTO " + table + " (" + column_list(shape) +
-                                                   ") VALUES (" + values + ")");
+    auto insert = statement("insert " + table, [&]() -> std::string {
+      std::string values;
+      for (std::size_t index = 1; index <= shape.columns.size(); ++index) {
+        values += (index == 1 ? "?" : ", ?") + std::to_string(index);
+      }
+      return "INSERT OR REPLACE INTO " + table + " (" + column_list(shape) + ") VALUES (" + values + ")";
+    });
     if (!insert) return std::move(insert).error();
     bind_cells(**insert, cells);
     if (StoreStatus written = (*insert)->run("writing a read-model row"); !written) return written;

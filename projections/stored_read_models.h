@@ -126,8 +126,8 @@ class StoredReadModels final : public RowSet {
     std::map<Key, Cached<Row>> rows;
     std::vector<Cached<Row>*> changed;
 
-    void put(const Key& key, Row row);
-    void mark_changed(const Key& key);
+    void put(Row row);
+    void mark_changed(const Row& row);
     void clear() {
       rows.clear();
       changed.clear();
