@@ -60,11 +60,10 @@ eventstore::StoreResult<ReadModelCheck> check_read_models(eventstore::EventStore
   const projections::ReadSnapshot snapshot(db);
   if (!snapshot.status()) return snapshot.status().error();
   projections::StoredReadModels stored(db, projections::live_tables);
-  auto exist = stored.exist();
-  if (!exist) return std::move(exist).error();
-  if (!*exist) return ReadModelCheck{"no stored read models to compare (csp-ledger audit replay builds them)", {}, {}};
-  auto checkpoint = stored.read_checkpoint();
-  if (!checkpoint) return std::move(checkpoint).error();
+  auto stored_checkpoint = stored.stored_checkpoint();
+  if (!stored_checkpoint) return std::move(stored_checkpoint).error();
+  const std::optional<projections::Checkpoint>& checkpoint = *stored_checkpoint;
+  if (!checkpoint) return ReadModelCheck{"no stored read models to compare (csp-ledger audit replay builds them)", {}, {}};
   if (checkpoint->layout != projections::read_models_layout) {
     // Rows this build cannot vouch for are not to be trusted silently.
     return ReadModelCheck{"", {}, "the stored read models claim layout " + std::to_string(checkpoint->layout) +

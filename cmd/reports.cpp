@@ -310,8 +310,16 @@ domain::Result<std::optional<domain::TenantId>> customer_filter(eventstore::Even
   return tenant;
 }
 
-}  // namespace
 
+// The read models a report answers from: those stored in the ledger file
+// (with any events they lack folded in), or with `as_of` a replay of what
+// had happened by then. `note` says when they are not the ledger as it
+// stands now; `as_of` is the time they show, when that is not now.
+struct ReportModels {
+  projections::ReadModels models;
+  std::optional<domain::Timestamp> as_of;
+  std::optional<std::string> note;
+};
 eventstore::StoreResult<ReportModels> read_models_for_report(eventstore::EventStore& store,
                                                             const std::optional<domain::Timestamp>& as_of) {
   const auto replayed = [&](const projections::ReplayLimit& limit,
@@ -329,14 +337,9 @@ eventstore::StoreResult<ReportModels> read_models_for_report(eventstore::EventSt
   const projections::ReadSnapshot snapshot(db);
   if (!snapshot.status()) return snapshot.status().error();
   projections::StoredReadModels stored(db, projections::live_tables);
-  auto exist = stored.exist();
-  if (!exist) return std::move(exist).error();
-  std::optional<projections::Checkpoint> checkpoint;
-  if (*exist) {
-    auto read = stored.read_checkpoint();
-    if (!read) return std::move(read).error();
-    checkpoint = *read;
-  }
+  auto stored_checkpoint = stored.stored_checkpoint();
+  if (!stored_checkpoint) return std::move(stored_checkpoint).error();
+  const std::optional<projections::Checkpoint>& checkpoint = *stored_checkpoint;
   if (!checkpoint || checkpoint->layout != projections::read_models_layout) {
     return replayed(projections::ReplayLimit{},
                     "note: this ledger has no stored read models of this build's layout; the report replayed the log "
@@ -363,6 +366,8 @@ eventstore::StoreResult<ReportModels> read_models_for_report(eventstore::EventSt
   }
   return answer;
 }
+
+}  // namespace
 
 ReportAnswer answer_report(eventstore::EventStore& store, const ReportQuery& query, const domain::Timestamp& now,
                            std::optional<std::string>* note) {

@@ -40,18 +40,6 @@ using ReportAnswer = std::variant<std::vector<nlohmann::ordered_json>, domain::E
 ReportAnswer answer_report(eventstore::EventStore& store, const ReportQuery& query, const domain::Timestamp& now,
                            std::optional<std::string>* note = nullptr);
 
-// The read models a report answers from: those stored in the ledger file
-// (with any events they lack folded in), or with `as_of` a replay of what
-// had happened by then. `note` says when they are not the ledger as it
-// stands now; `as_of` is the time they show, when that is not now.
-struct ReportModels {
-  projections::ReadModels models;
-  std::optional<domain::Timestamp> as_of;
-  std::optional<std::string> note;
-};
-eventstore::StoreResult<ReportModels> read_models_for_report(eventstore::EventStore& store,
-                                                            const std::optional<domain::Timestamp>& as_of);
-
 // The rows of one report as of `as_of`, for tests and the server; only
 // `tenant`'s rows when it is given.
 domain::Result<std::vector<nlohmann::ordered_json>> report_rows(const projections::ReadModels& models,

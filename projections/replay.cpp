@@ -43,12 +43,6 @@ StoreStatus fold_log(eventstore::EventStore& store, std::int64_t from_position, 
   return StoreStatus::success();
 }
 
-sqlite3* connection_or_error(eventstore::EventStore& store, StoreError& error) {
-  sqlite3* db = eventstore::sqlite_connection_of(store);
-  if (db == nullptr) error = StoreError{StoreError::Kind::invalid_argument, "this store keeps no read models of its own"};
-  return db;
-}
-
 }  // namespace
 
 StoreStatus replay_into(eventstore::EventStore& store, ReadModels& models, std::int64_t from_position,
@@ -73,9 +67,8 @@ StoreResult<ReadModels> replay_in_memory(eventstore::EventStore& store, const Re
 
 StoreResult<Checkpoint> rebuild_stored(eventstore::EventStore& store, const ReplayLimit& limit,
                                        const Progress& progress) {
-  StoreError error;
-  sqlite3* db = connection_or_error(store, error);
-  if (db == nullptr) return error;
+  sqlite3* db = eventstore::sqlite_connection_of(store);
+  if (db == nullptr) return StoreError{StoreError::Kind::invalid_argument, "this store keeps no read models of its own"};
   auto head = store.head();
   if (!head) return std::move(head).error();
   StoredReadModels next(db, rebuild_tables);
@@ -99,14 +92,9 @@ StoreResult<Checkpoint> rebuild_stored(eventstore::EventStore& store, const Repl
 }
 
 StoreStatus catch_up(eventstore::EventStore& store, StoredReadModels& live) {
-  auto exist = live.exist();
-  if (!exist) return std::move(exist).error();
-  std::optional<Checkpoint> checkpoint;
-  if (*exist) {
-    auto read = live.read_checkpoint();
-    if (!read) return std::move(read).error();
-    checkpoint = *read;
-  }
+  auto stored = live.stored_checkpoint();
+  if (!stored) return std::move(stored).error();
+  const std::optional<Checkpoint>& checkpoint = *stored;
   auto head = store.head();
   if (!head) return std::move(head).error();
   // A time cut left out events here and there; a position cut only a tail,

@@ -177,6 +177,15 @@ StoreResult<Checkpoint> StoredReadModels::read_checkpoint() {
   return checkpoint;
 }
 
+StoreResult<std::optional<Checkpoint>> StoredReadModels::stored_checkpoint() {
+  auto are_there = exist();
+  if (!are_there) return std::move(are_there).error();
+  if (!*are_there) return std::optional<Checkpoint>();
+  auto checkpoint = read_checkpoint();
+  if (!checkpoint) return std::move(checkpoint).error();
+  return std::optional<Checkpoint>(*checkpoint);
+}
+
 StoreStatus StoredReadModels::write_checkpoint(const Checkpoint& checkpoint) {
   if (StoreStatus inside = check_in_transaction("writing the read-model checkpoint"); !inside) return inside;
   auto upsert = statement("write checkpoint", std::string("INSERT OR REPLACE INTO ") + checkpoint_table +

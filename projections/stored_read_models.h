@@ -74,6 +74,8 @@ class StoredReadModels final : public RowSet {
   eventstore::StoreStatus create_empty();
 
   eventstore::StoreResult<Checkpoint> read_checkpoint();
+  // The checkpoint, or nothing when the file has no read-model tables.
+  eventstore::StoreResult<std::optional<Checkpoint>> stored_checkpoint();
   eventstore::StoreStatus write_checkpoint(const Checkpoint& checkpoint);
 
   // Folds one event into the cached rows. A fold fault (the log is not a
