@@ -310,7 +310,6 @@ domain::Result<std::optional<domain::TenantId>> customer_filter(eventstore::Even
   return tenant;
 }
 
-
 // The read models a report answers from: those stored in the ledger file
 // (with any events they lack folded in), or with `as_of` a replay of what
 // had happened by then. `note` says when they are not the ledger as it
