@@ -254,10 +254,16 @@ void Ledger::forget_states() {
   aliases_.clear();
 }
 
-void Ledger::forget_cached_state() {
-  forget_states();
+// Rows not yet written go too: catch-up folds them again from the log.
+void Ledger::forget_read_models() {
   if (read_models_) read_models_->forget();
   are_read_models_current_ = false;
+  unwritten_position_ = 0;
+}
+
+void Ledger::forget_cached_state() {
+  forget_states();
+  forget_read_models();
 }
 
 StoreResult<std::unique_ptr<eventstore::WriteBatch>> Ledger::begin_batch() {
@@ -266,11 +272,9 @@ StoreResult<std::unique_ptr<eventstore::WriteBatch>> Ledger::begin_batch() {
   if (!batch) return batch;
   if (!(*batch)->is_log_unchanged_by_others()) {
     cache_.begin_batch();
-    if (read_models_) read_models_->forget();
-    are_read_models_current_ = false;
+    forget_read_models();
   }
   is_batch_uncommitted_ = true;
-  projected_position_ = 0;
   // Read models that are behind (new, rebuilt up to an earlier point, or
   // left behind by another writer) catch up before this batch adds to them.
   if (read_models_ && !are_read_models_current_) {
@@ -283,14 +287,42 @@ StoreResult<std::unique_ptr<eventstore::WriteBatch>> Ledger::begin_batch() {
 }
 
 eventstore::StoreStatus Ledger::commit(eventstore::WriteBatch& batch) {
-  if (read_models_ && projected_position_ > 0) {
+  const auto due = read_models_due();
+  return commit(batch, due && *due <= std::chrono::steady_clock::now());
+}
+
+eventstore::StoreStatus Ledger::commit(eventstore::WriteBatch& batch, bool writes_rows_now) {
+  const bool writes_rows = writes_rows_now && unwritten_position_ > 0;
+  if (writes_rows) {
     if (eventstore::StoreStatus flushed = read_models_->flush(); !flushed) return flushed;
-    const projections::Checkpoint checkpoint{projected_position_, std::nullopt, projections::read_models_layout, false};
+    const projections::Checkpoint checkpoint{unwritten_position_, std::nullopt, projections::read_models_layout, false};
     if (eventstore::StoreStatus written = read_models_->write_checkpoint(checkpoint); !written) return written;
   }
   eventstore::StoreStatus committed = batch.commit();
-  if (committed) is_batch_uncommitted_ = false;
+  if (!committed) return committed;
+  is_batch_uncommitted_ = false;
+  if (writes_rows) {
+    unwritten_position_ = 0;
+    rows_written_at_ = std::chrono::steady_clock::now();
+  }
   return committed;
+}
+
+std::optional<std::chrono::steady_clock::time_point> Ledger::read_models_due() const {
+  if (unwritten_position_ == 0) return std::nullopt;
+  return rows_written_at_ + flush_interval_;
+}
+
+eventstore::StoreStatus Ledger::flush_read_models() {
+  if (unwritten_position_ == 0) return eventstore::StoreStatus::success();
+  // begin_batch() drops the rows if another process wrote meanwhile; its
+  // catch-up then writes them.
+  auto batch = begin_batch();
+  eventstore::StoreStatus written = batch ? commit(**batch, true) : eventstore::StoreStatus(batch.error());
+  // Rows that could not be written are dropped: the next batch folds them
+  // again from the log.
+  if (!written) forget_cached_state();
+  return written;
 }
 
 eventstore::StoreStatus Ledger::project(const std::vector<std::vector<domain::Event>>& events_by_write,
@@ -301,7 +333,7 @@ eventstore::StoreStatus Ledger::project(const std::vector<std::vector<domain::Ev
   for (const auto& events : events_by_write) {
     for (const auto& event : events) {
       if (eventstore::StoreStatus applied = read_models_->apply(event, positions.at(next)); !applied) return applied;
-      projected_position_ = std::max(projected_position_, positions.at(next));
+      unwritten_position_ = std::max(unwritten_position_, positions.at(next));
       ++next;
     }
   }

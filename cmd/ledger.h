@@ -3,6 +3,7 @@
 // load the aggregate's state, decide, append with the expected version, and
 // retry a bounded number of times on a concurrency conflict (L4).
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -56,6 +57,18 @@ class Ledger {
   // rows may hold what it wrote.
   void forget_cached_state();
 
+  // How long folded read-model rows may wait in memory before a commit
+  // writes them. Zero (the default): every commit writes them. Longer, a
+  // busy writer rewrites a hot row once per interval instead of once per
+  // transaction; the rows' checkpoint says what they hold, so reports fold
+  // the rest from the log and a crash only leaves them to catch up.
+  void set_read_model_flush_interval(std::chrono::milliseconds interval) { flush_interval_ = interval; }
+  // When rows folded but not yet written are due; empty when none wait.
+  std::optional<std::chrono::steady_clock::time_point> read_models_due() const;
+  // Writes waiting rows and their checkpoint now, in a transaction of its
+  // own; no batch may be open.
+  eventstore::StoreStatus flush_read_models();
+
   const domain::Catalogue& catalogue() const { return catalogue_; }
   eventstore::EventStore& store() { return store_; }
 
@@ -66,6 +79,8 @@ class Ledger {
   void forget_states();
   eventstore::StoreStatus project(const std::vector<std::vector<domain::Event>>& events_by_write,
                                   const std::vector<std::int64_t>& positions);
+  eventstore::StoreStatus commit(eventstore::WriteBatch& batch, bool writes_rows_now);
+  void forget_read_models();
 
   eventstore::EventStore& store_;
   domain::Catalogue catalogue_;
@@ -79,7 +94,10 @@ class Ledger {
   // transaction as the events (absent for a store without them).
   std::unique_ptr<projections::StoredReadModels> read_models_;
   bool are_read_models_current_ = false;
-  std::int64_t projected_position_ = 0;  // the last position this batch projected; 0: none
+  // The last position folded into rows not yet written; 0: none wait.
+  std::int64_t unwritten_position_ = 0;
+  std::chrono::milliseconds flush_interval_{0};
+  std::chrono::steady_clock::time_point rows_written_at_ = std::chrono::steady_clock::now();
 };
 
 // Stream aliases the handler registers: how an order, a link or a domain

@@ -3,6 +3,7 @@
 // transaction is durable.
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <limits>
@@ -18,6 +19,9 @@ namespace {
 // Results are printed only once durable: up to this many lines share one
 // store transaction and wait for it.
 constexpr std::size_t lines_per_flush = 1000;
+// A long run rewrites hot read-model rows once a second, not once per
+// thousand lines; the rest are written when the run ends.
+constexpr std::chrono::milliseconds read_model_flush_interval{1000};
 constexpr std::size_t line_bytes_max = 1 << 20;
 
 domain::Error on_line(std::size_t line_number, const domain::Error& error) {
@@ -26,7 +30,9 @@ domain::Error on_line(std::size_t line_number, const domain::Error& error) {
 
 class Runner {
  public:
-  explicit Runner(OpenedLedger& opened) : opened_(opened) {}
+  explicit Runner(OpenedLedger& opened) : opened_(opened) {
+    opened_.ledger->set_read_model_flush_interval(read_model_flush_interval);
+  }
 
   // Returns false when the store failed and the run must stop.
   bool line(const std::string& text, std::size_t line_number) {
@@ -65,6 +71,18 @@ class Runner {
     for (const auto& result : pending_) std::cout << result << "\n";
     std::cout.flush();
     pending_.clear();
+    return true;
+  }
+
+  // The last lines committed, and the read-model rows they left waiting.
+  bool finish() {
+    if (!commit()) return false;
+    // The lines are durable whatever happens here: a failure only leaves
+    // the rows for the next command to catch up.
+    if (eventstore::StoreStatus written = opened_.ledger->flush_read_models(); !written) {
+      print_error("store_failure", "every line was committed, but the read models were not updated (" +
+                                       written.error().message + "); the next command catches them up");
+    }
     return true;
   }
 
@@ -154,7 +172,7 @@ int run_file(const Globals& globals, const std::string& path) {
     if (!has_line) break;
     if (!runner.line(text, ++line_number)) return exit_failed;
   }
-  if (!runner.commit()) return exit_failed;
+  if (!runner.finish()) return exit_failed;
   if (runner.exit_status() != exit_done) std::cerr << "csp-ledger: some lines were refused; see their results\n";
   return runner.exit_status();
 }

@@ -24,6 +24,7 @@ CommandAnswer failure_answer(const std::string& message, const std::string& comm
 
 GroupCommitWriter::GroupCommitWriter(cmd::OpenedLedger ledger, CommitFeed& feed, Metrics& metrics, GroupCommitLimits limits)
     : ledger_(std::move(ledger)), feed_(feed), metrics_(metrics), limits_(limits) {
+  ledger_.ledger->set_read_model_flush_interval(limits_.read_model_flush_interval);
   head_position_ = feed_.head_position();
   thread_ = std::thread([this] { run(); });
 }
@@ -53,17 +54,31 @@ void GroupCommitWriter::stop() {
 void GroupCommitWriter::run() {
   while (true) {
     std::vector<Submission> batch = take_batch();
-    if (batch.empty()) return;
-    run_batch(batch);
+    if (!batch.empty()) {
+      run_batch(batch);
+      continue;
+    }
+    // Idle, or stopping: rows folded under load are written now rather
+    // than left for the next command or the next start to catch up.
+    if (eventstore::StoreStatus written = ledger_.ledger->flush_read_models(); !written) {
+      spdlog::error("event=read_models_not_written error=\"{}\"", written.error().message);
+    }
+    std::lock_guard lock(mutex_);
+    if (is_stopping_ && queue_.empty()) return;
   }
 }
 
 // Whole submissions, until the batch holds batch_commands_max commands (a
 // larger single request still goes in one batch). Empty once stopping and
-// drained.
+// drained, or when read-model rows fell due while nothing was queued.
 std::vector<GroupCommitWriter::Submission> GroupCommitWriter::take_batch() {
   std::unique_lock lock(mutex_);
-  queued_.wait(lock, [&] { return !queue_.empty() || is_stopping_; });
+  const auto has_work = [&] { return !queue_.empty() || is_stopping_; };
+  if (const auto due = ledger_.ledger->read_models_due()) {
+    queued_.wait_until(lock, *due, has_work);
+  } else {
+    queued_.wait(lock, has_work);
+  }
   std::vector<Submission> batch;
   std::size_t commands = 0;
   while (!queue_.empty() && (batch.empty() || commands + queue_.front().commands.size() <= limits_.batch_commands_max)) {

@@ -34,6 +34,9 @@ using AnswerCallback = std::function<void(std::vector<CommandAnswer>)>;
 struct GroupCommitLimits {
   std::size_t batch_commands_max = 1000;  // commands per store transaction
   std::size_t queued_commands_max = 100'000;
+  // Hot read-model rows are written at most this often: with the
+  // commands of a busy period, or alone once nothing is queued.
+  std::chrono::milliseconds read_model_flush_interval{1000};
 };
 
 class GroupCommitWriter {
