@@ -5,6 +5,19 @@
 
 namespace csp::server {
 
+void append_wire_bytes(Response& response, std::string& wire) {
+  http::response_serializer<http::string_body> serializer{response};
+  boost::beast::error_code error;
+  while (!error && !serializer.is_done()) {
+    serializer.next(error, [&](boost::beast::error_code&, const auto& buffers) {
+      for (const auto buffer : boost::beast::buffers_range_ref(buffers)) {
+        wire.append(static_cast<const char*>(buffer.data()), buffer.size());
+      }
+      serializer.consume(boost::beast::buffer_bytes(buffers));
+    });
+  }
+}
+
 Response text_response(http::status status, std::string body, std::string content_type) {
   Response response{status, 11};
   response.set(http::field::content_type, content_type);

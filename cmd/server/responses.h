@@ -15,6 +15,9 @@ namespace csp::server {
 namespace http = boost::beast::http;
 using Response = http::response<http::string_body>;
 
+// Appends the response as it goes on the wire, header and body.
+void append_wire_bytes(Response& response, std::string& wire);
+
 Response text_response(http::status status, std::string body, std::string content_type);
 Response json_response(http::status status, const nlohmann::ordered_json& body);
 // {"ok":false,"error":{"code":...,"message":...}} with `status`; `code` may

@@ -14,8 +14,10 @@
 #include <spdlog/spdlog.h>
 
 #include "cmd/output.h"
+#include "cmd/server/checkpointer.h"
 #include "cmd/server/http_session.h"
 #include "cmd/session.h"
+#include "eventstore/sqlite_store.h"
 
 namespace csp::server {
 namespace {
@@ -27,6 +29,8 @@ using tcp = net::ip::tcp;
 // (the csp-ledger command line) appended.
 constexpr std::chrono::seconds feed_poke_interval{1};
 constexpr std::chrono::seconds answers_wait_max{10};
+// Often enough that the WAL stays a few MiB under full load.
+constexpr std::chrono::milliseconds checkpoint_interval{100};
 
 domain::Result<tcp::endpoint> endpoint_of(const std::string& listen) {
   const auto colon = listen.rfind(':');
@@ -133,6 +137,12 @@ int run_server(const ServerOptions& options) {
               << " (create a ledger with `csp-ledger --db FILE init --admin AGENT`)\n";
     return cmd::exit_bad_input;
   }
+  auto checkpointer = Checkpointer::start(options.db_path, eventstore::sqlite_connection_of(*opened->store),
+                                          checkpoint_interval);
+  if (!checkpointer) {
+    std::cerr << "csp-ledgerd: " << options.db_path << ": " << checkpointer.error().message << "\n";
+    return cmd::exit_failed;
+  }
   CommitFeed feed(head->position);
   Metrics metrics;
   metrics.set_head_position(head->position);
@@ -170,6 +180,7 @@ int run_server(const ServerOptions& options) {
   context.is_stopping = true;
   // Commands already read are run and answered, each only once durable.
   writer.stop();
+  (*checkpointer)->stop();
   feed.close();
   wait_for_answers(context);
   io.stop();
