@@ -6,15 +6,12 @@
 
 namespace csp::server {
 
-eventstore::StoreResult<std::unique_ptr<Checkpointer>> Checkpointer::start(const std::string& db_path, sqlite3* writer,
+eventstore::StoreResult<std::unique_ptr<Checkpointer>> Checkpointer::start(const std::string& db_path,
                                                                            std::chrono::milliseconds interval) {
   const auto failure = [&](sqlite3* db, const std::string& doing) {
     eventstore::StoreError error{eventstore::StoreError::Kind::io, doing + ": " + sqlite3_errmsg(db)};
     return error;
   };
-  if (sqlite3_exec(writer, "PRAGMA wal_autocheckpoint=0", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return failure(writer, "turning off checkpoints on commit");
-  }
   sqlite3* connection = nullptr;
   if (sqlite3_open_v2(db_path.c_str(), &connection, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
     eventstore::StoreError error = failure(connection, "opening a connection for checkpoints");

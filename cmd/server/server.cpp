@@ -17,7 +17,6 @@
 #include "cmd/server/checkpointer.h"
 #include "cmd/server/http_session.h"
 #include "cmd/session.h"
-#include "eventstore/sqlite_store.h"
 
 namespace csp::server {
 namespace {
@@ -137,8 +136,7 @@ int run_server(const ServerOptions& options) {
               << " (create a ledger with `csp-ledger --db FILE init --admin AGENT`)\n";
     return cmd::exit_bad_input;
   }
-  auto checkpointer = Checkpointer::start(options.db_path, eventstore::sqlite_connection_of(*opened->store),
-                                          checkpoint_interval);
+  auto checkpointer = Checkpointer::start(options.db_path, checkpoint_interval);
   if (!checkpointer) {
     std::cerr << "csp-ledgerd: " << options.db_path << ": " << checkpointer.error().message << "\n";
     return cmd::exit_failed;
