@@ -51,18 +51,24 @@ std::uint32_t big_endian_u32(const char* bytes) {
   return value;
 }
 
-// Reads the 100-byte SQLite header with plain file I/O, so a file that is
-// not ours is refused without SQLite opening (or changing) it.
-StoreStatus check_header(const std::string& path) {
-  std::error_code error;
-  if (!std::filesystem::exists(path, error)) {
-    return StoreError{StoreError::Kind::not_found,
-                      "no ledger at " + path + ": create one with `csp-ledger init`, or give --db"};
+// Reads the 100-byte SQLite header through the connection's own file
+// handle, before SQLite reads anything itself, so a file that is not ours is
+// refused unchanged. Not with a second handle of our own: closing any handle
+// of a file drops every POSIX lock this process holds on it, other
+// connections' too, and another process could then take itself for the
+// last user of the ledger and delete the WAL under our feet.
+StoreStatus check_header(sqlite3* db, const std::string& path) {
+  sqlite3_file* file = nullptr;
+  if (sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK || file == nullptr ||
+      file->pMethods == nullptr) {
+    return StoreError{StoreError::Kind::io, "cannot read the header of " + path};
   }
-  std::ifstream file(path, std::ios::binary);
   char header[100] = {};
-  file.read(header, sizeof header);
-  if (!file || std::memcmp(header, "SQLite format 3", 16) != 0) {
+  const int read = file->pMethods->xRead(file, header, sizeof header, 0);
+  if (read != SQLITE_OK && read != SQLITE_IOERR_SHORT_READ) {
+    return StoreError{StoreError::Kind::io, "cannot read the header of " + path + ": " + sqlite3_errstr(read)};
+  }
+  if (read != SQLITE_OK || std::memcmp(header, "SQLite format 3", 16) != 0) {
     return StoreError{StoreError::Kind::not_a_ledger,
                       path + " is not a csp-ledger file (it is not an SQLite database); it was left untouched"};
   }
@@ -160,9 +166,15 @@ StoreResult<std::unique_ptr<EventStore>> create_sqlite_store(const std::string& 
 
 StoreResult<std::unique_ptr<EventStore>> open_sqlite_store(const std::string& path, SqliteOptions options) {
   if (!options.clock_us) throw std::logic_error("SqliteOptions.clock_us is required");
-  if (StoreStatus header = check_header(path); !header) return header.error();
+  std::error_code missing;
+  if (!std::filesystem::exists(path, missing)) {
+    return StoreError{StoreError::Kind::not_found,
+                      "no ledger at " + path + ": create one with `csp-ledger init`, or give --db"};
+  }
+  // SQLite opens the file here but reads nothing yet.
   auto connection = Connection::open(path, SQLITE_OPEN_READWRITE);
   if (!connection) return connection.error();
+  if (StoreStatus header = check_header(connection->handle(), path); !header) return header.error();
   if (StoreStatus configured = configure(*connection, options); !configured) return configured.error();
   auto marker = connection->query_integer("SELECT count(*) FROM ledger_meta WHERE key = 'format' AND value = "
                                           "'csp-ledger'", "reading the ledger marker");
