@@ -270,10 +270,7 @@ StoreResult<std::unique_ptr<eventstore::WriteBatch>> Ledger::begin_batch() {
   if (is_batch_uncommitted_) forget_cached_state();
   auto batch = store_.begin_batch();
   if (!batch) return batch;
-  if (!(*batch)->is_log_unchanged_by_others()) {
-    cache_.begin_batch();
-    forget_read_models();
-  }
+  if (!(*batch)->is_log_unchanged_by_others()) forget_what_others_changed();
   is_batch_uncommitted_ = true;
   // Read models that are behind (new, rebuilt up to an earlier point, or
   // left behind by another writer) catch up before this batch adds to them.
@@ -284,6 +281,11 @@ StoreResult<std::unique_ptr<eventstore::WriteBatch>> Ledger::begin_batch() {
     are_read_models_current_ = true;
   }
   return batch;
+}
+
+void Ledger::forget_what_others_changed() {
+  cache_.begin_batch();
+  forget_read_models();
 }
 
 eventstore::StoreStatus Ledger::commit(eventstore::WriteBatch& batch) {
@@ -315,10 +317,25 @@ std::optional<std::chrono::steady_clock::time_point> Ledger::read_models_due() c
 
 eventstore::StoreStatus Ledger::flush_read_models() {
   if (unwritten_position_ == 0) return eventstore::StoreStatus::success();
-  // begin_batch() drops the rows if another process wrote meanwhile; its
-  // catch-up then writes them.
-  auto batch = begin_batch();
-  eventstore::StoreStatus written = batch ? commit(**batch, true) : eventstore::StoreStatus(batch.error());
+  // Straight to the store: it refuses (throws) while a batch is open,
+  // before anything here changes.
+  auto batch = store_.begin_batch();
+  if (is_batch_uncommitted_) {
+    is_batch_uncommitted_ = false;
+    forget_cached_state();
+  }
+  if (!batch) {
+    forget_read_models();
+    return std::move(batch).error();
+  }
+  if (!(*batch)->is_log_unchanged_by_others()) {
+    // Another process wrote: it folded these events into the rows itself,
+    // or rebuilt them on purpose (`audit replay --until`). The next command
+    // catches up; writing nothing here leaves a deliberate cut alone.
+    forget_what_others_changed();
+    return eventstore::StoreStatus::success();
+  }
+  eventstore::StoreStatus written = commit(**batch, true);
   // Rows that could not be written are dropped: the next batch folds them
   // again from the log.
   if (!written) forget_cached_state();

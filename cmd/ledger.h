@@ -66,7 +66,8 @@ class Ledger {
   // When rows folded but not yet written are due; empty when none wait.
   std::optional<std::chrono::steady_clock::time_point> read_models_due() const;
   // Writes waiting rows and their checkpoint now, in a transaction of its
-  // own; no batch may be open.
+  // own; no batch may be open. When another process wrote meanwhile it
+  // drops them instead, for the next batch to catch up.
   eventstore::StoreStatus flush_read_models();
 
   const domain::Catalogue& catalogue() const { return catalogue_; }
@@ -81,6 +82,7 @@ class Ledger {
                                   const std::vector<std::int64_t>& positions);
   eventstore::StoreStatus commit(eventstore::WriteBatch& batch, bool writes_rows_now);
   void forget_read_models();
+  void forget_what_others_changed();
 
   eventstore::EventStore& store_;
   domain::Catalogue catalogue_;

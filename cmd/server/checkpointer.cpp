@@ -18,8 +18,13 @@ eventstore::StoreResult<std::unique_ptr<Checkpointer>> Checkpointer::start(const
     sqlite3_close(connection);
     return error;
   }
-  // A checkpoint waits briefly for a reader or the writer rather than fail.
-  sqlite3_busy_timeout(connection, 1000);
+  // A checkpoint syncs the WAL before it copies and the file after, as the
+  // store's own connections do.
+  if (sqlite3_exec(connection, "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    eventstore::StoreError error = failure(connection, "configuring the checkpoint connection");
+    sqlite3_close(connection);
+    return error;
+  }
   // Until it has read the file, a connection does not know it is in WAL
   // mode, and its checkpoints do nothing.
   if (sqlite3_exec(connection, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr) != SQLITE_OK) {
@@ -64,9 +69,13 @@ void Checkpointer::checkpoint() {
   int wal_frames = 0;
   int copied_frames = 0;
   const int code = sqlite3_wal_checkpoint_v2(connection_, "main", SQLITE_CHECKPOINT_PASSIVE, &wal_frames, &copied_frames);
-  if (code != SQLITE_OK && code != SQLITE_BUSY) {
-    spdlog::warn("event=checkpoint_failed error=\"{}\"", sqlite3_errmsg(connection_));
-  }
+  // SQLITE_BUSY: another checkpoint is running; the next pass goes on.
+  const bool has_failed = code != SQLITE_OK && code != SQLITE_BUSY;
+  // Said once when it starts failing and once when it works again, not
+  // ten times a second.
+  if (has_failed && !is_failing_) spdlog::warn("event=checkpoint_failed error=\"{}\"", sqlite3_errmsg(connection_));
+  if (!has_failed && is_failing_) spdlog::info("event=checkpoint_recovered");
+  is_failing_ = has_failed;
 }
 
 }  // namespace csp::server

@@ -39,6 +39,7 @@ class Checkpointer {
   std::mutex mutex_;
   std::condition_variable stopping_;
   bool is_stopping_ = false;
+  bool is_failing_ = false;  // only the checkpoint thread touches it
   std::thread thread_;
 };
 

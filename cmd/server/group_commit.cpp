@@ -59,9 +59,15 @@ void GroupCommitWriter::run() {
       continue;
     }
     // Idle, or stopping: rows folded under load are written now rather
-    // than left for the next command or the next start to catch up.
-    if (eventstore::StoreStatus written = ledger_.ledger->flush_read_models(); !written) {
-      spdlog::error("event=read_models_not_written error=\"{}\"", written.error().message);
+    // than left for the next command or the next start to catch up. A
+    // failure costs nothing but that: the log holds every event.
+    try {
+      if (eventstore::StoreStatus written = ledger_.ledger->flush_read_models(); !written) {
+        spdlog::warn("event=read_models_not_written error=\"{}\"", written.error().message);
+      }
+    } catch (const std::exception& fault) {
+      ledger_.ledger->forget_cached_state();
+      spdlog::error("event=read_models_not_written error=\"internal error: {}\"", fault.what());
     }
     std::lock_guard lock(mutex_);
     if (is_stopping_ && queue_.empty()) return;

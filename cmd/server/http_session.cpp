@@ -24,6 +24,8 @@ using tcp = net::ip::tcp;
 // answer rather than a reset caused by its unread request.
 constexpr std::size_t linger_bytes_max = 64 << 20;
 constexpr std::chrono::seconds linger_time{2};
+// Answers up to this size are copied to go out together with others.
+constexpr std::size_t coalesced_body_bytes_max = 16 << 10;
 
 const std::string paths_known = "the server answers POST /commands, GET /reports/<name>, GET /events, GET /health, GET /metrics";
 
@@ -275,20 +277,27 @@ void HttpSession::write_ready() {
     return;
   }
   if (!slots_.front().response) return;
-  // Every answer ready in order goes out in one write: a pipelining client
-  // gets a batch's answers with one system call, not one each.
-  write_buffer_.clear();
+  is_writing_ = true;
+  stream_.expires_after(context_.limits.idle_timeout);
+  const auto on_written = [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_write(error); };
+  // Small answers ready in order go out in one write: a pipelining client
+  // gets a batch's answers with one system call, not one each. A large one
+  // (a report) is written from where it lies rather than copied.
+  const auto is_small = [](const Slot& slot) { return slot.response->body().size() <= coalesced_body_bytes_max; };
+  const bool has_company = slots_.size() > 1 && slots_[1].response && slots_.front().keep_alive;
+  if (!has_company || !is_small(slots_.front()) || !is_small(slots_[1])) {
+    slots_writing_ = 1;
+    http::async_write(stream_, *slots_.front().response, on_written);
+    return;
+  }
   slots_writing_ = 0;
   for (Slot& slot : slots_) {
-    if (!slot.response) break;
+    if (!slot.response || !is_small(slot)) break;
     append_wire_bytes(*slot.response, write_buffer_);
     ++slots_writing_;
     if (!slot.keep_alive) break;
   }
-  is_writing_ = true;
-  stream_.expires_after(context_.limits.idle_timeout);
-  net::async_write(stream_, net::buffer(write_buffer_),
-                   [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_write(error); });
+  net::async_write(stream_, net::buffer(write_buffer_), on_written);
 }
 
 void HttpSession::on_write(beast::error_code error) {
@@ -302,6 +311,8 @@ void HttpSession::on_write(beast::error_code error) {
     ++first_slot_;
     --context_.answers_unwritten;
   }
+  write_buffer_.clear();
+  if (write_buffer_.capacity() > coalesced_body_bytes_max * 16) std::string().swap(write_buffer_);
   if (error) {
     close_now();
     return;

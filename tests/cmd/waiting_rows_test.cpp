@@ -143,5 +143,46 @@ TEST_F(WaitingRows, AnotherWritersCommitMakesThemFoldAgainFromTheFile) {
   for (const auto& difference : differences_from_replay(ledger())) ADD_FAILURE() << difference.describe();
 }
 
+TEST_F(WaitingRows, AFlushLeavesACutMadeByAnotherProcessAlone) {
+  ledger().set_read_model_flush_interval(never_due);
+  run_committed(ledger(), {as(admin, customer(contoso, "contoso.onmicrosoft.com"))});  // rows waiting here
+  {
+    // `audit replay --until 1` in another process: the rows as the ledger
+    // stood at position 1, on purpose.
+    auto other = open_ledger(folder_.file("ledger.db"), false);
+    ASSERT_TRUE(other.ok()) << other.error().message;
+    auto batch = other->store->begin_batch();
+    ASSERT_TRUE(batch.ok());
+    projections::ReplayLimit until_first;
+    until_first.position = 1;
+    ASSERT_TRUE(projections::rebuild_stored(*other->store, until_first).ok());
+    ASSERT_TRUE((*batch)->commit().ok());
+  }
+  ASSERT_TRUE(ledger().flush_read_models().ok());
+  EXPECT_FALSE(ledger().read_models_due().has_value()) << "the waiting rows were not dropped";
+  projections::StoredReadModels rows(eventstore::sqlite_connection_of(ledger().store()), projections::live_tables);
+  const auto checkpoint = rows.stored_checkpoint();
+  ASSERT_TRUE(checkpoint.ok() && checkpoint->has_value());
+  EXPECT_EQ((*checkpoint)->position, 1);
+  EXPECT_TRUE((*checkpoint)->is_partial) << "an idle flush undid the cut";
+
+  // The next command catches the rows up, as documented.
+  run_committed(ledger(), {as(admin, purchase(contoso))});
+  ASSERT_TRUE(ledger().flush_read_models().ok());
+  EXPECT_EQ(stored_position(ledger()), head_position(ledger()));
+  for (const auto& difference : differences_from_replay(ledger())) ADD_FAILURE() << difference.describe();
+}
+
+TEST_F(WaitingRows, FlushingWithABatchOpenIsRefusedBeforeAnythingChanges) {
+  ledger().set_read_model_flush_interval(never_due);
+  auto batch = ledger().begin_batch();
+  ASSERT_TRUE(batch.ok());
+  ASSERT_FALSE(ledger().execute(as(admin, customer(contoso, "contoso.onmicrosoft.com")), **batch)->refusal);
+  EXPECT_THROW((void)ledger().flush_read_models(), std::logic_error);
+  ASSERT_TRUE(ledger().commit(**batch).ok());
+  ASSERT_TRUE(ledger().flush_read_models().ok());
+  for (const auto& difference : differences_from_replay(ledger())) ADD_FAILURE() << difference.describe();
+}
+
 }  // namespace
 }  // namespace csp::cmd
