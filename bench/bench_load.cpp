@@ -68,14 +68,21 @@ class Connection {
   void start() { send_more(); }
 
  private:
+  // Every request the depth allows goes out in one write, as a pipelining
+  // client would send them.
   void send_more() {
-    if (is_writing_ || next_ >= requests_.size() || started_.size() >= depth_) return;
+    if (is_writing_) return;
+    sending_.clear();
+    while (next_ + sending_.size() < requests_.size() && started_.size() < depth_) {
+      sending_.push_back(net::buffer(requests_[next_ + sending_.size()]));
+      started_.push_back(csp::bench::monotonic_ns());
+    }
+    if (sending_.empty()) return;
     is_writing_ = true;
-    started_.push_back(csp::bench::monotonic_ns());
-    net::async_write(stream_, net::buffer(requests_[next_]), [this](beast::error_code error, std::size_t) {
+    net::async_write(stream_, sending_, [this](beast::error_code error, std::size_t) {
       if (error) fail("write failed: " + error.message());
       is_writing_ = false;
-      ++next_;
+      next_ += sending_.size();
       send_more();
       read_next();
     });
@@ -104,6 +111,7 @@ class Connection {
   beast::flat_buffer buffer_;
   std::optional<http::response_parser<http::string_body>> response_;
   std::vector<std::string> requests_;
+  std::vector<net::const_buffer> sending_;
   std::size_t depth_;
   Tally& tally_;
   std::size_t next_ = 0;
