@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include <cstdio>
+
 #include "store_fixture.h"
 
 namespace csp::eventstore {
@@ -48,6 +50,32 @@ TEST_F(LedgerFile, CreateThenOpenRoundTrips) {
   const std::string path = ledger_with_events("ledger.db", 3);
   auto reopened = ok_or_throw(open_sqlite_store(path, options()));
   EXPECT_EQ(ok_or_throw(reopened->head()).position, 3);
+}
+
+// What another process counts, through the sqlite3 tool.
+std::string events_counted_elsewhere(const std::string& path) {
+  const std::string command = "sqlite3 '" + path + "' 'SELECT count(*) FROM events'";
+  std::FILE* output = popen(command.c_str(), "r");
+  if (output == nullptr) return "popen failed";
+  char line[64] = {};
+  const bool has_line = std::fgets(line, sizeof line, output) != nullptr;
+  pclose(output);
+  return has_line ? std::string(line) : std::string();
+}
+
+// Closing any handle of a file drops all of a process's POSIX locks on it;
+// a second store opened in the same process (as the server opens its
+// readers) must not do that to the first, or another process that closes
+// the ledger takes itself for its last user and deletes the WAL.
+TEST_F(LedgerFile, ASecondStoreInTheProcessLeavesTheFirstsCommitsVisibleToOtherProcesses) {
+  const std::string path = ledger_with_events("ledger.db", 1);
+  auto writer = ok_or_throw(open_sqlite_store(path, options()));
+  auto reader = ok_or_throw(open_sqlite_store(path, options()));
+  (void)ok_or_throw(writer->append(request("c-a", "s", 1, {event("T", "a")})));
+  EXPECT_EQ(events_counted_elsewhere(path), "2\n");
+  (void)ok_or_throw(writer->append(request("c-b", "s", 2, {event("T", "b")})));
+  EXPECT_EQ(events_counted_elsewhere(path), "3\n") << "the writer's commit went to a WAL no other process sees";
+  EXPECT_EQ(ok_or_throw(reader->head()).position, 3);
 }
 
 TEST_F(LedgerFile, CreateRefusesAnExistingPath) {
