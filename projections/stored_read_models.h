@@ -14,6 +14,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "domain/timestamp.h"
@@ -121,11 +123,20 @@ class StoredReadModels final : public RowSet {
     // writes only the columns that changed.
     Cells stored;
   };
-  // Nodes of a map never move, so the changed rows can be listed by
-  // address: a flush writes them without walking every cached row.
+  // Rows are found by id on every event, so by hash; ids made by hand (in
+  // tests, say) share long runs of bytes, so all 16 are hashed.
+  struct IdHash {
+    template <class Tag>
+    std::size_t operator()(const domain::Uuid<Tag>& id) const {
+      const auto& bytes = id.bytes();
+      return std::hash<std::string_view>{}(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    }
+  };
+  // Elements of an unordered map never move, so the changed rows can be
+  // listed by address: a flush writes them without walking every cached row.
   template <class Key, class Row>
   struct Cache {
-    std::map<Key, Cached<Row>> rows;
+    std::unordered_map<Key, Cached<Row>, IdHash> rows;
     std::vector<Cached<Row>*> changed;
 
     void put(Row row);
