@@ -267,7 +267,16 @@ void HttpSession::fulfil(std::uint64_t slot, Response response) {
   Slot& waiting = slots_[slot - first_slot_];
   response.keep_alive(waiting.keep_alive);
   waiting.response = std::move(response);
-  write_ready();
+  // Written once the handlers already queued on this connection have run:
+  // the other answers of the same batch are among them and go out in the
+  // same write.
+  if (slot == first_slot_ && !is_write_queued_) {
+    is_write_queued_ = true;
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      self->is_write_queued_ = false;
+      self->write_ready();
+    });
+  }
 }
 
 void HttpSession::write_ready() {

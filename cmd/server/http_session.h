@@ -93,6 +93,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::uint64_t first_slot_ = 0;  // the id of slots_.front()
   bool is_reading_ = false;
   bool is_writing_ = false;
+  bool is_write_queued_ = false;
   // The answers of the write in progress, as one buffer, and how many.
   std::string write_buffer_;
   std::size_t slots_writing_ = 0;
