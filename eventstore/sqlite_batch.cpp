@@ -207,7 +207,7 @@ StoreResult<AppendOutcome> SqliteStore::append_in_transaction(const AppendReques
       return replay;
     }
   }
-  std::vector<std::int64_t> versions;
+  std::vector<StreamPlace> places;
   for (const auto& write : request.writes) {
     auto key = stream_key(write.stream_id, false);
     auto version = key ? stream_version(*key) : StoreResult<std::int64_t>(key.error());
@@ -218,10 +218,10 @@ StoreResult<AppendOutcome> SqliteStore::append_in_transaction(const AppendReques
                             std::to_string(write.expected_version) +
                             " as expected: another command changed it; nothing was written (L4)"};
     }
-    versions.push_back(*version);
+    places.push_back(StreamPlace{*key, *version});
   }
   if (StoreStatus free = check_aliases_free(request); !free) return free.error();
-  auto outcome = write_events(request, versions);
+  auto outcome = write_events(request, places);
   if (!outcome) {
     // Half a command may be written: only undoing the whole batch is safe.
     rollback_transaction();
@@ -294,7 +294,7 @@ StoreStatus SqliteStore::insert_aliases(const std::vector<std::string>& aliases,
 }
 
 StoreResult<AppendOutcome> SqliteStore::write_events(const AppendRequest& request,
-                                                     const std::vector<std::int64_t>& versions_before) {
+                                                     const std::vector<StreamPlace>& places_before) {
   const std::int64_t first_position = head_.position + 1;
   const std::string derived_id = request.command_id.empty() ? "@" + std::to_string(first_position) : std::string();
   const std::string& command_id = request.command_id.empty() ? derived_id : request.command_id;
@@ -302,9 +302,10 @@ StoreResult<AppendOutcome> SqliteStore::write_events(const AppendRequest& reques
   AppendOutcome outcome;
   for (std::size_t index = 0; index < request.writes.size(); ++index) {
     const StreamWrite& write = request.writes[index];
-    auto key = stream_key(write.stream_id, true);
+    auto key = places_before[index].key != 0 ? StoreResult<std::int64_t>(places_before[index].key)
+                                             : stream_key(write.stream_id, true);
     if (!key) return std::move(key).error();
-    std::int64_t version = versions_before[index];
+    std::int64_t version = places_before[index].version;
     for (const NewEvent& event : write.events) {
       const ChainFields fields{head_.position + 1, write.stream_id,  ++version,   event.event_type,
                                event.schema_version, command_id,    event.actor, event.role,

@@ -75,7 +75,13 @@ class SqliteStore final : public EventStore {
   StoreResult<std::int64_t> name_key(std::string_view name);
   StoreResult<std::string_view> name_of(std::int64_t key);
   StoreStatus read_event(const sqlite::Statement& row, StoredEvent& event);
-  StoreResult<AppendOutcome> write_events(const AppendRequest& request, const std::vector<std::int64_t>& versions);
+  // Where a stream of a request stands before it: its key (0 for a new
+  // stream) and its version.
+  struct StreamPlace {
+    std::int64_t key = 0;
+    std::int64_t version = 0;
+  };
+  StoreResult<AppendOutcome> write_events(const AppendRequest& request, const std::vector<StreamPlace>& places);
   StoreStatus forget_caches_if_others_wrote();
   void forget_uncommitted_state();
 
