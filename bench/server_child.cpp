@@ -57,6 +57,8 @@ int ServerChild::stop() {
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
+  // As a shell says it: 128 + the signal that ended it.
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 

@@ -179,20 +179,22 @@ void GroupCommitWriter::run_batch(std::vector<Submission>& submissions) {
 
 void GroupCommitWriter::answer(std::vector<Submission>& submissions, std::vector<std::vector<CommandAnswer>>& answers) {
   const auto now = std::chrono::steady_clock::now();
+  std::vector<Metrics::CommandTally> tallies;
   for (std::size_t s = 0; s < submissions.size(); ++s) {
     const double latency_seconds = std::chrono::duration<double>(now - submissions[s].received).count();
     for (std::size_t c = 0; c < answers[s].size(); ++c) {
       const auto& command = submissions[s].commands[c];
-      const auto name = answers[s][c].body.contains("command") ? answers[s][c].body["command"].get<std::string>()
-                        : command.request ? std::string(domain::command_name(command.request->command))
-                                          : std::string("unparsed");
-      metrics_.record_command(name, answers[s][c].outcome, latency_seconds);
+      const std::string_view name = command.request ? domain::command_name(command.request->command) : "unparsed";
+      tallies.push_back(Metrics::CommandTally{name, answers[s][c].outcome, latency_seconds});
       if (answers[s][c].outcome == "store_failure") {
         spdlog::error("event=command_failed command_id={} error=store_failure", command.command_id.empty() ? "-" : command.command_id);
       }
     }
-    submissions[s].done(std::move(answers[s]));
   }
+  // Counted before anyone is answered: a client that reads /metrics after
+  // its answer finds its command there.
+  metrics_.record_commands(tallies);
+  for (std::size_t s = 0; s < submissions.size(); ++s) submissions[s].done(std::move(answers[s]));
 }
 
 }  // namespace csp::server

@@ -34,10 +34,12 @@ void Metrics::Histogram<N>::print(std::string& out, std::string_view name, const
   out += std::string(name) + "_count " + std::to_string(count) + "\n";
 }
 
-void Metrics::record_command(std::string_view command, std::string_view outcome, double latency_seconds) {
+void Metrics::record_commands(const std::vector<CommandTally>& commands) {
   std::lock_guard lock(mutex_);
-  ++commands_[{std::string(command), std::string(outcome)}];
-  latency_.add(latency_bounds_seconds, latency_seconds);
+  for (const CommandTally& command : commands) {
+    ++commands_[{std::string(command.command), std::string(command.outcome)}];
+    latency_.add(latency_bounds_seconds, command.latency_seconds);
+  }
 }
 
 void Metrics::record_batch(std::size_t commands, double commit_seconds) {

@@ -10,13 +10,19 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace csp::server {
 
 class Metrics {
  public:
-  // `outcome` is "ok", a refusal code or "store_failure".
-  void record_command(std::string_view command, std::string_view outcome, double latency_seconds);
+  struct CommandTally {
+    std::string_view command;
+    std::string_view outcome;  // "ok", a refusal code or "store_failure"
+    double latency_seconds = 0;
+  };
+  // A batch's commands at once: the writer takes the lock once per batch.
+  void record_commands(const std::vector<CommandTally>& commands);
   void record_batch(std::size_t commands, double commit_seconds);
   void record_request(unsigned http_status);
   void set_head_position(std::int64_t position);

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <thread>
 
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -52,10 +53,13 @@ domain::Result<tcp::endpoint> endpoint_of(const std::string& listen) {
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   Listener(net::io_context& io, tcp::acceptor acceptor, ServerContext& context)
-      : io_(io), acceptor_(std::move(acceptor)), context_(context) {}
+      : io_(io), strand_(net::make_strand(io)), acceptor_(std::move(acceptor)), context_(context) {}
 
+  // The acceptor is not safe to use from two threads: its completions and
+  // close() run on one strand, or a close racing an accept completion could
+  // start a new accept on a descriptor being closed.
   void accept() {
-    acceptor_.async_accept(net::make_strand(io_), [self = shared_from_this()](boost::system::error_code error, tcp::socket socket) {
+    acceptor_.async_accept(net::make_strand(io_), net::bind_executor(strand_, [self = shared_from_this()](boost::system::error_code error, tcp::socket socket) {
       if (error) {
         if (!self->acceptor_.is_open()) return;
         spdlog::warn("event=accept_failed error=\"{}\"", error.message());
@@ -74,16 +78,19 @@ class Listener : public std::enable_shared_from_this<Listener> {
         std::make_shared<HttpSession>(std::move(socket), self->context_)->start();
       }
       self->accept();
-    });
+    }));
   }
 
   void close() {
-    boost::system::error_code ignored;
-    acceptor_.close(ignored);
+    net::post(strand_, [self = shared_from_this()] {
+      boost::system::error_code ignored;
+      self->acceptor_.close(ignored);
+    });
   }
 
  private:
   net::io_context& io_;
+  net::strand<net::io_context::executor_type> strand_;
   tcp::acceptor acceptor_;
   ServerContext& context_;
 };
@@ -160,7 +167,7 @@ int run_server(const ServerOptions& options) {
   std::promise<int> stop_signal;
   net::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code error, int number) { stop_signal.set_value(error ? 0 : number); });
-  net::steady_timer poke_timer(io);
+  net::steady_timer poke_timer(net::make_strand(io));
   poke_followers(poke_timer, feed);
 
   std::vector<std::thread> threads;
@@ -171,10 +178,9 @@ int run_server(const ServerOptions& options) {
 
   const int signal_number = stop_signal.get_future().get();
   spdlog::info("event=stopping signal={}", signal_number);
-  net::post(io, [&] {
-    listener->close();
-    poke_timer.cancel();
-  });
+  listener->close();
+  // On the timer's own strand, never beside its handler re-arming it.
+  net::post(poke_timer.get_executor(), [&poke_timer] { poke_timer.cancel(); });
   context.is_stopping = true;
   // Commands already read are run and answered, each only once durable.
   writer.stop();

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 #include <thread>
 
@@ -49,6 +51,20 @@ TEST(Restart, EveryAcknowledgedCommandSurvivesSigterm) {
   for (const auto& [id, position] : acknowledged) {
     ASSERT_TRUE(logged.contains(id)) << id << " was acknowledged but is not in the log";
     EXPECT_EQ(logged[id], position);
+  }
+}
+
+// Closing the listener used to race its own accept completion on another
+// thread: the completion saw the acceptor still open, logged a failed
+// accept and started a new accept on a descriptor being closed.
+TEST(Restart, SigtermClosesTheListenerWithoutRacingItsAccept) {
+  for (int round = 0; round < 5; ++round) {
+    ServerFixture server;
+    ASSERT_EQ(server.client().get("/health").status, 200u);
+    ASSERT_EQ(server.stop(), 0);
+    std::ifstream log(server.log_path());
+    const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(text.find("accept_failed"), std::string::npos) << text;
   }
 }
 

@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -133,10 +134,15 @@ class ServerFixture {
     port_ = child_->port();
   }
 
-  // SIGTERM, then the exit status.
+  // SIGTERM, then the exit status; the server's log goes to stderr when it
+  // is not 0, for whoever reads the test's output.
   int stop() {
     const int status = child_->stop();
     child_.reset();
+    if (status != 0) {
+      std::ifstream log(log_path());
+      std::cerr << "csp-ledgerd exited with " << status << "; its log:\n" << log.rdbuf() << "\n";
+    }
     return status;
   }
 
