@@ -14,6 +14,7 @@
 
 #include <sqlite3.h>
 
+#include "eventstore/sqlite_connection.h"
 #include "eventstore/store_error.h"
 
 namespace csp::server {
@@ -30,11 +31,11 @@ class Checkpointer {
   void stop();
 
  private:
-  Checkpointer(sqlite3* connection, std::chrono::milliseconds interval);
+  Checkpointer(eventstore::sqlite::Connection connection, std::chrono::milliseconds interval);
   void run();
   void checkpoint();
 
-  sqlite3* connection_;
+  eventstore::sqlite::Connection connection_;  // closed after the thread ends
   std::chrono::milliseconds interval_;
   std::mutex mutex_;
   std::condition_variable stopping_;
