@@ -320,13 +320,11 @@ eventstore::StoreStatus Ledger::flush_read_models() {
   // Straight to the store: it refuses (throws) while a batch is open,
   // before anything here changes.
   auto batch = store_.begin_batch();
-  if (is_batch_uncommitted_) {
-    is_batch_uncommitted_ = false;
+  if (!batch || is_batch_uncommitted_) {
+    // The last batch was dropped: what waited may hold its rows, and goes.
     forget_cached_state();
-  }
-  if (!batch) {
-    forget_read_models();
-    return std::move(batch).error();
+    is_batch_uncommitted_ = false;
+    return batch ? eventstore::StoreStatus::success() : eventstore::StoreStatus(std::move(batch).error());
   }
   if (!(*batch)->is_log_unchanged_by_others()) {
     // Another process wrote: it folded these events into the rows itself,
