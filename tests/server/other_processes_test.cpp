@@ -4,28 +4,12 @@
 // the server still holds open.
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
-
 #include "server/server_harness.h"
 
 namespace csp::server::testing {
 namespace {
 
-// Counted by this process through the file, as a third program would.
-std::int64_t events_in(const std::string& db_path) {
-  sqlite3* db = nullptr;
-  std::int64_t count = -1;
-  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_stmt* statement = nullptr;
-    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM events", -1, &statement, nullptr) == SQLITE_OK &&
-        sqlite3_step(statement) == SQLITE_ROW) {
-      count = sqlite3_column_int64(statement, 0);
-    }
-    sqlite3_finalize(statement);
-  }
-  sqlite3_close(db);
-  return count;
-}
+std::int64_t events_in(const std::string& db_path) { return query_integer(db_path, "SELECT count(*) FROM events"); }
 
 nlohmann::json grant(const std::string& agent) {
   return {{"command", "GrantRole"}, {"agent", agent}, {"role", "sales-agent"}};

@@ -2,8 +2,6 @@
 // reach the file once it is idle, and before it exits on SIGTERM.
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
-
 #include <chrono>
 #include <thread>
 
@@ -19,23 +17,8 @@ struct Positions {
 
 // Read as another process would, through the file.
 Positions positions_in(const std::string& db_path) {
-  sqlite3* db = nullptr;
-  Positions found;
-  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    const auto integer = [db](const char* sql) {
-      sqlite3_stmt* statement = nullptr;
-      std::int64_t value = -1;
-      if (sqlite3_prepare_v2(db, sql, -1, &statement, nullptr) == SQLITE_OK && sqlite3_step(statement) == SQLITE_ROW) {
-        value = sqlite3_column_int64(statement, 0);
-      }
-      sqlite3_finalize(statement);
-      return value;
-    };
-    found.head = integer("SELECT max(position) FROM events");
-    found.rows = integer("SELECT position FROM read_model_checkpoint WHERE id = 1");
-  }
-  sqlite3_close(db);
-  return found;
+  return Positions{query_integer(db_path, "SELECT max(position) FROM events"),
+                   query_integer(db_path, "SELECT position FROM read_model_checkpoint WHERE id = 1")};
 }
 
 void grant_many(ServerFixture& server, int count) {

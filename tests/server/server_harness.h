@@ -3,6 +3,7 @@
 // by the real csp-ledger, and talks HTTP/1.1 to it with a small Beast
 // client.
 
+#include <sqlite3.h>
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -99,6 +100,22 @@ class HttpClient {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
 };
+
+// One integer read through the ledger file, as another program would read
+// it; -1 when the query fails.
+inline std::int64_t query_integer(const std::string& db_path, const char* sql) {
+  sqlite3* db = nullptr;
+  std::int64_t value = -1;
+  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* statement = nullptr;
+    if (sqlite3_prepare_v2(db, sql, -1, &statement, nullptr) == SQLITE_OK && sqlite3_step(statement) == SQLITE_ROW) {
+      value = sqlite3_column_int64(statement, 0);
+    }
+    sqlite3_finalize(statement);
+  }
+  sqlite3_close(db);
+  return value;
+}
 
 inline std::string quoted(const std::string& text) {
   std::string result = "'";
