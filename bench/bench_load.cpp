@@ -102,7 +102,9 @@ class Connection {
       } else {
         ++tally_.others[status];
       }
-      send_more();
+      // Answers that arrived together are all read before the next
+      // requests go out, so that those leave in one write too.
+      if (buffer_.size() == 0) send_more();
       read_next();
     });
   }
