@@ -52,10 +52,12 @@ void GroupCommitWriter::stop() {
 }
 
 void GroupCommitWriter::run() {
+  std::vector<Submission> batch;
   while (true) {
-    std::vector<Submission> batch = take_batch();
+    take_batch(batch);
     if (!batch.empty()) {
       run_batch(batch);
+      batch.clear();
       continue;
     }
     // Idle, or stopping: rows folded under load are written now rather
@@ -77,7 +79,7 @@ void GroupCommitWriter::run() {
 // Whole submissions, until the batch holds batch_commands_max commands (a
 // larger single request still goes in one batch). Empty once stopping and
 // drained, or when read-model rows fell due while nothing was queued.
-std::vector<GroupCommitWriter::Submission> GroupCommitWriter::take_batch() {
+void GroupCommitWriter::take_batch(std::vector<Submission>& batch) {
   std::unique_lock lock(mutex_);
   const auto has_work = [&] { return !queue_.empty() || is_stopping_; };
   if (const auto due = ledger_.ledger->read_models_due()) {
@@ -85,7 +87,6 @@ std::vector<GroupCommitWriter::Submission> GroupCommitWriter::take_batch() {
   } else {
     queued_.wait(lock, has_work);
   }
-  std::vector<Submission> batch;
   std::size_t commands = 0;
   while (!queue_.empty() && (batch.empty() || commands + queue_.front().commands.size() <= limits_.batch_commands_max)) {
     commands += queue_.front().commands.size();
@@ -93,7 +94,6 @@ std::vector<GroupCommitWriter::Submission> GroupCommitWriter::take_batch() {
     queue_.pop_front();
   }
   queued_commands_ -= commands;
-  return batch;
 }
 
 // The clock may step back; business time in one stream may not (L6).
@@ -139,7 +139,7 @@ void GroupCommitWriter::run_batch(std::vector<Submission>& submissions) {
         for (const auto position : outcome->positions) head_position = std::max(head_position, position);
         const unsigned status = outcome->refusal ? http_status_of(outcome->refusal->code) : 200;
         std::string code = outcome->refusal ? std::string(domain::code_name(outcome->refusal->code)) : "ok";
-        answers[s].push_back(CommandAnswer{cmd::outcome_json(std::move(*outcome)), status, std::move(code), command.command_id});
+        answers[s].push_back(CommandAnswer{std::move(*outcome), status, std::move(code), command.command_id});
       }
     }
   } catch (const std::exception& fault) {

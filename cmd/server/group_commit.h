@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -23,7 +24,9 @@
 namespace csp::server {
 
 struct CommandAnswer {
-  nlohmann::ordered_json body;  // the `run` result object, or a refusal
+  // The `run` result (or a refusal) as an Outcome, turned into JSON on the
+  // connection's thread rather than the writer's; a ready body otherwise.
+  std::variant<cmd::Outcome, nlohmann::ordered_json> body;
   unsigned http_status = 200;
   std::string outcome;  // "ok", the refusal code, or "store_failure"
   std::string command_id;
@@ -64,7 +67,8 @@ class GroupCommitWriter {
 
   void run();
   void run_batch(std::vector<Submission>& submissions);
-  std::vector<Submission> take_batch();
+  // Fills `batch`, which keeps its capacity from batch to batch.
+  void take_batch(std::vector<Submission>& batch);
   domain::Timestamp business_time_now();
   void answer(std::vector<Submission>& submissions, std::vector<std::vector<CommandAnswer>>& answers);
 

@@ -210,14 +210,14 @@ void HttpSession::answer_commands(Request& request, const std::string& agent, st
       answers.push_back(CommandAnswer{cmd::refusal_json(*command.refusal), http_status_of(command.refusal->code),
                                       std::string(domain::code_name(command.refusal->code)), command.command_id});
     }
-    fulfil(slot, commands_response(answers, is_json_lines));
+    fulfil(slot, commands_response(std::move(answers), is_json_lines));
     return;
   }
   const bool is_queued = context_.writer.submit(
       std::move(body.commands), [self = shared_from_this(), slot, is_json_lines](std::vector<CommandAnswer> answers) {
         // The writer thread is the bottleneck: the body is printed on the connection's thread.
-        net::post(self->stream_.get_executor(), [self, slot, is_json_lines, answers = std::move(answers)] {
-          self->fulfil(slot, commands_response(answers, is_json_lines));
+        net::post(self->stream_.get_executor(), [self, slot, is_json_lines, answers = std::move(answers)]() mutable {
+          self->fulfil(slot, commands_response(std::move(answers), is_json_lines));
         });
       });
   if (!is_queued) {

@@ -38,12 +38,21 @@ Response refusal_response(const domain::Error& error) {
   return json_response(static_cast<http::status>(http_status_of(error.code)), cmd::refusal_json(error));
 }
 
-Response commands_response(const std::vector<CommandAnswer>& answers, bool is_json_lines) {
+namespace {
+
+nlohmann::ordered_json body_json(CommandAnswer& answer) {
+  if (auto* outcome = std::get_if<cmd::Outcome>(&answer.body)) return cmd::outcome_json(std::move(*outcome));
+  return std::move(std::get<nlohmann::ordered_json>(answer.body));
+}
+
+}  // namespace
+
+Response commands_response(std::vector<CommandAnswer> answers, bool is_json_lines) {
   if (!is_json_lines && answers.size() == 1) {
-    return json_response(static_cast<http::status>(answers.front().http_status), answers.front().body);
+    return json_response(static_cast<http::status>(answers.front().http_status), body_json(answers.front()));
   }
   std::string lines;
-  for (const auto& answer : answers) lines += cmd::json_line(answer.body) + "\n";
+  for (auto& answer : answers) lines += cmd::json_line(body_json(answer)) + "\n";
   return text_response(http::status::ok, std::move(lines), "application/x-ndjson");
 }
 

@@ -27,6 +27,6 @@ Response refusal_response(const domain::Error& error);
 
 // One command: its result object with its own status. Several (JSON
 // lines): 200 and one result line each.
-Response commands_response(const std::vector<CommandAnswer>& answers, bool is_json_lines);
+Response commands_response(std::vector<CommandAnswer> answers, bool is_json_lines);
 
 }  // namespace csp::server
