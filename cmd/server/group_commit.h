@@ -76,6 +76,8 @@ class GroupCommitWriter {
   CommitFeed& feed_;
   Metrics& metrics_;
   GroupCommitLimits limits_;
+  std::vector<std::vector<CommandAnswer>> answers_;
+  std::vector<Metrics::CommandTally> tallies_;
   std::int64_t head_position_ = 0;
   domain::Timestamp last_business_time_;
 
