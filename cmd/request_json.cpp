@@ -4,7 +4,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <set>
+#include <algorithm>
+#include <array>
 
 #include "cmd/system.h"
 #include "eventstore/chain.h"
@@ -17,7 +18,11 @@ using domain::Result;
 // Objects as small vectors: cheaper than a map for a command's few fields.
 using json = nlohmann::ordered_json;
 
-const std::set<std::string, std::less<>> common_fields = {"command", "id", "actor", "at"};
+constexpr std::array<std::string_view, 4> common_fields = {"command", "id", "actor", "at"};
+
+bool is_among(const auto& names, std::string_view name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
 
 // Reads fields of one JSON object, naming the field in every error.
 class Fields {
@@ -25,7 +30,7 @@ class Fields {
   Fields(const json& object, std::string_view command) : object_(object), command_(command) {}
 
   Result<std::string> text(const char* name) const {
-    used_.insert(name);
+    used_.push_back(name);
     const auto found = object_.find(name);
     if (found == object_.end() || found->is_null()) return missing(name);
     if (!found->is_string()) return invalid_input("field \"" + std::string(name) + "\" must be a string");
@@ -33,7 +38,7 @@ class Fields {
   }
 
   std::optional<std::string> optional_text(const char* name, Result<std::string>* error_out = nullptr) const {
-    used_.insert(name);
+    used_.push_back(name);
     const auto found = object_.find(name);
     if (found == object_.end() || found->is_null()) return std::nullopt;
     if (!found->is_string()) {
@@ -46,7 +51,7 @@ class Fields {
   // Whether the field is given; a field asked about is one the command
   // knows, so `null` for it is no unknown field.
   bool has(const char* name) const {
-    used_.insert(name);
+    used_.push_back(name);
     const auto found = object_.find(name);
     return found != object_.end() && !found->is_null();
   }
@@ -62,7 +67,7 @@ class Fields {
   template <class T, class Parse>
   Result<std::optional<T>> optional_parsed(const char* name, Parse parse) const {
     if (!has(name)) {
-      used_.insert(name);
+      used_.push_back(name);
       return std::optional<T>();
     }
     auto value = parsed<T>(name, parse);
@@ -71,7 +76,7 @@ class Fields {
   }
 
   Result<domain::Quantity> quantity() const {
-    used_.insert("quantity");
+    used_.push_back("quantity");
     const auto found = object_.find("quantity");
     if (found == object_.end() || found->is_null()) return missing("quantity");
     if (found->is_number_unsigned() && found->get<std::uint64_t>() > static_cast<std::uint64_t>(domain::Quantity::max)) {
@@ -83,7 +88,7 @@ class Fields {
   }
 
   Result<std::vector<std::string>> text_list(const char* name) const {
-    used_.insert(name);
+    used_.push_back(name);
     std::vector<std::string> values;
     const auto found = object_.find(name);
     if (found == object_.end() || found->is_null()) return values;
@@ -98,7 +103,7 @@ class Fields {
   // Refuses fields the command does not take: a typo must not pass silently.
   domain::Status check_no_unknown_fields() const {
     for (const auto& [name, value] : object_.items()) {
-      if (!used_.contains(name) && !common_fields.contains(name)) {
+      if (!is_among(used_, name) && !is_among(common_fields, name)) {
         return invalid_input("field \"" + name + "\" is not known for " + std::string(command_));
       }
     }
@@ -118,7 +123,8 @@ class Fields {
 
   const json& object_;
   std::string_view command_;
-  mutable std::set<std::string, std::less<>> used_;
+  // The names asked for, all string literals; a command has a handful.
+  mutable std::vector<std::string_view> used_;
 };
 
 template <class Id>
