@@ -5,7 +5,7 @@
 // (durable) commands per second and latency percentiles, beside
 // `csp-ledger run` on the same workload in the same run.
 //
-//   build/bin/bench-load [--commands N] [--connections N] [--pipeline N] [--dir DIR]
+//   build/bin/bench-load [--commands N] [--connections N] [--pipeline N] [--rounds N] [--dir DIR]
 
 #include <unistd.h>
 
@@ -199,6 +199,42 @@ double percentile(std::vector<double>& values, double fraction) {
   return values[index];
 }
 
+struct RoundFigures {
+  double rate = 0;
+  double seconds = 0;
+  double p50 = 0;
+  double p99 = 0;
+  double run_rate = 0;
+  GroupCommitFigures group_commit;
+  std::map<unsigned, std::int64_t> not_acknowledged;  // status -> count
+};
+
+// One round: a fresh server on the fresh ledger, the setup, then the timed
+// commands over every connection at once.
+RoundFigures measure_round(const std::vector<std::string>& server_args, const std::string& ledger, const std::string& log,
+                           const std::vector<KeyedCommand>& setup, const std::vector<std::vector<std::string>>& queues,
+                           std::size_t pipeline) {
+  if (run_child({CSP_LEDGER_BIN, "--db", ledger, "init", "--admin", admin}).status != 0) fail("csp-ledger init failed");
+  Tally tally;
+  RoundFigures figures;
+  csp::bench::ServerChild server(server_args, log);
+  const tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), server.port());
+  send_setup(endpoint, setup);
+  net::io_context io;
+  std::vector<std::unique_ptr<Connection>> clients;
+  for (const auto& queue : queues) clients.push_back(std::make_unique<Connection>(io, endpoint, queue, pipeline, tally));
+  const std::int64_t start = csp::bench::monotonic_ns();
+  for (auto& client : clients) client->start();
+  io.run();
+  figures.seconds = csp::bench::seconds_between(start, csp::bench::monotonic_ns());
+  figures.group_commit = group_commit_figures(endpoint);
+  figures.rate = static_cast<double>(tally.acknowledged) / figures.seconds;
+  figures.p50 = percentile(tally.latencies_ms, 0.50);
+  figures.p99 = percentile(tally.latencies_ms, 0.99);
+  figures.not_acknowledged = tally.others;
+  return figures;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -208,12 +244,15 @@ int main(int argc, char** argv) {
   std::size_t pipeline = 1;
   std::size_t io_threads = 2;
   std::vector<std::string> server_flags;
+  int rounds = 1;
   std::string dir = std::filesystem::temp_directory_path().string();
   app.add_option("--commands", commands, "commands in the generated workload")->check(CLI::Range(1000, 50'000'000));
   app.add_option("--connections", connections, "keep-alive connections")->check(CLI::Range(1, 1000));
   app.add_option("--pipeline", pipeline, "requests in flight per connection (HTTP/1.1 pipelining)")->check(CLI::Range(1, 64));
   app.add_option("--io-threads", io_threads, "csp-ledgerd's --io-threads")->check(CLI::Range(1, 16));
   app.add_option("--server-flag", server_flags, "passed on to csp-ledgerd (repeat; e.g. --server-flag=--pipelined-requests-max=4)");
+  app.add_option("--rounds", rounds, "measure this many times, each on a fresh server and ledger, and print the medians")
+      ->check(CLI::Range(1, 100));
   app.add_option("--dir", dir, "where the scratch files go")->check(CLI::ExistingDirectory);
   CLI11_PARSE(app, argc, argv);
 
@@ -244,45 +283,56 @@ int main(int argc, char** argv) {
   }
   const auto timed = static_cast<std::int64_t>(all.size() - setup_count);
 
-  if (run_child({CSP_LEDGER_BIN, "--db", ledger, "init", "--admin", admin}).status != 0) fail("csp-ledger init failed");
-  Tally tally;
-  double seconds = 0;
-  GroupCommitFigures group_commit;
-  {
-    std::vector<std::string> server_args = {CSP_LEDGERD_BIN, "--db", ledger, "--tokens", tokens, "--listen", "127.0.0.1:0",
-                                            "--log-level", "warn", "--io-threads", std::to_string(io_threads)};
-    server_args.insert(server_args.end(), server_flags.begin(), server_flags.end());
-    csp::bench::ServerChild server(server_args, log);
-    const tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), server.port());
-    send_setup(endpoint, setup);
-    net::io_context io;
-    std::vector<std::unique_ptr<Connection>> clients;
-    for (auto& queue : queues) clients.push_back(std::make_unique<Connection>(io, endpoint, std::move(queue), pipeline, tally));
-    const std::int64_t start = csp::bench::monotonic_ns();
-    for (auto& client : clients) client->start();
-    io.run();
-    seconds = csp::bench::seconds_between(start, csp::bench::monotonic_ns());
-    group_commit = group_commit_figures(endpoint);
-  }
-  const double rate = static_cast<double>(tally.acknowledged) / seconds;
-  const double p50 = percentile(tally.latencies_ms, 0.50);
-  const double p99 = percentile(tally.latencies_ms, 0.99);
-
-  if (run_child({CSP_LEDGER_BIN, "--db", run_ledger, "init", "--admin", admin}).status != 0) fail("csp-ledger init failed");
-  const csp::bench::ChildRun run = run_child({CSP_LEDGER_BIN, "--db", run_ledger, "run", workload});
-  if (run.status != 0) fail("csp-ledger run exited with " + std::to_string(run.status));
-  const double run_rate = static_cast<double>(shape.commands) / run.seconds;
-
   std::printf("bench-load: %lld commands (%lld set up first, %lld timed over %zu connections, %zu in flight each)\n",
               static_cast<long long>(shape.commands), static_cast<long long>(setup_count), static_cast<long long>(timed),
               connections, pipeline);
-  std::printf("csp-ledgerd   %10.0f acknowledged commands/s  (%.2f s)  p50 %.2f ms  p99 %.2f ms\n", rate, seconds, p50, p99);
-  std::printf("group commit  mean batch %.1f commands, mean commit %.2f ms\n", group_commit.batch_commands_mean,
-              group_commit.commit_ms_mean);
-  for (const auto& [status, count] : tally.others) std::printf("  not acknowledged: %lld answered %u\n", static_cast<long long>(count), status);
-  std::printf("csp-ledger run %9.0f commands/s  (%.2f s, the whole workload)\n", run_rate, run.seconds);
-  std::printf("load-bench: commands=%lld connections=%zu rate=%.0f CMD/s p50=%.2f MS p99=%.2f MS run=%.0f CMD/s (%.2f x run)\n",
-              static_cast<long long>(timed), connections, rate, p50, p99, run_rate, rate / run_rate);
+  std::vector<std::string> server_args = {CSP_LEDGERD_BIN, "--db", ledger, "--tokens", tokens, "--listen", "127.0.0.1:0",
+                                          "--log-level", "warn", "--io-threads", std::to_string(io_threads)};
+  server_args.insert(server_args.end(), server_flags.begin(), server_flags.end());
+  std::vector<RoundFigures> figures;
+  bool is_all_acknowledged = true;
+  for (int round = 1; round <= rounds; ++round) {
+    for (const std::string& path : {ledger, run_ledger}) {
+      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    }
+    if (rounds > 1) std::printf("round %d of %d\n", round, rounds);
+    const RoundFigures measured = measure_round(server_args, ledger, log, setup, queues, pipeline);
+    figures.push_back(measured);
+    is_all_acknowledged = is_all_acknowledged && measured.not_acknowledged.empty();
+
+    if (run_child({CSP_LEDGER_BIN, "--db", run_ledger, "init", "--admin", admin}).status != 0) fail("csp-ledger init failed");
+    const csp::bench::ChildRun run = run_child({CSP_LEDGER_BIN, "--db", run_ledger, "run", workload});
+    if (run.status != 0) fail("csp-ledger run exited with " + std::to_string(run.status));
+    figures.back().run_rate = static_cast<double>(shape.commands) / run.seconds;
+    const RoundFigures& f = figures.back();
+    std::printf("csp-ledgerd   %10.0f acknowledged commands/s  (%.2f s)  p50 %.2f ms  p99 %.2f ms\n", f.rate, f.seconds, f.p50,
+                f.p99);
+    std::printf("group commit  mean batch %.1f commands, mean commit %.2f ms\n", f.group_commit.batch_commands_mean,
+                f.group_commit.commit_ms_mean);
+    for (const auto& [status, count] : f.not_acknowledged) {
+      std::printf("  not acknowledged: %lld answered %u\n", static_cast<long long>(count), status);
+    }
+    std::printf("csp-ledger run %9.0f commands/s  (%.2f s, the whole workload)\n", f.run_rate, run.seconds);
+    std::printf("load-bench: commands=%lld connections=%zu rate=%.0f CMD/s p50=%.2f MS p99=%.2f MS run=%.0f CMD/s (%.2f x run)\n",
+                static_cast<long long>(timed), connections, f.rate, f.p50, f.p99, f.run_rate, f.rate / f.run_rate);
+    std::fflush(stdout);
+  }
+  if (rounds > 1) {
+    // The shared machine moves single rounds a lot; the middle round of
+    // each figure says more than any one of them.
+    const auto median_of = [&](auto field) {
+      std::vector<double> values;
+      for (const auto& f : figures) values.push_back(field(f));
+      return percentile(values, 0.5);
+    };
+    const double rate = median_of([](const RoundFigures& f) { return f.rate; });
+    const double run_rate = median_of([](const RoundFigures& f) { return f.run_rate; });
+    std::printf("load-bench-median: rounds=%d commands=%lld connections=%zu rate=%.0f CMD/s p50=%.2f MS p99=%.2f MS "
+                "run=%.0f CMD/s ratio=%.2f x run (median of the rounds' ratios)\n",
+                rounds, static_cast<long long>(timed), connections, rate,
+                median_of([](const RoundFigures& f) { return f.p50; }), median_of([](const RoundFigures& f) { return f.p99; }),
+                run_rate, median_of([](const RoundFigures& f) { return f.rate / f.run_rate; }));
+  }
   remove_files();
-  return tally.others.empty() ? 0 : 1;
+  return is_all_acknowledged ? 0 : 1;
 }
