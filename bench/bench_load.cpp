@@ -31,6 +31,7 @@
 
 #include "bench/raw_sqlite.h"
 #include "bench/server_child.h"
+#include "bench/status_only_parser.h"
 #include "bench/workload.h"
 
 namespace {
@@ -96,7 +97,7 @@ class Connection {
       is_reading_ = false;
       tally_.latencies_ms.push_back(static_cast<double>(csp::bench::monotonic_ns() - started_.front()) / 1e6);
       started_.pop_front();
-      const unsigned status = response_->get().result_int();
+      const unsigned status = response_->status();
       if (status == 200) {
         ++tally_.acknowledged;
       } else {
@@ -111,7 +112,7 @@ class Connection {
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
-  std::optional<http::response_parser<http::string_body>> response_;
+  std::optional<csp::bench::StatusOnlyParser> response_;
   std::vector<std::string> requests_;
   std::vector<net::const_buffer> sending_;
   std::size_t depth_;
