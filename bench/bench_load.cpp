@@ -7,6 +7,7 @@
 //
 //   build/bin/bench-load [--commands N] [--connections N] [--pipeline N] [--rounds N] [--dir DIR]
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -200,12 +201,23 @@ double percentile(std::vector<double>& values, double fraction) {
   return values[index];
 }
 
+double own_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& time) { return static_cast<double>(time.tv_sec) + static_cast<double>(time.tv_usec) / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 struct RoundFigures {
   double rate = 0;
   double seconds = 0;
   double p50 = 0;
   double p99 = 0;
   double run_rate = 0;
+  // CPU per acknowledged command, in microseconds: steadier than the rate
+  // on a shared machine, since time others take is not counted.
+  double server_cpu_us = 0;
+  double client_cpu_us = 0;
   GroupCommitFigures group_commit;
   std::map<unsigned, std::int64_t> not_acknowledged;  // status -> count
 };
@@ -224,10 +236,17 @@ RoundFigures measure_round(const std::vector<std::string>& server_args, const st
   net::io_context io;
   std::vector<std::unique_ptr<Connection>> clients;
   for (const auto& queue : queues) clients.push_back(std::make_unique<Connection>(io, endpoint, queue, pipeline, tally));
+  const double server_cpu_before = server.cpu_seconds();
+  const double client_cpu_before = own_cpu_seconds();
   const std::int64_t start = csp::bench::monotonic_ns();
   for (auto& client : clients) client->start();
   io.run();
   figures.seconds = csp::bench::seconds_between(start, csp::bench::monotonic_ns());
+  const auto per_command_us = [&](double cpu_seconds) {
+    return tally.acknowledged > 0 ? 1e6 * cpu_seconds / static_cast<double>(tally.acknowledged) : 0.0;
+  };
+  figures.server_cpu_us = per_command_us(server.cpu_seconds() - server_cpu_before);
+  figures.client_cpu_us = per_command_us(own_cpu_seconds() - client_cpu_before);
   figures.group_commit = group_commit_figures(endpoint);
   figures.rate = static_cast<double>(tally.acknowledged) / figures.seconds;
   figures.p50 = percentile(tally.latencies_ms, 0.50);
@@ -310,12 +329,14 @@ int main(int argc, char** argv) {
                 f.p99);
     std::printf("group commit  mean batch %.1f commands, mean commit %.2f ms\n", f.group_commit.batch_commands_mean,
                 f.group_commit.commit_ms_mean);
+    std::printf("cpu           server %.1f us, client %.1f us per acknowledged command\n", f.server_cpu_us, f.client_cpu_us);
     for (const auto& [status, count] : f.not_acknowledged) {
       std::printf("  not acknowledged: %lld answered %u\n", static_cast<long long>(count), status);
     }
     std::printf("csp-ledger run %9.0f commands/s  (%.2f s, the whole workload)\n", f.run_rate, run.seconds);
-    std::printf("load-bench: commands=%lld connections=%zu rate=%.0f CMD/s p50=%.2f MS p99=%.2f MS run=%.0f CMD/s (%.2f x run)\n",
-                static_cast<long long>(timed), connections, f.rate, f.p50, f.p99, f.run_rate, f.rate / f.run_rate);
+    std::printf("load-bench: commands=%lld connections=%zu rate=%.0f CMD/s p50=%.2f MS p99=%.2f MS run=%.0f CMD/s (%.2f x run) "
+                "server_cpu=%.1f US/CMD\n",
+                static_cast<long long>(timed), connections, f.rate, f.p50, f.p99, f.run_rate, f.rate / f.run_rate, f.server_cpu_us);
     std::fflush(stdout);
   }
   if (rounds > 1) {
@@ -329,10 +350,11 @@ int main(int argc, char** argv) {
     const double rate = median_of([](const RoundFigures& f) { return f.rate; });
     const double run_rate = median_of([](const RoundFigures& f) { return f.run_rate; });
     std::printf("load-bench-median: rounds=%d commands=%lld connections=%zu rate=%.0f CMD/s p50=%.2f MS p99=%.2f MS "
-                "run=%.0f CMD/s ratio=%.2f x run (median of the rounds' ratios)\n",
+                "run=%.0f CMD/s ratio=%.2f x run (median of the rounds' ratios) server_cpu=%.1f US/CMD\n",
                 rounds, static_cast<long long>(timed), connections, rate,
                 median_of([](const RoundFigures& f) { return f.p50; }), median_of([](const RoundFigures& f) { return f.p99; }),
-                run_rate, median_of([](const RoundFigures& f) { return f.rate / f.run_rate; }));
+                run_rate, median_of([](const RoundFigures& f) { return f.rate / f.run_rate; }),
+                median_of([](const RoundFigures& f) { return f.server_cpu_us; }));
   }
   remove_files();
   return is_all_acknowledged ? 0 : 1;

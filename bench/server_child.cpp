@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace csp::bench {
@@ -46,6 +48,22 @@ ServerChild::ServerChild(const std::vector<std::string>& args, const std::string
   }
   close(out[0]);
   port_ = static_cast<unsigned short>(std::stoi(line.substr(line.rfind(':') + 1)));
+}
+
+double ServerChild::cpu_seconds() const {
+  std::ifstream stat("/proc/" + std::to_string(pid_) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  // The command name in parentheses may hold spaces; the fields after it
+  // are plain: state is the 3rd field, utime and stime the 14th and 15th.
+  std::istringstream fields(text.substr(text.rfind(')') + 2));
+  std::string field;
+  long long utime = 0;
+  long long stime = 0;
+  for (int number = 3; number <= 15 && fields >> field; ++number) {
+    if (number == 14) utime = std::stoll(field);
+    if (number == 15) stime = std::stoll(field);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 ServerChild::~ServerChild() {

@@ -21,6 +21,8 @@ class ServerChild {
   ServerChild& operator=(const ServerChild&) = delete;
 
   unsigned short port() const { return port_; }
+  // CPU time the server has used so far, user and system, in seconds.
+  double cpu_seconds() const;
   // SIGTERM, then the exit status (-1 when killed by a signal).
   int stop();
 
