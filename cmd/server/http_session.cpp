@@ -79,6 +79,19 @@ void HttpSession::read_next() {
   parser_->body_limit(context_.limits.body_bytes_max);
   parser_->header_limit(context_.limits.header_bytes_max);
   stream_.expires_after(context_.limits.idle_timeout);
+  // A pipelining client's next requests are often read already: they are
+  // parsed from the buffer at once, without a round through the reactor.
+  if (buffer_.size() > 0) {
+    beast::error_code error;
+    while (buffer_.size() > 0 && !parser_->is_done()) {
+      const std::size_t used = parser_->put(buffer_.data(), error);
+      buffer_.consume(used);
+      if (error || used == 0) break;
+    }
+    if (error == http::error::need_more) error = {};
+    if (error || parser_->is_done()) return on_read(error);
+    if (parser_->is_header_done()) return on_header(error);
+  }
   http::async_read_header(stream_, buffer_, *parser_,
                           [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_header(error); });
 }

@@ -222,5 +222,26 @@ TEST_F(Endpoints, PipelinedRequestsAreAnsweredInOrder) {
   EXPECT_EQ(client.get("/health").json()["head_position"], 15);
 }
 
+// Requests that arrive together are parsed straight from the buffer; one
+// whose body is still on its way is finished by a read.
+TEST_F(Endpoints, PipelinedRequestsArrivingTogetherAndOneCutInTwoAreAllAnswered) {
+  server.add_link();
+  HttpClient client = server.client();
+  const auto raw_download = [&] {
+    const std::string body = download().dump();
+    return "POST /commands HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + admin_token +
+           "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  };
+  std::string together;
+  for (int i = 0; i < 5; ++i) together += raw_download();
+  const std::string last = raw_download();
+  const std::size_t cut = last.size() - 10;  // inside the body
+  net::write(client.stream(), net::buffer(together + last.substr(0, cut)));
+  for (int i = 1; i <= 5; ++i) EXPECT_EQ(client.read().json()["result"]["downloads_used"], i);
+  net::write(client.stream(), net::buffer(last.substr(cut)));
+  EXPECT_EQ(client.read().json()["result"]["downloads_used"], 6);
+  EXPECT_EQ(client.get("/health").json()["head_position"], 11);
+}
+
 }  // namespace
 }  // namespace csp::server::testing
