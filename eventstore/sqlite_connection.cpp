@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "eventstore/sqlite_wal_vfs.h"
+
 namespace csp::eventstore::sqlite {
 
 StoreError error_from(sqlite3* db, int code, std::string_view doing) {
@@ -26,7 +28,7 @@ Connection& Connection::operator=(Connection&& other) noexcept {
 
 StoreResult<Connection> Connection::open(const std::string& path, int flags) {
   sqlite3* db = nullptr;
-  const int code = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  const int code = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, wal_gathering_vfs());
   Connection connection(db);
   if (code != SQLITE_OK) return error_from(db, code, "opening " + path);
   sqlite3_extended_result_codes(db, 1);
