@@ -16,7 +16,7 @@ constexpr const char* vfs_name = "csp-wal-gathering";
 // and its bytes 4-7 are nonzero only on the frame that ends a commit.
 constexpr int frame_header_bytes = 24;
 // Bounds the memory of a very large transaction; a batch is far smaller.
-constexpr std::size_t gathered_bytes_max = 8 << 20;
+constexpr std::size_t gathered_bytes_max = 1 << 20;
 // The default VFS writes at most 128 KiB - 1 bytes per call (it masks the
 // length: SQLite itself never writes more than a 64 KiB page at once).
 constexpr std::size_t write_bytes_max = 64 << 10;

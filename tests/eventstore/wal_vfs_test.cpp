@@ -64,7 +64,7 @@ TEST_P(WalGathering, ACommitIsSeenElsewhereAsSoonAsItReturns) {
 }
 
 // Larger than one write of the default VFS (128 KiB) and than the buffer
-// (8 MiB), so the frames go out in pieces and mid-transaction.
+// (1 MiB), so the frames go out in pieces and mid-transaction.
 TEST_P(WalGathering, TransactionsLargerThanAWriteAndThanTheBufferArriveWhole) {
   exec(writer_, "BEGIN;" + rows_sql(1, 40, 4000) + "COMMIT;");
   EXPECT_EQ(counted_elsewhere(), 40);
