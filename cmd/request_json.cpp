@@ -2,10 +2,10 @@
 
 #include <openssl/evp.h>
 
-#include <filesystem>
-#include <fstream>
 #include <algorithm>
 #include <array>
+#include <filesystem>
+#include <fstream>
 
 #include "cmd/system.h"
 #include "eventstore/chain.h"
