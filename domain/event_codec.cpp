@@ -8,6 +8,8 @@
 
 #include <cereal/archives/portable_binary.hpp>
 
+#include "domain/payload_input.h"
+
 namespace csp::domain {
 namespace {
 
@@ -45,18 +47,19 @@ bool is_valid_enums(const Event& event) {
 }
 
 template <std::size_t index>
-Event decode_alternative(std::istringstream& input) {
+Event decode_alternative(std::istringstream& input, std::size_t payload_bytes) {
   std::variant_alternative_t<index, Event> event;
-  cereal::PortableBinaryInputArchive archive(input);
+  PayloadInput archive(input, payload_bytes);
   archive(event);
   return event;
 }
 
 template <std::size_t... indexes>
-Event decode_by_index(std::size_t wanted, std::istringstream& input, std::index_sequence<indexes...>) {
-  using Decoder = Event (*)(std::istringstream&);
+Event decode_by_index(std::size_t wanted, std::istringstream& input, std::size_t payload_bytes,
+                      std::index_sequence<indexes...>) {
+  using Decoder = Event (*)(std::istringstream&, std::size_t);
   constexpr std::array<Decoder, sizeof...(indexes)> decoders = {&decode_alternative<indexes>...};
-  return decoders.at(wanted)(input);
+  return decoders.at(wanted)(input, payload_bytes);
 }
 
 }  // namespace
@@ -99,7 +102,7 @@ Result<Event> decode_payload(std::string_view type_name, std::uint32_t schema_ve
   }
   std::istringstream input{std::string(bytes)};
   try {
-    Event event = decode_by_index(index, input, std::make_index_sequence<std::variant_size_v<Event>>{});
+    Event event = decode_by_index(index, input, bytes.size(), std::make_index_sequence<std::variant_size_v<Event>>{});
     if (input.peek() != std::istringstream::traits_type::eof()) {
       return invalid_input("payload of " + what + " has trailing bytes after the event");
     }

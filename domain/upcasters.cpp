@@ -6,6 +6,8 @@
 
 #include <cereal/archives/portable_binary.hpp>
 
+#include "domain/payload_input.h"
+
 #include "domain/event_codec.h"
 #include "domain/events.h"
 
@@ -31,7 +33,7 @@ Result<std::string> upcast_customer_registered_v1(std::string_view payload) {
   CustomerRegisteredV1 old;
   std::istringstream input{std::string(payload)};
   try {
-    cereal::PortableBinaryInputArchive archive(input);
+    PayloadInput archive(input, payload.size());
     archive(old);
   } catch (const cereal::Exception& failure) {
     return invalid_input(std::string("CustomerRegistered v1 payload is corrupt: ") + failure.what());

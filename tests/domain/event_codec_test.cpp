@@ -99,14 +99,24 @@ TEST(EventCodec, RefusesEveryTruncationAndTrailingBytes) {
 }
 
 TEST(EventCodec, RefusesAPayloadDeclaringAnImpossibleSize) {
-#if defined(__SANITIZE_ADDRESS__)
-  GTEST_SKIP() << "AddressSanitizer aborts on an impossible allocation instead of throwing std::bad_alloc";
-#endif
   std::string bytes = encode_payload(one_of_each()[0]);
   for (std::size_t at = 1; at < 9; ++at) bytes[at] = '\x7f';  // the agent id's length, now about 2^63
   const auto refused = decode_payload("AgentRoleGranted", 1, bytes);
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().message.find("corrupt"), std::string::npos);
+}
+
+// A length that memory could hold (1 GiB) but the payload cannot: refused
+// from the count alone, before a gigabyte is allocated and zeroed.
+TEST(EventCodec, RefusesACountLargerThanThePayloadBeforeAllocatingIt) {
+  std::string bytes = encode_payload(one_of_each()[0]);
+  const std::string gibibyte_little_endian("\x00\x00\x00\x40\x00\x00\x00\x00", 8);
+  bytes.replace(1, 8, gibibyte_little_endian);  // the agent id's length
+  const auto refused = decode_payload("AgentRoleGranted", 1, bytes);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("declares 1073741824 elements in a payload of " + std::to_string(bytes.size()) + " bytes"),
+            std::string::npos)
+      << refused.error().message;
 }
 
 TEST(EventCodec, RefusesStoredValuesThatNoLongerParse) {
