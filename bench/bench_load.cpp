@@ -282,10 +282,11 @@ int main(int argc, char** argv) {
   const std::string run_ledger = base + "-run.db";
   const std::string tokens = base + ".tokens";
   const std::string log = base + ".log";
+  const auto remove_with_wal = [](const std::string& path) {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  };
   const auto remove_files = [&] {
-    for (const std::string& path : {workload, ledger, run_ledger, tokens, log}) {
-      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
-    }
+    for (const std::string& path : {workload, ledger, run_ledger, tokens, log}) remove_with_wal(path);
   };
   remove_files();
   const csp::bench::WorkloadShape shape = csp::bench::write_workload(workload, commands);
@@ -312,9 +313,7 @@ int main(int argc, char** argv) {
   std::vector<RoundFigures> figures;
   bool is_all_acknowledged = true;
   for (int round = 1; round <= rounds; ++round) {
-    for (const std::string& path : {ledger, run_ledger}) {
-      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
-    }
+    for (const std::string& path : {ledger, run_ledger}) remove_with_wal(path);
     if (rounds > 1) std::printf("round %d of %d\n", round, rounds);
     const RoundFigures measured = measure_round(server_args, ledger, log, setup, queues, pipeline);
     figures.push_back(measured);

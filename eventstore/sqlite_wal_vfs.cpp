@@ -32,11 +32,7 @@ struct GatheringFile {
 
 constexpr int real_file_offset = (sizeof(GatheringFile) + 7) / 8 * 8;
 
-sqlite3_vfs* default_vfs() {
-  static sqlite3_vfs* const found = sqlite3_vfs_find(nullptr);
-  return found;
-}
-
+sqlite3_vfs* real_of(sqlite3_vfs* vfs) { return static_cast<sqlite3_vfs*>(vfs->pAppData); }
 GatheringFile* of(sqlite3_file* file) { return reinterpret_cast<GatheringFile*>(file); }
 const sqlite3_io_methods* real_methods(GatheringFile* file) { return file->real->pMethods; }
 
@@ -163,8 +159,7 @@ int open_file(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* handle, int
   auto* file = new (handle) GatheringFile{};
   file->real = reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(handle) + real_file_offset);
   file->is_wal = (flags & SQLITE_OPEN_WAL) != 0;
-  sqlite3_vfs* real_vfs = static_cast<sqlite3_vfs*>(vfs->pAppData);
-  const int code = real_vfs->xOpen(real_vfs, name, file->real, flags, out_flags);
+  const int code = real_of(vfs)->xOpen(real_of(vfs), name, file->real, flags, out_flags);
   if (code != SQLITE_OK) {
     // SQLite closes a file that failed to open only when pMethods is set.
     if (file->real->pMethods != nullptr) file->real->pMethods->xClose(file->real);
@@ -176,8 +171,6 @@ int open_file(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* handle, int
   handle->pMethods = &gathering_methods[version >= 3 ? 2 : version >= 2 ? 1 : 0];
   return SQLITE_OK;
 }
-
-sqlite3_vfs* real_of(sqlite3_vfs* vfs) { return static_cast<sqlite3_vfs*>(vfs->pAppData); }
 
 int delete_file(sqlite3_vfs* vfs, const char* name, int sync_dir) {
   return real_of(vfs)->xDelete(real_of(vfs), name, sync_dir);
@@ -208,7 +201,7 @@ const char* wal_gathering_vfs() {
   static std::once_flag registered;
   static sqlite3_vfs vfs{};
   std::call_once(registered, [] {
-    sqlite3_vfs* real = default_vfs();
+    sqlite3_vfs* real = sqlite3_vfs_find(nullptr);
     vfs.iVersion = 2;
     vfs.szOsFile = real_file_offset + real->szOsFile;
     vfs.mxPathname = real->mxPathname;

@@ -41,9 +41,10 @@ class WalGathering : public ::testing::TestWithParam<const char*> {
            std::to_string(first + count - 1) + ") INSERT INTO rows SELECT i, randomblob(" + std::to_string(bytes) +
            ") FROM n;";
   }
-  std::int64_t counted_elsewhere(const char* sql = "SELECT count(*) FROM rows") {
+  std::int64_t counted_elsewhere(const char* sql = "SELECT count(*) FROM rows") { return counted_in(elsewhere_, sql); }
+  static std::int64_t counted_in(sqlite3* db, const char* sql) {
     sqlite3_stmt* statement = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(elsewhere_, sql, -1, &statement, nullptr), SQLITE_OK);
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &statement, nullptr), SQLITE_OK);
     EXPECT_EQ(sqlite3_step(statement), SQLITE_ROW);
     const std::int64_t count = sqlite3_column_int64(statement, 0);
     sqlite3_finalize(statement);
@@ -95,11 +96,7 @@ TEST_P(WalGathering, CheckpointsAndRestartsOfTheWalKeepEveryCommit) {
   EXPECT_EQ(counted_elsewhere(), 1000);
   sqlite3* fresh = nullptr;
   ASSERT_EQ(sqlite3_open_v2(path_.c_str(), &fresh, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_stmt* statement = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(fresh, "SELECT count(*) FROM rows", -1, &statement, nullptr), SQLITE_OK);
-  ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int64(statement, 0), 1000);
-  sqlite3_finalize(statement);
+  EXPECT_EQ(counted_in(fresh, "SELECT count(*) FROM rows"), 1000);
   sqlite3_close(fresh);
 }
 
