@@ -21,7 +21,7 @@
 #include "bench/raw_sqlite.h"
 #include "bench/workload.h"
 #include "domain/event_codec.h"
-#include "eventstore/sqlite_store.h"
+#include "eventstore/sqlite/store.h"
 #include "projections/read_models.h"
 
 namespace {

@@ -18,7 +18,7 @@
 #include <CLI/CLI.hpp>
 
 #include "bench/raw_sqlite.h"
-#include "eventstore/sqlite_store.h"
+#include "eventstore/sqlite/store.h"
 
 namespace {
 

@@ -14,7 +14,7 @@
 #include "cmd/progress.h"
 #include "cmd/session.h"
 #include "eventstore/chain.h"
-#include "eventstore/sqlite_store.h"
+#include "eventstore/sqlite/store.h"
 #include "eventstore/verify.h"
 #include "projections/compare.h"
 #include "projections/replay.h"

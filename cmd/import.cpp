@@ -12,7 +12,7 @@
 #include "cmd/event_json.h"
 #include "cmd/session.h"
 #include "eventstore/chain.h"
-#include "eventstore/sqlite_store.h"
+#include "eventstore/sqlite/store.h"
 #include "projections/stored_read_models.h"
 
 namespace csp::cmd {

@@ -2,7 +2,7 @@
 
 
 #include "cmd/results.h"
-#include "eventstore/sqlite_store.h"
+#include "eventstore/sqlite/store.h"
 #include "projections/replay.h"
 #include "domain/event_codec.h"
 #include "domain/streams.h"

@@ -8,7 +8,7 @@
 #include "cmd/output.h"
 #include "cmd/system.h"
 #include "domain/streams.h"
-#include "eventstore/sqlite_store.h"
+#include "eventstore/sqlite/store.h"
 #include "projections/replay.h"
 
 namespace csp::cmd {

@@ -7,7 +7,7 @@
 #include "cmd/output.h"
 #include "cmd/request_json.h"
 #include "cmd/system.h"
-#include "eventstore/sqlite_store.h"
+#include "eventstore/sqlite/store.h"
 
 namespace csp::cmd {
 

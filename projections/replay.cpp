@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "eventstore/sqlite_store.h"
+#include "eventstore/sqlite/store.h"
 #include "projections/stored_events.h"
 
 namespace csp::projections {

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "domain/timestamp.h"
-#include "eventstore/sqlite_connection.h"
+#include "eventstore/sqlite/connection.h"
 #include "eventstore/store_error.h"
 #include "projections/fold.h"
 #include "projections/read_models.h"

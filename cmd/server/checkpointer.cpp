@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "eventstore/sqlite_connection.h"
+#include "eventstore/sqlite/connection.h"
 
 namespace csp::server {
 

@@ -14,7 +14,7 @@
 
 #include <sqlite3.h>
 
-#include "eventstore/sqlite_connection.h"
+#include "eventstore/sqlite/connection.h"
 #include "eventstore/store_error.h"
 
 namespace csp::server {

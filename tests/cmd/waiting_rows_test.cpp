@@ -9,7 +9,7 @@
 
 #include "cmd/session.h"
 #include "domain/timestamp.h"
-#include "eventstore/sqlite_store.h"
+#include "eventstore/sqlite/store.h"
 #include "projections/compare.h"
 #include "projections/replay.h"
 #include "support/temp_dir.h"

@@ -12,7 +12,7 @@
 #include <sstream>
 #include <string>
 
-#include "eventstore/sqlite_store.h"
+#include "eventstore/sqlite/store.h"
 #include "support/temp_dir.h"
 
 namespace csp::eventstore::testing {

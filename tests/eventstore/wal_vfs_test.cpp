@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-#include "eventstore/sqlite_wal_vfs.h"
+#include "eventstore/sqlite/wal_vfs.h"
 #include "store_fixture.h"
 
 namespace csp::eventstore {

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "domain/event_codec.h"
-#include "eventstore/sqlite_store.h"
+#include "eventstore/sqlite/store.h"
 #include "folded_fixture.h"
 #include "projections/compare.h"
 #include "projections/replay.h"

@@ -1,4 +1,4 @@
-#include "eventstore/sqlite_wal_vfs.h"
+#include "eventstore/sqlite/wal_vfs.h"
 
 #include <sqlite3.h>
 

@@ -5,7 +5,7 @@
 #include <set>
 #include <string>
 
-#include "eventstore/sqlite_store_impl.h"
+#include "eventstore/sqlite/store_impl.h"
 
 namespace csp::eventstore::detail {
 namespace {

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "eventstore/sqlite_store_impl.h"
+#include "eventstore/sqlite/store_impl.h"
 
 namespace csp::eventstore {
 namespace {

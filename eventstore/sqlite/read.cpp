@@ -6,7 +6,7 @@
 #include <cstring>
 #include <mutex>
 
-#include "eventstore/sqlite_store_impl.h"
+#include "eventstore/sqlite/store_impl.h"
 
 namespace csp::eventstore::detail {
 namespace {

@@ -1,13 +1,13 @@
 #pragma once
-// Private to the SQLite backend: the store object shared by sqlite_open.cpp,
-// sqlite_read.cpp and sqlite_batch.cpp.
+// Private to the SQLite backend: the store object shared by sqlite/open.cpp,
+// sqlite/read.cpp and sqlite/batch.cpp.
 
 #include <string>
 #include <unordered_map>
 
 #include "eventstore/chain.h"
-#include "eventstore/sqlite_connection.h"
-#include "eventstore/sqlite_store.h"
+#include "eventstore/sqlite/connection.h"
+#include "eventstore/sqlite/store.h"
 
 namespace csp::eventstore::detail {
 

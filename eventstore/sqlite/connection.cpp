@@ -1,8 +1,8 @@
-#include "eventstore/sqlite_connection.h"
+#include "eventstore/sqlite/connection.h"
 
 #include <utility>
 
-#include "eventstore/sqlite_wal_vfs.h"
+#include "eventstore/sqlite/wal_vfs.h"
 
 namespace csp::eventstore::sqlite {
 
