@@ -73,7 +73,9 @@ struct Cli {
     app.fallthrough();
     const char* db_env = std::getenv("CSP_LEDGER_DB");
     globals.db_path = db_env != nullptr && *db_env != '\0' ? db_env : "csp-ledger.db";
-    app.add_option("--db", globals.db_path, "ledger file (default: $CSP_LEDGER_DB, else ./csp-ledger.db)");
+    app.add_option("--db", globals.db_path,
+                   "ledger: an SQLite file, or a postgresql:// URI of a PostgreSQL database (default: "
+                   "$CSP_LEDGER_DB, else ./csp-ledger.db)");
     app.add_flag("--json", globals.is_json, "print one JSON object per result instead of text");
     app.footer("Exit status: 0 done, 2 bad input or usage, 3 refused by a rule, 4 audit found a fault, 1 anything else.\n"
                "Run `csp-ledger COMMAND --help` for a command's flags and an example.");

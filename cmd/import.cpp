@@ -12,6 +12,7 @@
 #include "cmd/event_json.h"
 #include "cmd/session.h"
 #include "eventstore/chain.h"
+#include "eventstore/backends.h"
 #include "eventstore/sqlite/store.h"
 #include "projections/stored_read_models.h"
 
@@ -153,13 +154,14 @@ int import_log(const Globals& globals, const std::string& path) {
     if (!file) return report(globals, invalid_input("cannot read " + path + ": give an export file or - for stdin"));
   }
   std::istream& input = path == "-" ? std::cin : file;
-  std::error_code ignored;
-  const bool creates = !std::filesystem::exists(globals.db_path, ignored);
-  auto opened = open_ledger(globals.db_path, creates);
+  // Into an empty ledger, or a new one where there is none yet.
+  auto opened = open_ledger(globals.db_path, false);
+  const bool creates = !opened && opened.error().kind == eventstore::StoreError::Kind::not_found;
+  if (creates) opened = open_ledger(globals.db_path, true);
   if (!opened) return report(globals, opened.error());
   const auto fail = [&](const auto& error) {
     opened = eventstore::StoreError{};
-    if (creates) eventstore::remove_sqlite_store_files(globals.db_path);
+    if (creates) eventstore::remove_store(globals.db_path);
     return report(globals, error);
   };
   auto head = opened->store->head();

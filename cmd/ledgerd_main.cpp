@@ -33,7 +33,9 @@ int run(int argc, char** argv) {
       "       http://127.0.0.1:8080/commands\n"
       "Every request but GET /health needs `Authorization: Bearer TOKEN`; a command's actor is the token's agent.\n"
       "SIGTERM or SIGINT: commands already received are committed and answered, then the server exits 0.");
-  app.add_option("--db", options.db_path, "ledger file made by `csp-ledger init` (default $CSP_LEDGER_DB, else ./csp-ledger.db)");
+  app.add_option("--db", options.db_path,
+                 "ledger made by `csp-ledger init`: an SQLite file or a postgresql:// URI (default "
+                 "$CSP_LEDGER_DB, else ./csp-ledger.db)");
   app.add_option("--listen", options.listen, "HOST:PORT to listen on; port 0 picks a free one, printed at start")
       ->capture_default_str();
   app.add_option("--tokens", options.tokens_path, "file of `TOKEN AGENT` lines; # starts a comment")->required();

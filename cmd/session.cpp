@@ -7,13 +7,12 @@
 #include "cmd/output.h"
 #include "cmd/request_json.h"
 #include "cmd/system.h"
-#include "eventstore/sqlite/store.h"
+#include "eventstore/backends.h"
 
 namespace csp::cmd {
 
 eventstore::StoreResult<OpenedLedger> open_ledger(const std::string& path, bool creates) {
-  eventstore::SqliteOptions options{now_micros};
-  auto store = creates ? eventstore::create_sqlite_store(path, options) : eventstore::open_sqlite_store(path, options);
+  auto store = creates ? eventstore::create_store(path, now_micros) : eventstore::open_store(path, now_micros);
   if (!store) return std::move(store).error();
   auto catalogue = parse_catalogue_json(shipped_catalogue_json());
   if (!catalogue) throw std::logic_error("the shipped catalogue is invalid: " + catalogue.error().message);
@@ -64,7 +63,7 @@ int execute_one(const Globals& globals, const nlohmann::ordered_json& fields) {
   if (is_init && (!outcome || outcome->refusal)) {
     // A ledger whose first command failed is no ledger: leave no file.
     opened = eventstore::StoreError{};
-    eventstore::remove_sqlite_store_files(globals.db_path);
+    eventstore::remove_store(globals.db_path);
   }
   if (!outcome) return report(globals, outcome.error());
   if (outcome->refusal) {

@@ -18,6 +18,7 @@
 #include "cmd/server/checkpointer.h"
 #include "cmd/server/http_session.h"
 #include "cmd/session.h"
+#include "eventstore/backends.h"
 
 namespace csp::server {
 namespace {
@@ -143,10 +144,16 @@ int run_server(const ServerOptions& options) {
               << " (create a ledger with `csp-ledger --db FILE init --admin AGENT`)\n";
     return cmd::exit_bad_input;
   }
-  auto checkpointer = Checkpointer::start(options.db_path, checkpoint_interval);
-  if (!checkpointer) {
-    std::cerr << "csp-ledgerd: " << options.db_path << ": " << checkpointer.error().message << "\n";
-    return cmd::exit_failed;
+  // Only an SQLite ledger has a WAL of its own to copy back; PostgreSQL
+  // checkpoints itself.
+  std::unique_ptr<Checkpointer> checkpointer;
+  if (!eventstore::names_postgres(options.db_path)) {
+    auto started = Checkpointer::start(options.db_path, checkpoint_interval);
+    if (!started) {
+      std::cerr << "csp-ledgerd: " << options.db_path << ": " << started.error().message << "\n";
+      return cmd::exit_failed;
+    }
+    checkpointer = std::move(started).value();
   }
   CommitFeed feed(head->position);
   Metrics metrics;
@@ -184,7 +191,7 @@ int run_server(const ServerOptions& options) {
   context.is_stopping = true;
   // Commands already read are run and answered, each only once durable.
   writer.stop();
-  (*checkpointer)->stop();
+  if (checkpointer) checkpointer->stop();
   feed.close();
   wait_for_answers(context);
   io.stop();

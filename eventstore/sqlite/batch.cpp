@@ -5,45 +5,11 @@
 #include <set>
 #include <string>
 
+#include "eventstore/append_checks.h"
 #include "eventstore/sqlite/store_impl.h"
 
 namespace csp::eventstore::detail {
 namespace {
-
-StoreError invalid(std::string message) { return StoreError{StoreError::Kind::invalid_argument, std::move(message)}; }
-
-StoreStatus check_request(const AppendRequest& request) {
-  const std::string_view command_id = request.command_id;
-  const auto command = [command_id] { return command_id.empty() ? std::string("a command") : "command " + std::string(command_id); };
-  if (!request.command_id.empty() && request.command_id.front() == '@') {
-    return invalid("command id " + request.command_id + " may not start with '@': the store names commands so");
-  }
-  if (request.writes.empty()) return invalid(command() + " appends no events");
-  std::size_t event_count = 0;
-  for (std::size_t index = 0; index < request.writes.size(); ++index) {
-    const StreamWrite& write = request.writes[index];
-    if (write.stream_id.empty()) return invalid(command() + " writes to an unnamed stream");
-    for (std::size_t earlier = 0; earlier < index; ++earlier) {
-      if (request.writes[earlier].stream_id == write.stream_id) {
-        return invalid(command() + " names stream " + write.stream_id + " twice");
-      }
-    }
-    if (write.events.empty()) return invalid(command() + " writes no events to " + write.stream_id);
-    if (write.expected_version < 0) return invalid("expected version of " + write.stream_id + " is negative");
-    for (const auto& event : write.events) {
-      if (event.event_type.empty() || event.actor.empty()) return invalid(command() + " has an event without type or actor");
-    }
-    for (const auto& alias : write.aliases) {
-      if (alias.empty()) return invalid(command() + " gives an empty alias");
-    }
-    event_count += write.events.size();
-  }
-  if (event_count > events_per_request_max) {
-    return invalid(command() + " appends " + std::to_string(event_count) + " events; the limit is " +
-                   std::to_string(events_per_request_max));
-  }
-  return StoreStatus::success();
-}
 
 class SqliteBatch final : public WriteBatch {
  public:
@@ -213,10 +179,7 @@ StoreResult<AppendOutcome> SqliteStore::append_in_transaction(const AppendReques
     auto version = key ? stream_version(*key) : StoreResult<std::int64_t>(key.error());
     if (!version) return std::move(version).error();
     if (*version != write.expected_version) {
-      return StoreError{StoreError::Kind::conflict,
-                        "stream " + write.stream_id + " is at version " + std::to_string(*version) + ", not " +
-                            std::to_string(write.expected_version) +
-                            " as expected: another command changed it; nothing was written (L4)"};
+      return version_conflict(write, *version);
     }
     places.push_back(StreamPlace{*key, *version});
   }
@@ -296,7 +259,7 @@ StoreStatus SqliteStore::insert_aliases(const std::vector<std::string>& aliases,
 StoreResult<AppendOutcome> SqliteStore::write_events(const AppendRequest& request,
                                                      const std::vector<StreamPlace>& places_before) {
   const std::int64_t first_position = head_.position + 1;
-  const std::string derived_id = request.command_id.empty() ? "@" + std::to_string(first_position) : std::string();
+  const std::string derived_id = request.command_id.empty() ? derived_command_id(first_position) : std::string();
   const std::string& command_id = request.command_id.empty() ? derived_id : request.command_id;
   const std::int64_t recorded_time = options_.clock_us();
   AppendOutcome outcome;

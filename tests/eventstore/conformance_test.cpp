@@ -2,9 +2,12 @@
 // every backend: the PostgreSQL backend joins the list and must pass the
 // very same tests.
 
+#include <map>
 #include <thread>
 
+#include "eventstore/postgres/store.h"
 #include "eventstore/verify.h"
+#include "support/postgres_database.h"
 #include "store_fixture.h"
 
 namespace csp::eventstore {
@@ -12,32 +15,51 @@ namespace {
 
 using namespace testing;
 
+// Where a test's ledgers live: files in a private folder, or databases of
+// the PostgreSQL test cluster, one per name, made on first use.
+struct Places {
+  TempDir dir;
+  std::map<std::string, std::unique_ptr<csp::testing::TempPostgresDatabase>> databases;
+
+  std::string database(const std::string& name) {
+    auto& database = databases[name];
+    if (!database) database = std::make_unique<csp::testing::TempPostgresDatabase>();
+    return database->uri();
+  }
+};
+
 struct Backend {
   std::string name;
-  std::function<std::unique_ptr<EventStore>(TempDir&, FakeClock&, const std::string& file)> create;
-  std::function<std::unique_ptr<EventStore>(TempDir&, FakeClock&, const std::string& file)> open_again;
+  std::function<std::unique_ptr<EventStore>(Places&, FakeClock&, const std::string& name)> create;
+  std::function<std::unique_ptr<EventStore>(Places&, FakeClock&, const std::string& name)> open_again;
 };
 
 void PrintTo(const Backend& backend, std::ostream* out) { *out << backend.name; }
 
 std::vector<Backend> backends() {
-  return {Backend{
-      "sqlite",
-      [](TempDir& dir, FakeClock& clock, const std::string& file) {
-        return ok_or_throw(create_sqlite_store(dir.file(file), SqliteOptions{clock.function()}));
-      },
-      [](TempDir& dir, FakeClock& clock, const std::string& file) {
-        return ok_or_throw(open_sqlite_store(dir.file(file), SqliteOptions{clock.function()}));
-      }}};
+  return {Backend{"sqlite",
+                  [](Places& places, FakeClock& clock, const std::string& name) {
+                    return ok_or_throw(create_sqlite_store(places.dir.file(name), SqliteOptions{clock.function()}));
+                  },
+                  [](Places& places, FakeClock& clock, const std::string& name) {
+                    return ok_or_throw(open_sqlite_store(places.dir.file(name), SqliteOptions{clock.function()}));
+                  }},
+          Backend{"postgres",
+                  [](Places& places, FakeClock& clock, const std::string& name) {
+                    return ok_or_throw(create_postgres_store(places.database(name), PostgresOptions{clock.function()}));
+                  },
+                  [](Places& places, FakeClock& clock, const std::string& name) {
+                    return ok_or_throw(open_postgres_store(places.database(name), PostgresOptions{clock.function()}));
+                  }}};
 }
 
 class Conformance : public ::testing::TestWithParam<Backend> {
  protected:
-  TempDir dir;
+  Places places;
   FakeClock clock;
-  std::unique_ptr<EventStore> store = GetParam().create(dir, clock, "ledger.db");
+  std::unique_ptr<EventStore> store = GetParam().create(places, clock, "ledger.db");
 
-  std::unique_ptr<EventStore> second_handle() { return GetParam().open_again(dir, clock, "ledger.db"); }
+  std::unique_ptr<EventStore> second_handle() { return GetParam().open_again(places, clock, "ledger.db"); }
 
   std::vector<StoredEvent> stream(const std::string& id) { return ok_or_throw(store->read_stream(id)); }
   std::int64_t head_position() { return ok_or_throw(store->head()).position; }
@@ -367,7 +389,7 @@ TEST_P(Conformance, AnImportReproducesTheLogExactly) {
   AppendRequest two_streams{"c3", {StreamWrite{"a", 1, {event("T", "4")}, {"order:1"}}, StreamWrite{"c", 0, {event("T", "5")}}}};
   (void)ok_or_throw(store->append(two_streams));
   const auto original = ok_or_throw(store->read_all(1, 100));
-  auto copy = GetParam().create(dir, clock, "copy.db");
+  auto copy = GetParam().create(places, clock, "copy.db");
   {
     auto batch = ok_or_throw(copy->begin_batch());
     for (const auto& stored : original) {
@@ -388,7 +410,7 @@ TEST_P(Conformance, AnImportRefusesWhatDoesNotChain) {
   (void)ok_or_throw(store->append(request("c1", "a", 0, {event("T", "1")})));
   (void)ok_or_throw(store->append(request("c2", "a", 1, {event("T", "2")})));
   const auto original = ok_or_throw(store->read_all(1, 100));
-  auto copy = GetParam().create(dir, clock, "copy.db");
+  auto copy = GetParam().create(places, clock, "copy.db");
   auto batch = ok_or_throw(copy->begin_batch());
   StoredEvent changed = original[0];
   changed.payload = "9";

@@ -1,0 +1,52 @@
+#include "eventstore/append_checks.h"
+
+namespace csp::eventstore {
+namespace {
+
+StoreError invalid(std::string message) { return StoreError{StoreError::Kind::invalid_argument, std::move(message)}; }
+
+}  // namespace
+
+StoreStatus check_request(const AppendRequest& request) {
+  const std::string_view command_id = request.command_id;
+  const auto command = [command_id] { return command_id.empty() ? std::string("a command") : "command " + std::string(command_id); };
+  if (!request.command_id.empty() && request.command_id.front() == '@') {
+    return invalid("command id " + request.command_id + " may not start with '@': the store names commands so");
+  }
+  if (request.writes.empty()) return invalid(command() + " appends no events");
+  std::size_t event_count = 0;
+  for (std::size_t index = 0; index < request.writes.size(); ++index) {
+    const StreamWrite& write = request.writes[index];
+    if (write.stream_id.empty()) return invalid(command() + " writes to an unnamed stream");
+    for (std::size_t earlier = 0; earlier < index; ++earlier) {
+      if (request.writes[earlier].stream_id == write.stream_id) {
+        return invalid(command() + " names stream " + write.stream_id + " twice");
+      }
+    }
+    if (write.events.empty()) return invalid(command() + " writes no events to " + write.stream_id);
+    if (write.expected_version < 0) return invalid("expected version of " + write.stream_id + " is negative");
+    for (const auto& event : write.events) {
+      if (event.event_type.empty() || event.actor.empty()) return invalid(command() + " has an event without type or actor");
+    }
+    for (const auto& alias : write.aliases) {
+      if (alias.empty()) return invalid(command() + " gives an empty alias");
+    }
+    event_count += write.events.size();
+  }
+  if (event_count > events_per_request_max) {
+    return invalid(command() + " appends " + std::to_string(event_count) + " events; the limit is " +
+                   std::to_string(events_per_request_max));
+  }
+  return StoreStatus::success();
+}
+
+StoreError version_conflict(const StreamWrite& write, std::int64_t version) {
+  return StoreError{StoreError::Kind::conflict,
+                    "stream " + write.stream_id + " is at version " + std::to_string(version) + ", not " +
+                        std::to_string(write.expected_version) +
+                        " as expected: another command changed it; nothing was written (L4)"};
+}
+
+std::string derived_command_id(std::int64_t first_position) { return "@" + std::to_string(first_position); }
+
+}  // namespace csp::eventstore

@@ -1,0 +1,331 @@
+// Writing to the PostgreSQL log: one transaction per batch, serialised on
+// the one-row head table (FORMAT.md, "One chain across nodes"). Rows wait
+// in memory and go to the server in one binary COPY before anything could
+// read them and at commit, not a round trip per row.
+
+#include <set>
+#include <string>
+
+#include "eventstore/append_checks.h"
+#include "eventstore/postgres/store_impl.h"
+
+namespace csp::eventstore::detail {
+namespace {
+
+using postgres::Params;
+
+constexpr const char* lock_head_sql = "SELECT position FROM ledger_head WHERE id = 1 FOR UPDATE";
+constexpr const char* events_copy_sql =
+    "COPY events (position, stream_id, stream_version, event_type, schema_version, command_id, command_first, actor, "
+    "role, business_time, recorded_time, payload, hash) FROM STDIN (FORMAT binary)";
+constexpr const char* aliases_copy_sql = "COPY aliases (alias, stream_id) FROM STDIN (FORMAT binary)";
+
+class PostgresBatch final : public WriteBatch {
+ public:
+  PostgresBatch(PostgresStore& store, const UpcasterRegistry* upcasters) : WriteBatch(upcasters), store_(store) {}
+  ~PostgresBatch() override {
+    if (!is_finished_) store_.rollback_transaction();
+  }
+
+  StoreResult<AppendOutcome> append(const AppendRequest& request) override {
+    if (is_finished_) throw std::logic_error("append on a finished batch");
+    return store_.append_in_transaction(request);
+  }
+  StoreResult<std::optional<CommandRecord>> find_command(std::string_view command_id) override {
+    return store_.find_command(command_id);
+  }
+  StoreResult<std::optional<std::string>> resolve_alias(std::string_view alias) override {
+    return store_.resolve_alias(alias);
+  }
+  StoreStatus import_event(const StoredEvent& event, const std::vector<std::string>& aliases) override {
+    if (is_finished_) throw std::logic_error("import on a finished batch");
+    return store_.import_in_transaction(event, aliases);
+  }
+  StoreStatus commit() override {
+    if (is_finished_) throw std::logic_error("commit on a finished batch");
+    is_finished_ = true;
+    return store_.commit_transaction();
+  }
+  bool is_log_unchanged_by_others() const override { return store_.is_log_unchanged_by_others(); }
+
+ protected:
+  StoreResult<std::vector<StoredEvent>> read_stream_stored(std::string_view stream_id,
+                                                           std::int64_t from_version) override {
+    return store_.read_stream_stored(stream_id, from_version);
+  }
+  StoreResult<std::vector<StoredEvent>> read_positions_stored(std::int64_t first_position,
+                                                              std::int64_t count) override {
+    return store_.read_positions_stored(first_position, count);
+  }
+
+ private:
+  PostgresStore& store_;
+  bool is_finished_ = false;
+};
+
+}  // namespace
+
+StoreResult<std::unique_ptr<WriteBatch>> PostgresStore::begin_batch() {
+  if (is_batch_open_) throw std::logic_error("a batch is already open on this store object");
+  if (connection_.is_broken()) {
+    if (StoreStatus again = connection_.reconnect(); !again) return again.error();
+    forget_uncommitted_state();
+    is_listening_ = false;
+  }
+  if (StoreStatus begun = connection_.exec("BEGIN", "starting a write transaction"); !begun) return begun.error();
+  is_batch_open_ = true;
+  batch_failure_.reset();
+  // The lock comes first, in a statement of its own: every read after it
+  // takes a snapshot that holds every commit before ours.
+  auto locked = connection_.query_prepared("lock_head", lock_head_sql, Params(), "waiting for the log head");
+  auto current = locked ? head() : StoreResult<LogHead>(locked.error());
+  if (!current) {
+    rollback_transaction();
+    return std::move(current).error();
+  }
+  head_ = *current;
+  is_log_unchanged_by_others_ = head_.position == known_head_position_;
+  // Stream versions move when another node commits.
+  if (!is_log_unchanged_by_others_) stream_versions_.clear();
+  known_head_position_ = head_.position;
+  return std::unique_ptr<WriteBatch>(std::make_unique<PostgresBatch>(*this, upcasters()));
+}
+
+StoreStatus PostgresStore::send_pending_rows() {
+  if (!pending_events_.is_empty()) {
+    const std::string rows = pending_events_.finish();
+    if (StoreStatus sent = connection_.copy_in(events_copy_sql, rows, "appending events"); !sent) return sent;
+  }
+  if (!pending_aliases_.is_empty()) {
+    const std::string rows = pending_aliases_.finish();
+    if (StoreStatus sent = connection_.copy_in(aliases_copy_sql, rows, "adding aliases"); !sent) return sent;
+  }
+  pending_commands_.clear();
+  pending_alias_streams_.clear();
+  return StoreStatus::success();
+}
+
+StoreStatus PostgresStore::commit_transaction() {
+  if (batch_failure_) {
+    is_batch_open_ = false;
+    return *batch_failure_;
+  }
+  StoreStatus committed = send_pending_rows();
+  if (committed) {
+    const std::string record_head = "UPDATE ledger_head SET position = " + std::to_string(head_.position) +
+                                    ", hash = '\\x" + hash_hex(head_.hash) + "' WHERE id = 1; NOTIFY " +
+                                    pg_commit_channel + "; COMMIT";
+    committed = connection_.exec(record_head, "committing");
+  }
+  if (!committed) {
+    rollback_transaction();
+    return committed;
+  }
+  is_batch_open_ = false;
+  known_head_position_ = head_.position;
+  return committed;
+}
+
+void PostgresStore::rollback_transaction() {
+  // Fails only when no transaction is open or the connection is gone;
+  // either way nothing of it can commit.
+  if (!connection_.is_broken()) (void)connection_.exec("ROLLBACK", "rolling back");
+  is_batch_open_ = false;
+  forget_uncommitted_state();
+}
+
+void PostgresStore::forget_uncommitted_state() {
+  stream_versions_.clear();
+  pending_events_.clear();
+  pending_aliases_.clear();
+  pending_commands_.clear();
+  pending_alias_streams_.clear();
+  is_log_unchanged_by_others_ = false;
+  known_head_position_ = -1;
+  import_command_id_.clear();
+  import_command_first_ = 0;
+}
+
+StoreError PostgresStore::fail_batch(const StoreError& error) {
+  rollback_transaction();
+  is_batch_open_ = true;
+  batch_failure_ = StoreError{error.kind, error.message + "; the whole batch was rolled back"};
+  return *batch_failure_;
+}
+
+StoreResult<std::int64_t> PostgresStore::stream_version(const std::string& stream_id) {
+  if (const auto found = stream_versions_.find(stream_id); found != stream_versions_.end()) return found->second;
+  auto version = connection_.query_prepared(
+      "stream_version", "SELECT coalesce(max(stream_version), 0) FROM events WHERE stream_id = $1",
+      Params().add(stream_id), "reading a stream version");
+  if (!version) return std::move(version).error();
+  const std::int64_t value = postgres::integer_at(version->get(), 0, 0);
+  stream_versions_.emplace(stream_id, value);
+  return value;
+}
+
+StoreResult<AppendOutcome> PostgresStore::append_in_transaction(const AppendRequest& request) {
+  if (batch_failure_) return *batch_failure_;
+  if (StoreStatus valid = check_request(request); !valid) return valid.error();
+  if (!request.command_id.empty()) {
+    auto known = find_command(request.command_id);
+    if (!known) return fail_batch(known.error());
+    if (*known) {
+      AppendOutcome replay{true, {}};
+      for (std::int64_t offset = 0; offset < (*known)->event_count; ++offset) {
+        replay.positions.push_back((*known)->first_position + offset);
+      }
+      return replay;
+    }
+  }
+  std::vector<std::int64_t> versions;
+  for (const auto& write : request.writes) {
+    auto version = stream_version(write.stream_id);
+    if (!version) return fail_batch(version.error());
+    if (*version != write.expected_version) return version_conflict(write, *version);
+    versions.push_back(*version);
+  }
+  if (StoreStatus free = check_aliases_free(request); !free) {
+    if (free.error().kind == StoreError::Kind::alias_taken) return free.error();
+    return fail_batch(free.error());
+  }
+  return write_events(request, versions);
+}
+
+StoreStatus PostgresStore::check_alias_free(const std::string& alias) {
+  auto taken = resolve_alias(alias);
+  if (!taken) return taken.error();
+  if (*taken) {
+    return StoreError{StoreError::Kind::alias_taken, alias + " already names " + **taken + "; nothing was written"};
+  }
+  return StoreStatus::success();
+}
+
+StoreStatus PostgresStore::check_aliases_free(const AppendRequest& request) {
+  std::set<std::string_view> seen;
+  for (const auto& write : request.writes) {
+    for (const auto& alias : write.aliases) {
+      if (!seen.insert(alias).second) {
+        return StoreError{StoreError::Kind::alias_taken,
+                          alias + " is given twice for " + write.stream_id + "; nothing was written"};
+      }
+      if (StoreStatus free = check_alias_free(alias); !free) return free;
+    }
+  }
+  return StoreStatus::success();
+}
+
+void PostgresStore::add_event_row(const ChainFields& fields, bool is_first_of_command, std::int64_t command_first,
+                                  const Hash& hash) {
+  postgres::CopyWriter& rows = pending_events_;
+  rows.begin_row(13);
+  rows.integer(fields.position);
+  rows.bytes(fields.stream_id);
+  rows.integer(fields.stream_version);
+  rows.bytes(fields.event_type);
+  rows.integer4(static_cast<std::int32_t>(fields.schema_version));
+  rows.bytes(fields.command_id);
+  if (is_first_of_command) {
+    rows.null();
+  } else {
+    rows.integer(command_first);
+  }
+  rows.bytes(fields.actor);
+  rows.bytes(fields.role);
+  rows.integer(fields.business_time_us);
+  rows.integer(fields.recorded_time_us);
+  rows.bytes(fields.payload);
+  rows.bytes(std::string_view(reinterpret_cast<const char*>(hash.data()), hash.size()));
+  head_ = LogHead{fields.position, hash};
+}
+
+void PostgresStore::add_alias_rows(const std::vector<std::string>& aliases, const std::string& stream_id) {
+  for (const auto& alias : aliases) {
+    pending_aliases_.begin_row(2);
+    pending_aliases_.bytes(alias);
+    pending_aliases_.bytes(stream_id);
+    pending_alias_streams_.emplace(alias, stream_id);
+  }
+}
+
+StoreResult<AppendOutcome> PostgresStore::write_events(const AppendRequest& request,
+                                                       const std::vector<std::int64_t>& versions_before) {
+  const std::int64_t first_position = head_.position + 1;
+  const std::string command_id = request.command_id.empty() ? derived_command_id(first_position) : request.command_id;
+  const std::int64_t recorded_time = options_.clock_us();
+  AppendOutcome outcome;
+  for (std::size_t index = 0; index < request.writes.size(); ++index) {
+    const StreamWrite& write = request.writes[index];
+    std::int64_t version = versions_before[index];
+    for (const NewEvent& event : write.events) {
+      const ChainFields fields{head_.position + 1, write.stream_id,  ++version,   event.event_type,
+                               event.schema_version, command_id,    event.actor, event.role,
+                               event.business_time_us, recorded_time, event.payload};
+      const Hash hash = hasher_.next(head_.hash, fields);
+      add_event_row(fields, fields.position == first_position, first_position, hash);
+      outcome.positions.push_back(fields.position);
+    }
+    stream_versions_[write.stream_id] = version;
+    add_alias_rows(write.aliases, write.stream_id);
+  }
+  if (!request.command_id.empty()) {
+    pending_commands_.emplace(request.command_id,
+                              CommandRecord{first_position, static_cast<std::int64_t>(outcome.positions.size())});
+  }
+  return outcome;
+}
+
+StoreStatus PostgresStore::import_in_transaction(const StoredEvent& event, const std::vector<std::string>& aliases) {
+  if (batch_failure_) return *batch_failure_;
+  const std::string at = "event at position " + std::to_string(event.position);
+  const auto refuse = [&](const std::string& why) { return StoreError{StoreError::Kind::invalid_argument, at + " " + why}; };
+  if (event.position != head_.position + 1) {
+    return refuse("is not next: the log holds " + std::to_string(head_.position) + " events");
+  }
+  if (event.stream_id.empty() || event.event_type.empty() || event.actor.empty() || event.command_id.empty()) {
+    return refuse("lacks its stream, type, actor or command id");
+  }
+  auto version = stream_version(event.stream_id);
+  if (!version) return fail_batch(version.error());
+  if (event.stream_version != *version + 1) {
+    return refuse("has version " + std::to_string(event.stream_version) + " of " + event.stream_id + ", expected " +
+                  std::to_string(*version + 1));
+  }
+  // A command's events are contiguous: this one continues the previous
+  // event's command or starts a new one at its own position.
+  const bool continues = event.command_id == import_command_id_;
+  if (continues) {
+    if (event.position - import_command_first_ >= static_cast<std::int64_t>(events_per_request_max)) {
+      return refuse("makes command " + event.command_id + " longer than " + std::to_string(events_per_request_max) +
+                    " events");
+    }
+  } else if (event.command_id.front() == '@') {
+    if (event.command_id != derived_command_id(event.position)) return refuse("names a command it does not start");
+  } else {
+    auto known = find_command(event.command_id);
+    if (!known) return fail_batch(known.error());
+    if (*known) return refuse("repeats command id " + event.command_id);
+  }
+  if (hasher_.next(head_.hash, chain_fields(event)) != event.hash) {
+    return StoreError{StoreError::Kind::corrupt, at + " does not match its hash: the export was changed"};
+  }
+  for (const auto& alias : aliases) {
+    if (StoreStatus free = check_alias_free(alias); !free) {
+      if (free.error().kind == StoreError::Kind::alias_taken) return free;
+      return fail_batch(free.error());
+    }
+  }
+  add_event_row(chain_fields(event), !continues, import_command_first_, event.hash);
+  add_alias_rows(aliases, event.stream_id);
+  stream_versions_[event.stream_id] = event.stream_version;
+  if (!continues) {
+    import_command_id_ = event.command_id;
+    import_command_first_ = event.position;
+    if (event.command_id.front() != '@') pending_commands_.emplace(event.command_id, CommandRecord{event.position, 1});
+  } else if (const auto found = pending_commands_.find(event.command_id); found != pending_commands_.end()) {
+    ++found->second.event_count;
+  }
+  return StoreStatus::success();
+}
+
+}  // namespace csp::eventstore::detail

@@ -1,0 +1,258 @@
+#include "eventstore/postgres/connection.h"
+
+#include <algorithm>
+#include <optional>
+#include <utility>
+
+namespace csp::eventstore::postgres {
+namespace {
+
+// Type oids of pg_type, fixed since PostgreSQL 7.
+constexpr Oid int2_oid = 21;
+constexpr Oid int4_oid = 23;
+constexpr Oid int8_oid = 20;
+
+std::string trimmed(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+}  // namespace
+
+Params& Params::add(std::string_view text) {
+  texts_.emplace_back(text);
+  is_null_.push_back(false);
+  lengths_.push_back(static_cast<int>(text.size()));
+  return *this;
+}
+
+Params& Params::add(std::int64_t value) { return add(std::string_view(std::to_string(value))); }
+
+Params& Params::add_null() {
+  texts_.emplace_back();
+  is_null_.push_back(true);
+  lengths_.push_back(0);
+  return *this;
+}
+
+const char* const* Params::values() const {
+  values_.clear();
+  for (std::size_t index = 0; index < texts_.size(); ++index) {
+    values_.push_back(is_null_[index] ? nullptr : texts_[index].c_str());
+  }
+  return values_.data();
+}
+
+std::int64_t integer_at(const PGresult* result, int row, int column) {
+  const char* value = PQgetvalue(result, row, column);
+  const int length = PQgetlength(result, row, column);
+  std::uint64_t number = 0;
+  for (int index = 0; index < length; ++index) number = (number << 8) | static_cast<unsigned char>(value[index]);
+  // Narrower integers are sign-extended from their own width.
+  if (length > 0 && length < 8 && (static_cast<unsigned char>(value[0]) & 0x80) != 0) {
+    number |= ~std::uint64_t{0} << (8 * length);
+  }
+  return static_cast<std::int64_t>(number);
+}
+
+std::string_view bytes_at(const PGresult* result, int row, int column) {
+  return {PQgetvalue(result, row, column), static_cast<std::size_t>(PQgetlength(result, row, column))};
+}
+
+bool is_null_at(const PGresult* result, int row, int column) { return PQgetisnull(result, row, column) == 1; }
+
+bool is_integer_column(const PGresult* result, int column) {
+  const Oid type = PQftype(result, column);
+  return type == int2_oid || type == int4_oid || type == int8_oid;
+}
+
+std::string sqlstate_of(const PGresult* result) {
+  const char* state = result == nullptr ? nullptr : PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  return state == nullptr ? std::string() : std::string(state);
+}
+
+std::string describe_conninfo(const std::string& conninfo) {
+  char* message = nullptr;
+  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &message);
+  if (options == nullptr) {
+    PQfreemem(message);
+    return "a PostgreSQL server";
+  }
+  std::string host, port, dbname, user;
+  for (const PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
+    if (option->val == nullptr) continue;
+    const std::string_view keyword = option->keyword;
+    if (keyword == "host") host = option->val;
+    if (keyword == "port") port = option->val;
+    if (keyword == "dbname") dbname = option->val;
+    if (keyword == "user") user = option->val;
+  }
+  PQconninfoFree(options);
+  std::string text = "PostgreSQL database " + (dbname.empty() ? std::string("(default)") : dbname);
+  if (!host.empty()) text += " on " + host + (port.empty() ? "" : ":" + port);
+  if (!user.empty()) text += " as " + user;
+  return text;
+}
+
+Connection::~Connection() { PQfinish(conn_); }
+
+Connection::Connection(Connection&& other) noexcept
+    : conn_(std::exchange(other.conn_, nullptr)), generation_(other.generation_), prepared_(std::move(other.prepared_)) {}
+
+Connection& Connection::operator=(Connection&& other) noexcept {
+  if (this != &other) {
+    PQfinish(conn_);
+    conn_ = std::exchange(other.conn_, nullptr);
+    generation_ = other.generation_;
+    prepared_ = std::move(other.prepared_);
+  }
+  return *this;
+}
+
+StoreResult<Connection> Connection::open(const std::string& conninfo) {
+  Connection connection(PQconnectdb(conninfo.c_str()));
+  if (connection.conn_ == nullptr) {
+    return StoreError{StoreError::Kind::io, "cannot connect to " + describe_conninfo(conninfo) + ": out of memory"};
+  }
+  if (PQstatus(connection.conn_) != CONNECTION_OK) {
+    return StoreError{StoreError::Kind::io, "cannot connect to " + describe_conninfo(conninfo) + ": " +
+                                                trimmed(PQerrorMessage(connection.conn_))};
+  }
+  // Notices (a table that did not exist for DROP IF EXISTS, say) are no
+  // news to anyone reading our output.
+  PQsetNoticeProcessor(connection.conn_, [](void*, const char*) {}, nullptr);
+  return connection;
+}
+
+StoreStatus Connection::reconnect() {
+  PQreset(conn_);
+  prepared_.clear();
+  ++generation_;
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    return StoreError{StoreError::Kind::io, "the connection to PostgreSQL was lost and reconnecting failed: " +
+                                                trimmed(PQerrorMessage(conn_))};
+  }
+  return StoreStatus::success();
+}
+
+bool Connection::is_in_transaction() const {
+  const PGTransactionStatusType status = PQtransactionStatus(conn_);
+  return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE;
+}
+
+StoreError Connection::error(std::string_view doing, const PGresult* result) const {
+  const std::string detail = trimmed(result != nullptr ? PQresultErrorMessage(result) : PQerrorMessage(conn_));
+  if (is_broken()) {
+    return StoreError{StoreError::Kind::io,
+                      std::string(doing) + " failed: the connection to PostgreSQL was lost (" + detail +
+                          "); nothing of the transaction was committed"};
+  }
+  return StoreError{StoreError::Kind::io, std::string(doing) + " failed: " + detail};
+}
+
+StoreResult<Result> Connection::checked(PGresult* raw, std::string_view doing) {
+  Result result(raw);
+  const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
+  return error(doing, result.get());
+}
+
+StoreStatus Connection::exec(const std::string& sql, std::string_view doing) {
+  // The simple-query protocol answers with one result per statement; the
+  // first failure is what counts, and every result must be read.
+  if (PQsendQuery(conn_, sql.c_str()) == 0) return error(doing);
+  std::optional<StoreError> failure;
+  while (PGresult* raw = PQgetResult(conn_)) {
+    auto checked_result = checked(raw, doing);
+    if (!checked_result && !failure) failure = checked_result.error();
+  }
+  if (failure) return *failure;
+  return StoreStatus::success();
+}
+
+StoreResult<Result> Connection::query(const std::string& sql, const Params& params, std::string_view doing) {
+  return checked(PQexecParams(conn_, sql.c_str(), params.count(), nullptr, params.values(), params.lengths(), nullptr, 1),
+                 doing);
+}
+
+StoreResult<Result> Connection::query_prepared(const std::string& name, const std::string& sql, const Params& params,
+                                               std::string_view doing) {
+  if (!prepared_.contains(name)) {
+    auto prepared = checked(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr), doing);
+    if (!prepared) return std::move(prepared).error();
+    prepared_.insert(name);
+  }
+  return checked(
+      PQexecPrepared(conn_, name.c_str(), params.count(), params.values(), params.lengths(), nullptr, 1), doing);
+}
+
+StoreStatus Connection::copy_in(const std::string& copy_sql, std::string_view data, std::string_view doing) {
+  Result started(PQexec(conn_, copy_sql.c_str()));
+  if (!started || PQresultStatus(started.get()) != PGRES_COPY_IN) return error(doing, started.get());
+  // Sent in pieces: libpq buffers each piece whole before it writes.
+  constexpr std::size_t piece_bytes = 256 * 1024;
+  for (std::size_t offset = 0; offset < data.size(); offset += piece_bytes) {
+    const std::size_t length = std::min(piece_bytes, data.size() - offset);
+    if (PQputCopyData(conn_, data.data() + offset, static_cast<int>(length)) != 1) {
+      (void)PQputCopyEnd(conn_, "sending failed");
+      while (PGresult* raw = PQgetResult(conn_)) PQclear(raw);
+      return error(doing);
+    }
+  }
+  if (PQputCopyEnd(conn_, nullptr) != 1) return error(doing);
+  std::optional<StoreError> failure;
+  while (PGresult* raw = PQgetResult(conn_)) {
+    auto checked_result = checked(raw, doing);
+    if (!checked_result && !failure) failure = checked_result.error();
+  }
+  if (failure) return *failure;
+  return StoreStatus::success();
+}
+
+CopyWriter::CopyWriter() { clear(); }
+
+void CopyWriter::clear() {
+  buffer_.assign("PGCOPY\n\377\r\n\0", 11);
+  put_u32(0);  // flags
+  put_u32(0);  // header extension length
+  rows_ = 0;
+}
+
+void CopyWriter::put_u32(std::uint32_t value) {
+  for (int shift = 24; shift >= 0; shift -= 8) buffer_.push_back(static_cast<char>((value >> shift) & 0xFF));
+}
+
+void CopyWriter::begin_row(std::int16_t field_count) {
+  const auto count = static_cast<std::uint16_t>(field_count);
+  buffer_.push_back(static_cast<char>(count >> 8));
+  buffer_.push_back(static_cast<char>(count & 0xFF));
+  ++rows_;
+}
+
+void CopyWriter::integer(std::int64_t value) {
+  put_u32(8);
+  const auto bits = static_cast<std::uint64_t>(value);
+  put_u32(static_cast<std::uint32_t>(bits >> 32));
+  put_u32(static_cast<std::uint32_t>(bits));
+}
+
+void CopyWriter::integer4(std::int32_t value) {
+  put_u32(4);
+  put_u32(static_cast<std::uint32_t>(value));
+}
+
+void CopyWriter::bytes(std::string_view value) {
+  put_u32(static_cast<std::uint32_t>(value.size()));
+  buffer_.append(value);
+}
+
+void CopyWriter::null() { put_u32(0xFFFFFFFFu); }
+
+std::string CopyWriter::finish() {
+  buffer_.append("\xFF\xFF", 2);
+  std::string stream = std::move(buffer_);
+  clear();
+  return stream;
+}
+
+}  // namespace csp::eventstore::postgres

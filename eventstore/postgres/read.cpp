@@ -1,0 +1,181 @@
+// Reading the PostgreSQL log: streams, the whole log in pages, the head,
+// and waiting for commits with LISTEN/NOTIFY.
+
+#include <poll.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "eventstore/postgres/store_impl.h"
+
+namespace csp::eventstore::detail {
+namespace {
+
+using postgres::Params;
+
+// The log is read in pages of this many events: one round trip each, and
+// `visit` may call back into the store between rows.
+constexpr int page_events = 5000;
+// A follower re-reads the head at least this often even if a notification
+// was lost with its connection.
+constexpr std::chrono::milliseconds wait_slice{1000};
+
+void copy_hash(std::string_view stored, Hash& hash) {
+  // A damaged hash is kept visibly wrong (zeros past its end), so an audit
+  // reports it instead of the read failing.
+  hash.fill(0);
+  std::memcpy(hash.data(), stored.data(), std::min(stored.size(), hash.size()));
+}
+
+void read_event(const PGresult* rows, int row, StoredEvent& event) {
+  event.position = postgres::integer_at(rows, row, 0);
+  event.stream_id.assign(postgres::bytes_at(rows, row, 1));
+  event.stream_version = postgres::integer_at(rows, row, 2);
+  event.event_type.assign(postgres::bytes_at(rows, row, 3));
+  event.schema_version = static_cast<std::uint32_t>(postgres::integer_at(rows, row, 4));
+  event.command_id.assign(postgres::bytes_at(rows, row, 5));
+  event.actor.assign(postgres::bytes_at(rows, row, 6));
+  event.role.assign(postgres::bytes_at(rows, row, 7));
+  event.business_time_us = postgres::integer_at(rows, row, 8);
+  event.recorded_time_us = postgres::integer_at(rows, row, 9);
+  event.payload.assign(postgres::bytes_at(rows, row, 10));
+  copy_hash(postgres::bytes_at(rows, row, 11), event.hash);
+}
+
+}  // namespace
+
+PostgresStore::PostgresStore(std::string conninfo, postgres::Connection connection, PostgresOptions options)
+    : conninfo_(std::move(conninfo)), connection_(std::move(connection)), options_(std::move(options)) {}
+
+PostgresStore::~PostgresStore() = default;
+
+StoreResult<std::vector<StoredEvent>> PostgresStore::read_stream_stored(std::string_view stream_id,
+                                                                        std::int64_t from_version) {
+  if (StoreStatus sent = send_pending_rows(); !sent) return fail_batch(sent.error());
+  auto rows = connection_.query_prepared(
+      "read_stream",
+      std::string("SELECT ") + pg_event_columns + "WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version",
+      Params().add(stream_id).add(from_version), "reading a stream");
+  if (!rows) return std::move(rows).error();
+  std::vector<StoredEvent> events(static_cast<std::size_t>(PQntuples(rows->get())));
+  for (std::size_t index = 0; index < events.size(); ++index) read_event(rows->get(), static_cast<int>(index), events[index]);
+  return events;
+}
+
+StoreStatus PostgresStore::for_each_stored(std::int64_t from_position,
+                                           const std::function<bool(const StoredEvent&)>& visit) {
+  if (StoreStatus sent = send_pending_rows(); !sent) return fail_batch(sent.error());
+  StoredEvent event;
+  std::int64_t next = from_position;
+  while (true) {
+    auto page = connection_.query_prepared(
+        "read_page", std::string("SELECT ") + pg_event_columns + "WHERE position >= $1 ORDER BY position LIMIT $2",
+        Params().add(next).add(std::int64_t{page_events}), "reading the log");
+    if (!page) return page.error();
+    const int count = PQntuples(page->get());
+    for (int row = 0; row < count; ++row) {
+      read_event(page->get(), row, event);
+      if (!visit(event)) return StoreStatus::success();
+    }
+    if (count < page_events) return StoreStatus::success();
+    next = event.position + 1;
+  }
+}
+
+StoreResult<std::vector<StoredEvent>> PostgresStore::read_positions_stored(std::int64_t first_position,
+                                                                           std::int64_t count) {
+  std::vector<StoredEvent> events;
+  StoreStatus status = for_each_stored(first_position, [&](const StoredEvent& event) {
+    if (event.position >= first_position + count) return false;
+    events.push_back(event);
+    return true;
+  });
+  if (!status) return status.error();
+  return events;
+}
+
+StoreResult<LogHead> PostgresStore::head_of(const std::string& sql, std::string_view doing) {
+  auto rows = connection_.query_prepared(std::string(doing), sql, Params(), doing);
+  if (!rows) return std::move(rows).error();
+  LogHead head;
+  if (PQntuples(rows->get()) == 1) {
+    head.position = postgres::integer_at(rows->get(), 0, 0);
+    copy_hash(postgres::bytes_at(rows->get(), 0, 1), head.hash);
+  }
+  return head;
+}
+
+StoreResult<LogHead> PostgresStore::head() {
+  return head_of("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1", "reading the log head");
+}
+
+StoreResult<LogHead> PostgresStore::recorded_head() {
+  return head_of("SELECT position, hash FROM ledger_head WHERE id = 1", "reading the recorded head");
+}
+
+StoreResult<std::optional<CommandRecord>> PostgresStore::find_command(std::string_view command_id) {
+  if (const auto pending = pending_commands_.find(command_id); pending != pending_commands_.end()) {
+    return std::optional<CommandRecord>(pending->second);
+  }
+  auto rows = connection_.query_prepared(
+      "find_command",
+      "SELECT e.position, (SELECT count(*) FROM events t WHERE t.position > e.position AND t.position <= e.position + "
+      "1000 AND t.command_first = e.position) FROM events e WHERE e.command_id = $1 AND e.command_first IS NULL",
+      Params().add(command_id), "looking up a command");
+  if (!rows) return std::move(rows).error();
+  if (PQntuples(rows->get()) == 0) return std::optional<CommandRecord>();
+  return std::optional<CommandRecord>(
+      CommandRecord{postgres::integer_at(rows->get(), 0, 0), 1 + postgres::integer_at(rows->get(), 0, 1)});
+}
+
+StoreResult<std::optional<std::string>> PostgresStore::resolve_alias(std::string_view alias) {
+  if (const auto pending = pending_alias_streams_.find(alias); pending != pending_alias_streams_.end()) {
+    return std::optional<std::string>(pending->second);
+  }
+  auto rows = connection_.query_prepared("find_alias", "SELECT stream_id FROM aliases WHERE alias = $1",
+                                         Params().add(alias), "resolving an alias");
+  if (!rows) return std::move(rows).error();
+  if (PQntuples(rows->get()) == 0) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(postgres::bytes_at(rows->get(), 0, 0)));
+}
+
+StoreStatus PostgresStore::for_each_alias(
+    const std::function<bool(std::string_view alias, std::string_view stream_id)>& visit) {
+  if (StoreStatus sent = send_pending_rows(); !sent) return fail_batch(sent.error());
+  // Byte order, as SQLite sorts: the database's collation may differ.
+  auto rows = connection_.query("SELECT alias, stream_id FROM aliases ORDER BY alias COLLATE \"C\"", Params(),
+                                "reading the aliases");
+  if (!rows) return rows.error();
+  for (int row = 0; row < PQntuples(rows->get()); ++row) {
+    if (!visit(postgres::bytes_at(rows->get(), row, 0), postgres::bytes_at(rows->get(), row, 1))) break;
+  }
+  return StoreStatus::success();
+}
+
+StoreResult<std::int64_t> PostgresStore::wait_for_events(std::int64_t after_position,
+                                                          std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    if (connection_.is_broken()) {
+      if (StoreStatus again = connection_.reconnect(); !again) return again.error();
+      is_listening_ = false;
+    }
+    if (!is_listening_) {
+      const std::string listen = std::string("LISTEN ") + pg_commit_channel;
+      if (StoreStatus listening = connection_.exec(listen, "listening for commits"); !listening) return listening.error();
+      is_listening_ = true;
+    }
+    // Notifications read so far are spent: the head below is newer than any.
+    while (PGnotify* notification = PQnotifies(connection_.handle())) PQfreemem(notification);
+    auto current = head();
+    if (!current) return std::move(current).error();
+    const auto now = std::chrono::steady_clock::now();
+    if (current->position > after_position || now >= deadline) return current->position;
+    const auto slice = std::min(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now), wait_slice);
+    pollfd socket{PQsocket(connection_.handle()), POLLIN, 0};
+    (void)poll(&socket, 1, static_cast<int>(slice.count()) + 1);
+    (void)PQconsumeInput(connection_.handle());
+  }
+}
+
+}  // namespace csp::eventstore::detail

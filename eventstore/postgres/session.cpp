@@ -1,0 +1,145 @@
+// The SQL seam (sql_session.h) over the store's PostgreSQL connection: the
+// read models write in the store's own transactions.
+
+#include <string>
+
+#include "eventstore/postgres/store_impl.h"
+
+namespace csp::eventstore::detail {
+namespace {
+
+using postgres::Params;
+
+// `?1` becomes `$1`: the seam's SQL has no `?` inside quotes.
+std::string with_dollar_parameters(const std::string& sql) {
+  std::string translated = sql;
+  for (char& character : translated) {
+    if (character == '?') character = '$';
+  }
+  return translated;
+}
+
+class PostgresStatement final : public sql::Statement {
+ public:
+  PostgresStatement(PostgresStore& store, std::string name, std::string sql)
+      : store_(store), name_(std::move(name)), sql_(std::move(sql)) {}
+
+  Statement& reset() override {
+    rows_.reset();
+    row_ = -1;
+    values_.clear();
+    return *this;
+  }
+  Statement& bind(int index, std::int64_t value) override { return put(index, std::to_string(value)); }
+  Statement& bind(int index, std::string_view text) override { return put(index, std::string(text)); }
+  Statement& bind_null(int index) override { return put(index, std::nullopt); }
+
+  StoreResult<bool> step(std::string_view doing) override {
+    if (!rows_) {
+      if (StoreStatus sent = store_.send_pending_rows(); !sent) return sent.error();
+      Params params;
+      for (const auto& value : values_) {
+        if (value) {
+          params.add(*value);
+        } else {
+          params.add_null();
+        }
+      }
+      auto rows = store_.connection().query_prepared(name_, sql_, params, doing);
+      if (!rows) return std::move(rows).error();
+      rows_ = std::move(rows).value();
+    }
+    ++row_;
+    return row_ < PQntuples(rows_.get());
+  }
+  StoreStatus run(std::string_view doing) override {
+    auto done = step(doing);
+    if (!done) return done.error();
+    return StoreStatus::success();
+  }
+
+  std::int64_t integer(int column) const override { return postgres::integer_at(rows_.get(), row_, column); }
+  bool is_null(int column) const override { return postgres::is_null_at(rows_.get(), row_, column); }
+  bool is_integer(int column) const override {
+    return !is_null(column) && postgres::is_integer_column(rows_.get(), column);
+  }
+  std::string_view text(int column) const override { return postgres::bytes_at(rows_.get(), row_, column); }
+
+ private:
+  Statement& put(int index, std::optional<std::string> value) {
+    const auto slot = static_cast<std::size_t>(index - 1);
+    if (values_.size() <= slot) values_.resize(slot + 1);
+    values_[slot] = std::move(value);
+    return *this;
+  }
+
+  PostgresStore& store_;
+  std::string name_;
+  std::string sql_;
+  std::vector<std::optional<std::string>> values_;
+  postgres::Result rows_;
+  int row_ = -1;
+};
+
+class PostgresSession final : public sql::Session {
+ public:
+  explicit PostgresSession(PostgresStore& store) : store_(store) {}
+
+  sql::Dialect dialect() const override { return sql::Dialect::postgres; }
+
+  StoreStatus exec(const std::string& sql, std::string_view doing) override {
+    if (StoreStatus sent = store_.send_pending_rows(); !sent) return sent;
+    return store_.connection().exec(sql, doing);
+  }
+
+  StoreResult<std::unique_ptr<sql::Statement>> prepare(const std::string& sql) override {
+    // Prepared on the server when first run; named once per session.
+    return std::unique_ptr<sql::Statement>(std::make_unique<PostgresStatement>(
+        store_, "rm_" + std::to_string(++statements_made_), with_dollar_parameters(sql)));
+  }
+
+  bool is_in_write_transaction() const override { return store_.is_batch_open(); }
+
+  StoreResult<std::size_t> count_tables(const std::vector<std::string>& names) override {
+    std::string sql = "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename IN (";
+    Params params;
+    for (std::size_t index = 0; index < names.size(); ++index) {
+      sql += (index == 0 ? "$" : ", $") + std::to_string(index + 1);
+      params.add(names[index]);
+    }
+    auto rows = store_.connection().query(sql + ")", params, "looking for the read-model tables");
+    if (!rows) return std::move(rows).error();
+    return static_cast<std::size_t>(postgres::integer_at(rows->get(), 0, 0));
+  }
+
+  StoreStatus begin_read_snapshot() override {
+    is_nested_ = store_.connection().is_in_transaction();
+    if (is_nested_) return exec("SAVEPOINT read_snapshot", "starting a read snapshot");
+    return exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "starting a read snapshot");
+  }
+
+  void end_read_snapshot() override {
+    if (is_nested_) {
+      if (!exec("RELEASE read_snapshot", "ending a read snapshot")) {
+        (void)exec("ROLLBACK TO read_snapshot; RELEASE read_snapshot", "ending a read snapshot");
+      }
+      return;
+    }
+    // Nothing was written in it: ending it either way is the same.
+    if (!exec("COMMIT", "ending a read snapshot")) (void)exec("ROLLBACK", "ending a read snapshot");
+  }
+
+ private:
+  PostgresStore& store_;
+  std::uint64_t statements_made_ = 0;
+  bool is_nested_ = false;
+};
+
+}  // namespace
+
+sql::Session* PostgresStore::sql_session() {
+  if (!session_) session_ = std::make_unique<PostgresSession>(*this);
+  return session_.get();
+}
+
+}  // namespace csp::eventstore::detail

@@ -1,0 +1,102 @@
+#pragma once
+// Private to the PostgreSQL backend: the store object shared by
+// postgres/open.cpp, postgres/read.cpp, postgres/batch.cpp and
+// postgres/session.cpp.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "eventstore/chain.h"
+#include "eventstore/postgres/connection.h"
+#include "eventstore/postgres/store.h"
+#include "eventstore/sql_session.h"
+
+namespace csp::eventstore::detail {
+
+struct PgTextHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+};
+template <class Value>
+using PgByText = std::unordered_map<std::string, Value, PgTextHash, std::equal_to<>>;
+
+// The columns every read of events selects, in StoredEvent's order.
+inline constexpr const char* pg_event_columns =
+    "position, stream_id, stream_version, event_type, schema_version, command_id, actor, role, business_time, "
+    "recorded_time, payload, hash FROM events ";
+
+// The channel every commit notifies, so followers on any node wake at once.
+inline constexpr const char* pg_commit_channel = "csp_ledger_commits";
+
+class PostgresStore final : public EventStore {
+ public:
+  PostgresStore(std::string conninfo, postgres::Connection connection, PostgresOptions options);
+  ~PostgresStore() override;
+
+  StoreResult<std::unique_ptr<WriteBatch>> begin_batch() override;
+  StoreStatus for_each_stored(std::int64_t from_position,
+                              const std::function<bool(const StoredEvent&)>& visit) override;
+  StoreResult<LogHead> head() override;
+  StoreResult<std::optional<CommandRecord>> find_command(std::string_view command_id) override;
+  StoreResult<std::optional<std::string>> resolve_alias(std::string_view alias) override;
+  StoreStatus for_each_alias(const std::function<bool(std::string_view alias, std::string_view stream_id)>& visit) override;
+  StoreResult<LogHead> recorded_head() override;
+  StoreResult<std::int64_t> wait_for_events(std::int64_t after_position, std::chrono::milliseconds timeout) override;
+  sql::Session* sql_session() override;
+
+  // Used by the batch, which holds the write transaction.
+  StoreResult<AppendOutcome> append_in_transaction(const AppendRequest& request);
+  StoreStatus import_in_transaction(const StoredEvent& event, const std::vector<std::string>& aliases);
+  bool is_log_unchanged_by_others() const { return is_log_unchanged_by_others_; }
+  bool is_batch_open() const { return is_batch_open_; }
+  StoreStatus commit_transaction();
+  void rollback_transaction();
+  StoreResult<std::vector<StoredEvent>> read_stream_stored(std::string_view stream_id,
+                                                           std::int64_t from_version) override;
+  StoreResult<std::vector<StoredEvent>> read_positions_stored(std::int64_t first_position, std::int64_t count);
+
+  postgres::Connection& connection() { return connection_; }
+  // Sends the rows appended so far to the server, inside the transaction:
+  // before anything reads what they would show.
+  StoreStatus send_pending_rows();
+
+ private:
+  StoreStatus check_aliases_free(const AppendRequest& request);
+  StoreStatus check_alias_free(const std::string& alias);
+  StoreResult<std::int64_t> stream_version(const std::string& stream_id);
+  void add_event_row(const ChainFields& fields, bool is_first_of_command, std::int64_t command_first,
+                     const Hash& hash);
+  void add_alias_rows(const std::vector<std::string>& aliases, const std::string& stream_id);
+  StoreResult<AppendOutcome> write_events(const AppendRequest& request, const std::vector<std::int64_t>& versions);
+  // A failure half-way through a batch: the transaction is rolled back and
+  // the batch may not commit.
+  StoreError fail_batch(const StoreError& error);
+  void forget_uncommitted_state();
+  StoreResult<LogHead> head_of(const std::string& sql, std::string_view doing);
+
+  std::string conninfo_;
+  postgres::Connection connection_;
+  PostgresOptions options_;
+  ChainHasher hasher_;
+  bool is_batch_open_ = false;
+  std::optional<StoreError> batch_failure_;
+  LogHead head_;  // valid while a batch is open
+  // The head this object last knew to be the whole log (after its commit,
+  // or at its last batch's start): another node moved it if it differs.
+  std::int64_t known_head_position_ = -1;
+  bool is_log_unchanged_by_others_ = false;
+  PgByText<std::int64_t> stream_versions_;
+  // Rows appended in the open batch, not yet sent to the server.
+  postgres::CopyWriter pending_events_;
+  postgres::CopyWriter pending_aliases_;
+  PgByText<CommandRecord> pending_commands_;
+  PgByText<std::string> pending_alias_streams_;
+  std::string import_command_id_;
+  std::int64_t import_command_first_ = 0;
+  bool is_listening_ = false;
+  std::unique_ptr<sql::Session> session_;
+};
+
+}  // namespace csp::eventstore::detail
