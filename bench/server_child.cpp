@@ -70,8 +70,12 @@ ServerChild::~ServerChild() {
   if (pid_ > 0) stop();
 }
 
-int ServerChild::stop() {
-  kill(pid_, SIGTERM);
+int ServerChild::stop() { return end_with(SIGTERM); }
+
+int ServerChild::kill_now() { return end_with(SIGKILL); }
+
+int ServerChild::end_with(int signal_number) {
+  kill(pid_, signal_number);
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;

@@ -25,8 +25,12 @@ class ServerChild {
   double cpu_seconds() const;
   // SIGTERM, then the exit status (-1 when killed by a signal).
   int stop();
+  // SIGKILL, as a crash would end it; then the exit status.
+  int kill_now();
 
  private:
+  int end_with(int signal_number);
+
   pid_t pid_ = -1;
   unsigned short port_ = 0;
 };

@@ -139,7 +139,7 @@ TEST_F(Cli, BadInputIsExitStatusTwoAndNamesTheProblem) {
   const Outcome missing = workspace.run({"--db", "none.db", "history", "--subscription", subscription});
   EXPECT_EQ(missing.status, 2);
   EXPECT_NE(missing.err.find("no ledger at none.db"), std::string::npos);
-  EXPECT_FALSE(std::filesystem::exists(workspace.path("none.db")));
+  EXPECT_FALSE(workspace.holds_ledger("none.db"));
   workspace.write("notes.db", "just some notes");
   const Outcome foreign = workspace.run({"--db", "notes.db", "export"});
   EXPECT_EQ(foreign.status, 2);
@@ -536,7 +536,7 @@ TEST_F(Cli, ABrokenOrTruncatedExportIsRefusedAndLeavesNothing) {
     workspace.write("broken.jsonl", text);
     const Outcome run = workspace.run({"--db", "copy.db", "import", "broken.jsonl"});
     EXPECT_EQ(run.status, 2) << what << ": " << run.err;
-    EXPECT_FALSE(std::filesystem::exists(workspace.path("copy.db"))) << what;
+    EXPECT_FALSE(workspace.holds_ledger("copy.db")) << what;
   }
   workspace.write("good.jsonl", original);
   const Outcome into_full = ledger({"import", "good.jsonl"});

@@ -50,18 +50,25 @@ class Cli : public ::testing::Test {
     EXPECT_NE(run.err.find(code), std::string::npos) << "the message also goes to stderr";
   }
 
-  // Runs SQL on the ledger file with the sqlite3 tool, as someone
+  // The database's own tool on the ledger: sqlite3 on the file, psql on
+  // the PostgreSQL database.
+  std::string tool() {
+    if (csp::testing::tests_run_on_postgres()) {
+      return "psql -q -v ON_ERROR_STOP=1 -At " + testing::quoted(workspace.ledger("ledger.db")) + " -c";
+    }
+    return "sqlite3 " + testing::quoted(workspace.path("ledger.db").string());
+  }
+
+  // Runs SQL on the ledger with the database's own tool, as someone
   // tampering with it would.
   void sql(const std::string& statements) {
-    const std::string command = "sqlite3 " + testing::quoted(workspace.path("ledger.db").string()) + " " +
-                                testing::quoted(statements);
+    const std::string command = tool() + " " + testing::quoted(statements) + " > /dev/null";
     ASSERT_EQ(std::system(command.c_str()), 0) << statements;
   }
 
-  // What the sqlite3 tool prints for a query on the ledger file.
+  // What the database's tool prints for a query on the ledger.
   std::string query(const std::string& select) {
-    const std::string command =
-        "sqlite3 " + testing::quoted(workspace.path("ledger.db").string()) + " " + testing::quoted(select);
+    const std::string command = tool() + " " + testing::quoted(select);
     std::string printed;
     if (FILE* pipe = popen(command.c_str(), "r")) {
       char buffer[4096];

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/temp_dir.h"
+#include "support/test_backend.h"
 
 namespace csp::cmd::testing {
 
@@ -58,14 +59,21 @@ inline std::string slurp(const std::filesystem::path& path) {
 class Workspace {
  public:
   std::filesystem::path path(const std::string& name) const { return dir_.path() / name; }
+  // What `--db name` stands for on this suite's backend.
+  std::string ledger(const std::string& name) const { return ledgers_.locate(name); }
+  bool holds_ledger(const std::string& name) const { return ledgers_.holds_ledger(name, dir_.path().string()); }
 
   void write(const std::string& name, const std::string& text) const { std::ofstream(path(name), std::ios::binary) << text; }
 
   // Runs csp-ledger with `args` (no shell expansion), stdin from `input`.
+  // The ledger after `--db` is located on the backend the suite runs on.
   Outcome run(const std::vector<std::string>& args, const std::string& input = "", const std::string& environment = "") const {
     write("stdin.txt", input);
     std::string command = "cd " + quoted(dir_.path().string()) + " && " + environment + " " + quoted(CSP_LEDGER_BIN);
-    for (const auto& arg : args) command += " " + quoted(arg);
+    for (std::size_t index = 0; index < args.size(); ++index) {
+      const bool is_ledger = index > 0 && args[index - 1] == "--db";
+      command += " " + quoted(is_ledger ? ledgers_.locate(args[index]) : args[index]);
+    }
     command += " < stdin.txt > stdout.txt 2> stderr.txt";
     const int raw = std::system(command.c_str());
     Outcome result;
@@ -77,6 +85,7 @@ class Workspace {
 
  private:
   csp::testing::TempDir dir_;
+  mutable csp::testing::LedgerLocations ledgers_;
 };
 
 }  // namespace csp::cmd::testing

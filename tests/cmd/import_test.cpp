@@ -82,7 +82,7 @@ TEST_F(Import, AFreshChainOverALogThatDoesNotReplayIsRefused) {
   const Outcome run = import(rechained(events));
   EXPECT_EQ(run.status, 2);
   EXPECT_NE(run.err.find("does not replay"), std::string::npos) << run.err;
-  EXPECT_FALSE(std::filesystem::exists(workspace.path("b.db")));
+  EXPECT_FALSE(workspace.holds_ledger("b.db"));
 }
 
 TEST_F(Import, AnEditedReadableFieldIsRefused) {
@@ -107,7 +107,7 @@ TEST_F(Import, ALyingOrMalformedEndLineIsRefusedAndLeavesNothing) {
     changed.push_back(trailer);
     const Outcome run = import(changed);
     EXPECT_EQ(run.status, 2) << trailer.dump() << run.err;
-    EXPECT_FALSE(std::filesystem::exists(workspace.path("b.db"))) << trailer.dump();
+    EXPECT_FALSE(workspace.holds_ledger("b.db")) << trailer.dump();
   }
 }
 
@@ -117,7 +117,7 @@ TEST_F(Import, AnExportWithNoEventsIsRefused) {
   const Outcome run = workspace.run({"--db", "b.db", "import", "empty.jsonl"});
   EXPECT_EQ(run.status, 2);
   EXPECT_NE(run.err.find("no events"), std::string::npos) << run.err;
-  EXPECT_FALSE(std::filesystem::exists(workspace.path("b.db")));
+  EXPECT_FALSE(workspace.holds_ledger("b.db"));
 }
 
 TEST_F(Import, AuditVerifyCallsUnreadableRowsAFault) {

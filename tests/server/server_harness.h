@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -22,6 +23,7 @@
 
 #include "bench/server_child.h"
 #include "support/temp_dir.h"
+#include "support/test_backend.h"
 
 namespace csp::server::testing {
 
@@ -104,6 +106,10 @@ class HttpClient {
 // One integer read through the ledger file, as another program would read
 // it; -1 when the query fails.
 inline std::int64_t query_integer(const std::string& db_path, const char* sql) {
+  if (db_path.starts_with("postgresql://")) {
+    const std::string value = csp::testing::postgres_value(db_path, sql);
+    return value.empty() ? -1 : std::stoll(value);
+  }
   sqlite3* db = nullptr;
   std::int64_t value = -1;
   if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
@@ -128,6 +134,7 @@ inline std::string quoted(const std::string& text) {
 class ServerFixture {
  public:
   ServerFixture() {
+    db_ = csp::testing::tests_run_on_postgres() ? ledgers_.locate("ledger.db") : dir_.file("ledger.db");
     const std::string init = quoted(CSP_LEDGER_BIN) + " --db " + quoted(db()) + " init --admin " + admin +
                              " --at 2026-01-05T09:00:00Z > /dev/null";
     if (std::system(init.c_str()) != 0) throw std::runtime_error("csp-ledger init failed");
@@ -139,7 +146,8 @@ class ServerFixture {
   ServerFixture(const ServerFixture&) = delete;
   ServerFixture& operator=(const ServerFixture&) = delete;
 
-  std::string db() const { return dir_.file("ledger.db"); }
+  // The ledger's file, or its PostgreSQL URI when the suite runs there.
+  std::string db() const { return db_; }
   std::string tokens_path() const { return dir_.file("tokens.txt"); }
   std::string log_path() const { return dir_.file("server.log"); }
   unsigned short port() const { return port_; }
@@ -149,6 +157,19 @@ class ServerFixture {
     child_.emplace(std::vector<std::string>{CSP_LEDGERD_BIN, "--db", db(), "--tokens", tokens_path(), "--listen", "127.0.0.1:0"},
                    log_path());
     port_ = child_->port();
+  }
+
+  // SIGKILL, as a crash would end it.
+  void kill() {
+    (void)child_->kill_now();
+    child_.reset();
+  }
+
+  // Another csp-ledgerd on the same ledger: a second node.
+  std::unique_ptr<bench::ServerChild> start_another_node(const std::string& log_name) const {
+    return std::make_unique<bench::ServerChild>(
+        std::vector<std::string>{CSP_LEDGERD_BIN, "--db", db(), "--tokens", tokens_path(), "--listen", "127.0.0.1:0"},
+        dir_.file(log_name));
   }
 
   // SIGTERM, then the exit status; the server's log goes to stderr when it
@@ -179,6 +200,8 @@ class ServerFixture {
 
  private:
   csp::testing::TempDir dir_;
+  csp::testing::LedgerLocations ledgers_;
+  std::string db_;
   std::optional<bench::ServerChild> child_;
   unsigned short port_ = 0;
 };
