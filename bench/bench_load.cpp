@@ -3,10 +3,14 @@
 // sends the rest of bench-run's workload (mostly downloads, some purchases
 // and link issues) over N keep-alive connections and reports acknowledged
 // (durable) commands per second and latency percentiles, beside
-// `csp-ledger run` on the same workload in the same run.
+// `csp-ledger run` on the same workload in the same run. With --postgres,
+// every round also measures one and two csp-ledgerd nodes on a fresh
+// PostgreSQL ledger (the connections split over the nodes), beside SQLite.
 //
 //   build/bin/bench-load [--commands N] [--connections N] [--pipeline N] [--rounds N] [--dir DIR]
+//                        [--postgres CONNINFO | --postgres-cluster]
 
+#include <libpq-fe.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -222,21 +226,45 @@ struct RoundFigures {
   std::map<unsigned, std::int64_t> not_acknowledged;  // status -> count
 };
 
-// One round: a fresh server on the fresh ledger, the setup, then the timed
-// commands over every connection at once.
-RoundFigures measure_round(const std::vector<std::string>& server_args, const std::string& ledger, const std::string& log,
+// Where one configuration's ledger lives and how many nodes serve it.
+struct Setting {
+  std::string name;  // what its lines say: sqlite, postgres, postgres-2-nodes
+  std::string ledger;
+  int nodes = 1;
+};
+
+double cpu_seconds_of(const std::vector<std::unique_ptr<csp::bench::ServerChild>>& servers) {
+  double seconds = 0;
+  for (const auto& server : servers) seconds += server->cpu_seconds();
+  return seconds;
+}
+
+// One round: fresh servers on the fresh ledger, the setup, then the timed
+// commands over every connection at once, the connections taking the
+// nodes in turn.
+RoundFigures measure_round(const std::vector<std::string>& server_args, const Setting& setting, const std::string& log,
                            const std::vector<KeyedCommand>& setup, const std::vector<std::vector<std::string>>& queues,
                            std::size_t pipeline) {
-  if (run_child({CSP_LEDGER_BIN, "--db", ledger, "init", "--admin", admin}).status != 0) fail("csp-ledger init failed");
+  if (run_child({CSP_LEDGER_BIN, "--db", setting.ledger, "init", "--admin", admin}).status != 0) {
+    fail("csp-ledger init failed on " + setting.name);
+  }
   Tally tally;
   RoundFigures figures;
-  csp::bench::ServerChild server(server_args, log);
-  const tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), server.port());
-  send_setup(endpoint, setup);
+  std::vector<std::unique_ptr<csp::bench::ServerChild>> servers;
+  std::vector<tcp::endpoint> endpoints;
+  for (int node = 0; node < setting.nodes; ++node) {
+    std::vector<std::string> args = server_args;
+    args.insert(args.begin() + 1, {"--db", setting.ledger});
+    servers.push_back(std::make_unique<csp::bench::ServerChild>(args, log));
+    endpoints.emplace_back(net::ip::make_address("127.0.0.1"), servers.back()->port());
+  }
+  send_setup(endpoints.front(), setup);
   net::io_context io;
   std::vector<std::unique_ptr<Connection>> clients;
-  for (const auto& queue : queues) clients.push_back(std::make_unique<Connection>(io, endpoint, queue, pipeline, tally));
-  const double server_cpu_before = server.cpu_seconds();
+  for (std::size_t index = 0; index < queues.size(); ++index) {
+    clients.push_back(std::make_unique<Connection>(io, endpoints[index % endpoints.size()], queues[index], pipeline, tally));
+  }
+  const double server_cpu_before = cpu_seconds_of(servers);
   const double client_cpu_before = own_cpu_seconds();
   const std::int64_t start = csp::bench::monotonic_ns();
   for (auto& client : clients) client->start();
@@ -245,15 +273,52 @@ RoundFigures measure_round(const std::vector<std::string>& server_args, const st
   const auto per_command_us = [&](double cpu_seconds) {
     return tally.acknowledged > 0 ? 1e6 * cpu_seconds / static_cast<double>(tally.acknowledged) : 0.0;
   };
-  figures.server_cpu_us = per_command_us(server.cpu_seconds() - server_cpu_before);
+  figures.server_cpu_us = per_command_us(cpu_seconds_of(servers) - server_cpu_before);
   figures.client_cpu_us = per_command_us(own_cpu_seconds() - client_cpu_before);
-  figures.group_commit = group_commit_figures(endpoint);
+  figures.group_commit = group_commit_figures(endpoints.front());
   figures.rate = static_cast<double>(tally.acknowledged) / figures.seconds;
   figures.p50 = percentile(tally.latencies_ms, 0.50);
   figures.p99 = percentile(tally.latencies_ms, 0.99);
   figures.not_acknowledged = tally.others;
   return figures;
 }
+
+// Runs one administrative statement (CREATE or DROP DATABASE) on the
+// PostgreSQL server.
+void run_admin_sql(const std::string& conninfo, const std::string& sql) {
+  PGconn* conn = PQconnectdb(conninfo.c_str());
+  if (PQstatus(conn) != CONNECTION_OK) fail("cannot connect to PostgreSQL: " + std::string(PQerrorMessage(conn)));
+  PGresult* result = PQexec(conn, sql.c_str());
+  const bool is_ok = PQresultStatus(result) == PGRES_COMMAND_OK;
+  const std::string message = PQresultErrorMessage(result);
+  PQclear(result);
+  PQfinish(conn);
+  if (!is_ok) fail(sql + ": " + message);
+}
+
+// The admin connection string with another database in it.
+std::string with_database(const std::string& conninfo, const std::string& database) {
+  return conninfo + " dbname=" + database;
+}
+
+// A durable throwaway cluster (PostgreSQL's defaults: fsync and
+// synchronous_commit on), started for this run and stopped at its end.
+class OwnCluster {
+ public:
+  explicit OwnCluster(std::string state_dir) : state_dir_(std::move(state_dir)) {
+    if (run_child({CSP_PG_CLUSTER, "start", state_dir_, "--durable"}).status != 0) fail("pg-cluster start failed");
+    std::ifstream uri(state_dir_ + "/uri");
+    std::getline(uri, conninfo_);
+  }
+  ~OwnCluster() { (void)run_child({CSP_PG_CLUSTER, "stop", state_dir_}); }
+  OwnCluster(const OwnCluster&) = delete;
+  OwnCluster& operator=(const OwnCluster&) = delete;
+  const std::string& conninfo() const { return conninfo_; }
+
+ private:
+  std::string state_dir_;
+  std::string conninfo_;
+};
 
 }  // namespace
 
@@ -274,6 +339,12 @@ int main(int argc, char** argv) {
   app.add_option("--rounds", rounds, "measure this many times, each on a fresh server and ledger, and print the medians")
       ->check(CLI::Range(1, 100));
   app.add_option("--dir", dir, "where the scratch files go")->check(CLI::ExistingDirectory);
+  std::string postgres;
+  bool is_own_cluster = false;
+  app.add_option("--postgres", postgres,
+                 "also measure on PostgreSQL: an administrative libpq connection string (it creates and drops a database)");
+  app.add_flag("--postgres-cluster", is_own_cluster,
+               "also measure on PostgreSQL, in a durable throwaway cluster started for the run");
   CLI11_PARSE(app, argc, argv);
 
   const std::string base = (std::filesystem::path(dir) / ("bench-load-" + std::to_string(getpid()))).string();
@@ -307,16 +378,44 @@ int main(int argc, char** argv) {
   std::printf("bench-load: %lld commands (%lld set up first, %lld timed over %zu connections, %zu in flight each)\n",
               static_cast<long long>(shape.commands), static_cast<long long>(setup_count), static_cast<long long>(timed),
               connections, pipeline);
-  std::vector<std::string> server_args = {CSP_LEDGERD_BIN, "--db", ledger, "--tokens", tokens, "--listen", "127.0.0.1:0",
+  std::vector<std::string> server_args = {CSP_LEDGERD_BIN, "--tokens", tokens, "--listen", "127.0.0.1:0",
                                           "--log-level", "warn", "--io-threads", std::to_string(io_threads)};
   server_args.insert(server_args.end(), server_flags.begin(), server_flags.end());
+  std::unique_ptr<OwnCluster> cluster;
+  if (is_own_cluster) {
+    cluster = std::make_unique<OwnCluster>(base + "-postgres");
+    postgres = cluster->conninfo();
+  }
+  const std::string database = "bench_load_" + std::to_string(getpid());
+  std::vector<Setting> settings = {Setting{"sqlite", ledger, 1}};
+  if (!postgres.empty()) {
+    settings.push_back(Setting{"postgres", with_database(postgres, database), 1});
+    settings.push_back(Setting{"postgres-2-nodes", with_database(postgres, database), 2});
+  }
+  std::map<std::string, std::vector<RoundFigures>> figures_by_setting;
   std::vector<RoundFigures> figures;
   bool is_all_acknowledged = true;
   for (int round = 1; round <= rounds; ++round) {
     for (const std::string& path : {ledger, run_ledger}) remove_with_wal(path);
     if (rounds > 1) std::printf("round %d of %d\n", round, rounds);
-    const RoundFigures measured = measure_round(server_args, ledger, log, setup, queues, pipeline);
+    for (std::size_t index = 1; index < settings.size(); ++index) {
+      run_admin_sql(postgres, "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+      run_admin_sql(postgres, "CREATE DATABASE " + database);
+      const RoundFigures measured = measure_round(server_args, settings[index], log, setup, queues, pipeline);
+      is_all_acknowledged = is_all_acknowledged && measured.not_acknowledged.empty();
+      figures_by_setting[settings[index].name].push_back(measured);
+      std::printf("load-bench: backend=%s nodes=%d commands=%lld connections=%zu rate=%.0f CMD/s p50=%.2f MS p99=%.2f MS "
+                  "server_cpu=%.1f US/CMD\n",
+                  settings[index].name.c_str(), settings[index].nodes, static_cast<long long>(timed), connections,
+                  measured.rate, measured.p50, measured.p99, measured.server_cpu_us);
+      for (const auto& [status, count] : measured.not_acknowledged) {
+        std::printf("  not acknowledged: %lld answered %u\n", static_cast<long long>(count), status);
+      }
+    }
+    if (!postgres.empty()) run_admin_sql(postgres, "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+    const RoundFigures measured = measure_round(server_args, settings.front(), log, setup, queues, pipeline);
     figures.push_back(measured);
+    figures_by_setting["sqlite"].push_back(measured);
     is_all_acknowledged = is_all_acknowledged && measured.not_acknowledged.empty();
 
     if (run_child({CSP_LEDGER_BIN, "--db", run_ledger, "init", "--admin", admin}).status != 0) fail("csp-ledger init failed");
@@ -354,6 +453,22 @@ int main(int argc, char** argv) {
                 median_of([](const RoundFigures& f) { return f.p50; }), median_of([](const RoundFigures& f) { return f.p99; }),
                 run_rate, median_of([](const RoundFigures& f) { return f.rate / f.run_rate; }),
                 median_of([](const RoundFigures& f) { return f.server_cpu_us; }));
+  }
+  if (!postgres.empty()) {
+    // Each backend's medians, and its rate beside SQLite's round by round.
+    const auto median = [](std::vector<double> values) { return percentile(values, 0.5); };
+    for (const Setting& setting : settings) {
+      std::vector<double> rates, p99s, ratios;
+      const auto& mine = figures_by_setting[setting.name];
+      const auto& sqlite = figures_by_setting["sqlite"];
+      for (std::size_t round = 0; round < mine.size(); ++round) {
+        rates.push_back(mine[round].rate);
+        p99s.push_back(mine[round].p99);
+        ratios.push_back(mine[round].rate / sqlite[round].rate);
+      }
+      std::printf("load-bench-backend: backend=%s nodes=%d rounds=%d rate=%.0f CMD/s p99=%.2f MS ratio=%.2f x sqlite\n",
+                  setting.name.c_str(), setting.nodes, rounds, median(rates), median(p99s), median(ratios));
+    }
   }
   remove_files();
   return is_all_acknowledged ? 0 : 1;
