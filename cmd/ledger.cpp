@@ -270,7 +270,11 @@ StoreResult<std::unique_ptr<eventstore::WriteBatch>> Ledger::begin_batch() {
   if (is_batch_uncommitted_) forget_cached_state();
   auto batch = store_.begin_batch();
   if (!batch) return batch;
-  if (!(*batch)->is_log_unchanged_by_others()) forget_what_others_changed();
+  if (!(*batch)->is_log_unchanged_by_others()) {
+    if (has_begun_a_batch_) other_writer_seen_at_ = std::chrono::steady_clock::now();
+    forget_what_others_changed();
+  }
+  has_begun_a_batch_ = true;
   is_batch_uncommitted_ = true;
   // Read models that are behind (new, rebuilt up to an earlier point, or
   // left behind by another writer) catch up before this batch adds to them.
@@ -312,6 +316,13 @@ eventstore::StoreStatus Ledger::commit(eventstore::WriteBatch& batch, bool write
 
 std::optional<std::chrono::steady_clock::time_point> Ledger::read_models_due() const {
   if (unwritten_position_ == 0) return std::nullopt;
+  // Another writer (a second server node, a command line) makes the next
+  // batch here drop the rows kept waiting and fold them again from the
+  // stored checkpoint; while one is about, they are written with every
+  // commit instead, so the stored rows stay at the head.
+  const bool is_another_writer_about =
+      other_writer_seen_at_ && std::chrono::steady_clock::now() - *other_writer_seen_at_ < other_writer_window;
+  if (is_another_writer_about) return rows_written_at_;
   return rows_written_at_ + flush_interval_;
 }
 
@@ -330,6 +341,7 @@ eventstore::StoreStatus Ledger::flush_read_models() {
     // Another process wrote: it folded these events into the rows itself,
     // or rebuilt them on purpose (`audit replay --until`). The next command
     // catches up; writing nothing here leaves a deliberate cut alone.
+    other_writer_seen_at_ = std::chrono::steady_clock::now();
     forget_what_others_changed();
     return eventstore::StoreStatus::success();
   }

@@ -99,6 +99,10 @@ class Ledger {
   // The last position folded into rows not yet written; 0: none wait.
   std::int64_t unwritten_position_ = 0;
   std::chrono::milliseconds flush_interval_{0};
+  // When a batch last found the log moved by another writer.
+  std::optional<std::chrono::steady_clock::time_point> other_writer_seen_at_;
+  static constexpr std::chrono::seconds other_writer_window{10};
+  bool has_begun_a_batch_ = false;
   std::chrono::steady_clock::time_point rows_written_at_ = std::chrono::steady_clock::now();
 };
 

@@ -100,6 +100,11 @@ StoreStatus PostgresStore::send_pending_rows() {
     const std::string rows = pending_aliases_.finish();
     if (StoreStatus sent = connection_.copy_in(aliases_copy_sql, rows, "adding aliases"); !sent) return sent;
   }
+  if (!queued_writes_.empty()) {
+    const std::vector<postgres::Connection::Queued> writes = std::move(queued_writes_);
+    queued_writes_.clear();
+    if (StoreStatus sent = connection_.run_pipelined(writes, "writing read-model rows"); !sent) return sent;
+  }
   pending_commands_.clear();
   pending_alias_streams_.clear();
   return StoreStatus::success();
@@ -140,6 +145,7 @@ void PostgresStore::forget_uncommitted_state() {
   pending_aliases_.clear();
   pending_commands_.clear();
   pending_alias_streams_.clear();
+  queued_writes_.clear();
   is_log_unchanged_by_others_ = false;
   known_head_position_ = -1;
   import_command_id_.clear();

@@ -175,15 +175,67 @@ StoreResult<Result> Connection::query(const std::string& sql, const Params& para
                  doing);
 }
 
+StoreStatus Connection::prepare_once(const std::string& name, const std::string& sql, std::string_view doing) {
+  if (prepared_.contains(name)) return StoreStatus::success();
+  auto prepared = checked(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr), doing);
+  if (!prepared) return prepared.error();
+  prepared_.insert(name);
+  return StoreStatus::success();
+}
+
 StoreResult<Result> Connection::query_prepared(const std::string& name, const std::string& sql, const Params& params,
                                                std::string_view doing) {
-  if (!prepared_.contains(name)) {
-    auto prepared = checked(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr), doing);
-    if (!prepared) return std::move(prepared).error();
-    prepared_.insert(name);
-  }
+  if (StoreStatus prepared = prepare_once(name, sql, doing); !prepared) return prepared.error();
   return checked(
       PQexecPrepared(conn_, name.c_str(), params.count(), params.values(), params.lengths(), nullptr, 1), doing);
+}
+
+StoreStatus Connection::run_pipelined(const std::vector<Queued>& statements, std::string_view doing) {
+  for (const Queued& statement : statements) {
+    if (StoreStatus prepared = prepare_once(statement.name, statement.sql, doing); !prepared) return prepared;
+  }
+  // A sync every so many statements bounds what waits unread on either
+  // side of the socket: neither end blocks writing while the other does.
+  constexpr std::size_t statements_per_sync = 256;
+  std::optional<StoreError> failure;
+  for (std::size_t first = 0; first < statements.size() && !failure; first += statements_per_sync) {
+    const std::size_t end = std::min(statements.size(), first + statements_per_sync);
+    if (PQenterPipelineMode(conn_) != 1) return error(doing);
+    bool is_sent = true;
+    for (std::size_t index = first; index < end && is_sent; ++index) {
+      const Params& params = statements[index].params;
+      is_sent = PQsendQueryPrepared(conn_, statements[index].name.c_str(), params.count(), params.values(),
+                                    params.lengths(), nullptr, 1) == 1;
+    }
+    if (!is_sent || PQpipelineSync(conn_) != 1) {
+      failure = error(doing);
+      break;
+    }
+    // Each statement's result, then the end of its results (nullptr), and
+    // last the sync; after a failure the rest come back aborted.
+    while (true) {
+      PGresult* raw = PQgetResult(conn_);
+      if (raw == nullptr) {
+        if (is_broken()) {
+          if (!failure) failure = error(doing);
+          break;
+        }
+        continue;
+      }
+      const ExecStatusType status = PQresultStatus(raw);
+      if (status == PGRES_PIPELINE_SYNC) {
+        PQclear(raw);
+        break;
+      }
+      if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_PIPELINE_ABORTED && !failure) {
+        failure = error(doing, raw);
+      }
+      PQclear(raw);
+    }
+    (void)PQexitPipelineMode(conn_);
+  }
+  if (failure) return *failure;
+  return StoreStatus::success();
 }
 
 StoreStatus Connection::copy_in(const std::string& copy_sql, std::string_view data, std::string_view doing) {

@@ -74,6 +74,15 @@ class Connection {
   // The same through a statement prepared once per session under `name`.
   StoreResult<Result> query_prepared(const std::string& name, const std::string& sql, const Params& params,
                                      std::string_view doing);
+  // Statements that return no rows, sent one after another without waiting
+  // for each answer (libpq's pipeline mode): one round trip for them all.
+  // The first failure is returned; the statements after it did nothing.
+  struct Queued {
+    std::string name;  // prepared once per session under this name
+    std::string sql;
+    Params params;
+  };
+  StoreStatus run_pipelined(const std::vector<Queued>& statements, std::string_view doing);
   // COPY ... FROM STDIN (binary) of `data`, a whole binary COPY stream.
   StoreStatus copy_in(const std::string& copy_sql, std::string_view data, std::string_view doing);
 
@@ -82,6 +91,7 @@ class Connection {
  private:
   explicit Connection(PGconn* conn) : conn_(conn) {}
   StoreResult<Result> checked(PGresult* raw, std::string_view doing);
+  StoreStatus prepare_once(const std::string& name, const std::string& sql, std::string_view doing);
 
   PGconn* conn_ = nullptr;
   std::uint64_t generation_ = 1;

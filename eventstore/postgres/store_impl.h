@@ -58,6 +58,8 @@ class PostgresStore final : public EventStore {
   StoreResult<std::vector<StoredEvent>> read_positions_stored(std::int64_t first_position, std::int64_t count);
 
   postgres::Connection& connection() { return connection_; }
+  // A read-model write inside the open batch, sent with the next rows.
+  void queue_write(postgres::Connection::Queued statement) { queued_writes_.push_back(std::move(statement)); }
   // Sends the rows appended so far to the server, inside the transaction:
   // before anything reads what they would show.
   StoreStatus send_pending_rows();
@@ -93,6 +95,7 @@ class PostgresStore final : public EventStore {
   postgres::CopyWriter pending_aliases_;
   PgByText<CommandRecord> pending_commands_;
   PgByText<std::string> pending_alias_streams_;
+  std::vector<postgres::Connection::Queued> queued_writes_;
   std::string import_command_id_;
   std::int64_t import_command_first_ = 0;
   bool is_listening_ = false;
