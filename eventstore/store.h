@@ -20,6 +20,10 @@
 
 namespace csp::eventstore {
 
+namespace sql {
+class Session;
+}
+
 struct LogHead {
   std::int64_t position = 0;  // 0: the log is empty
   Hash hash = {};
@@ -123,6 +127,11 @@ class EventStore {
   // once and from other processes within a polling interval.
   virtual StoreResult<std::int64_t> wait_for_events(std::int64_t after_position,
                                                     std::chrono::milliseconds timeout) = 0;
+
+  // The SQL connection under the store, through which the stored read
+  // models commit in the store's own transactions (eventstore/sql_session.h);
+  // nullptr for a store that keeps none. It belongs to the store.
+  virtual sql::Session* sql_session() { return nullptr; }
 
  protected:
   virtual StoreResult<std::vector<StoredEvent>> read_stream_stored(std::string_view stream_id,

@@ -47,6 +47,7 @@ SqliteStore::SqliteStore(std::string path, sqlite::Connection connection, Statem
                          SqliteOptions options)
     : path_(std::move(path)),
       connection_(std::move(connection)),
+      session_(connection_.handle()),
       statements_(std::move(statements)),
       options_(std::move(options)) {}
 
