@@ -235,12 +235,3 @@ StoreResult<std::int64_t> SqliteStore::wait_for_events(std::int64_t after_positi
 }
 
 }  // namespace csp::eventstore::detail
-
-namespace csp::eventstore {
-
-sqlite3* sqlite_connection_of(EventStore& store) {
-  auto* sqlite = dynamic_cast<detail::SqliteStore*>(&store);
-  return sqlite == nullptr ? nullptr : sqlite->connection();
-}
-
-}  // namespace csp::eventstore

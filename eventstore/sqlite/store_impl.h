@@ -55,7 +55,6 @@ class SqliteStore final : public EventStore {
   StoreResult<AppendOutcome> append_in_transaction(const AppendRequest& request);
   StoreStatus import_in_transaction(const StoredEvent& event, const std::vector<std::string>& aliases);
   bool is_log_unchanged_by_others() const { return is_log_unchanged_by_others_; }
-  sqlite3* connection() const { return connection_.handle(); }
   StoreStatus commit_transaction();
   void rollback_transaction();
   StoreResult<std::vector<StoredEvent>> read_stream_stored(std::string_view stream_id,
