@@ -1,35 +1,16 @@
 // The store contract, written against the EventStore interface and run for
-// every backend: the PostgreSQL backend joins the list and must pass the
-// very same tests.
+// every backend: the PostgreSQL backend joins the list in backends.h and
+// must pass the very same tests.
 
 #include <thread>
 
+#include "backends.h"
 #include "eventstore/verify.h"
-#include "store_fixture.h"
 
 namespace csp::eventstore {
 namespace {
 
 using namespace testing;
-
-struct Backend {
-  std::string name;
-  std::function<std::unique_ptr<EventStore>(TempDir&, FakeClock&, const std::string& file)> create;
-  std::function<std::unique_ptr<EventStore>(TempDir&, FakeClock&, const std::string& file)> open_again;
-};
-
-void PrintTo(const Backend& backend, std::ostream* out) { *out << backend.name; }
-
-std::vector<Backend> backends() {
-  return {Backend{
-      "sqlite",
-      [](TempDir& dir, FakeClock& clock, const std::string& file) {
-        return ok_or_throw(create_sqlite_store(dir.file(file), SqliteOptions{clock.function()}));
-      },
-      [](TempDir& dir, FakeClock& clock, const std::string& file) {
-        return ok_or_throw(open_sqlite_store(dir.file(file), SqliteOptions{clock.function()}));
-      }}};
-}
 
 class Conformance : public ::testing::TestWithParam<Backend> {
  protected:
