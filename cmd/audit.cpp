@@ -14,7 +14,7 @@
 #include "cmd/progress.h"
 #include "cmd/session.h"
 #include "eventstore/chain.h"
-#include "eventstore/sqlite/store.h"
+#include "eventstore/sql_session.h"
 #include "eventstore/verify.h"
 #include "projections/compare.h"
 #include "projections/replay.h"
@@ -53,13 +53,13 @@ struct ReadModelCheck {
 
 eventstore::StoreResult<ReadModelCheck> check_read_models(eventstore::EventStore& store,
                                                           const projections::ReadModels& replayed) {
-  sqlite3* db = eventstore::sqlite_connection_of(store);
-  if (db == nullptr) return ReadModelCheck{"this store keeps no read models of its own", {}, {}};
+  eventstore::sql::Session* session = eventstore::sql::session_of(store);
+  if (session == nullptr) return ReadModelCheck{"this store keeps no read models of its own", {}, {}};
   // The checkpoint and every table from one moment: a writer committing
   // meanwhile must not look like a difference.
-  const projections::ReadSnapshot snapshot(db);
+  const projections::ReadSnapshot snapshot(*session);
   if (!snapshot.status()) return snapshot.status().error();
-  projections::StoredReadModels stored(db, projections::live_tables);
+  projections::StoredReadModels stored(*session, projections::live_tables);
   auto stored_checkpoint = stored.stored_checkpoint();
   if (!stored_checkpoint) return std::move(stored_checkpoint).error();
   const std::optional<projections::Checkpoint>& checkpoint = *stored_checkpoint;
@@ -235,7 +235,7 @@ int audit_replay(const Globals& globals, const std::string& until) {
   }
   auto opened = open_ledger(globals.db_path, false);
   if (!opened) return report(globals, opened.error());
-  if (eventstore::sqlite_connection_of(*opened->store) == nullptr) {
+  if (eventstore::sql::session_of(*opened->store) == nullptr) {
     return report(globals, domain::invalid_input("this store keeps no read models of its own"));
   }
   const auto started = std::chrono::steady_clock::now();

@@ -13,7 +13,7 @@
 #include "cmd/session.h"
 #include "eventstore/chain.h"
 #include "eventstore/backends.h"
-#include "eventstore/sqlite/store.h"
+#include "eventstore/sql_session.h"
 #include "projections/stored_read_models.h"
 
 namespace csp::cmd {
@@ -170,9 +170,11 @@ int import_log(const Globals& globals, const std::string& path) {
     return fail(invalid_input("import needs an empty ledger: " + globals.db_path + " holds " +
                               std::to_string(head->position) + " events"));
   }
+  eventstore::sql::Session* session = eventstore::sql::session_of(*opened->store);
+  if (session == nullptr) return fail(invalid_input("this store keeps no read models of its own"));
   auto batch = opened->store->begin_batch();
   if (!batch) return fail(batch.error());
-  projections::StoredReadModels read_models(eventstore::sqlite_connection_of(*opened->store), projections::live_tables);
+  projections::StoredReadModels read_models(*session, projections::live_tables);
   if (eventstore::StoreStatus created = read_models.create_empty(); !created) {
     batch = eventstore::StoreError{};
     return fail(created.error());

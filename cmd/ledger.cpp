@@ -2,7 +2,7 @@
 
 
 #include "cmd/results.h"
-#include "eventstore/sqlite/store.h"
+#include "eventstore/sql_session.h"
 #include "projections/replay.h"
 #include "domain/event_codec.h"
 #include "domain/streams.h"
@@ -244,8 +244,8 @@ std::vector<std::string> aliases_introduced_by(const domain::Event& event) {
 Ledger::Ledger(eventstore::EventStore& store, domain::Catalogue catalogue, domain::Policy policy)
     : store_(store), catalogue_(std::move(catalogue)), policy_(std::move(policy)) {
   store_.set_upcasters(&projections::ledger_upcasters());
-  if (sqlite3* db = eventstore::sqlite_connection_of(store_)) {
-    read_models_ = std::make_unique<projections::StoredReadModels>(db, projections::live_tables);
+  if (eventstore::sql::Session* session = eventstore::sql::session_of(store_)) {
+    read_models_ = std::make_unique<projections::StoredReadModels>(*session, projections::live_tables);
   }
 }
 

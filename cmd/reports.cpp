@@ -8,7 +8,7 @@
 #include "cmd/output.h"
 #include "cmd/system.h"
 #include "domain/streams.h"
-#include "eventstore/sqlite/store.h"
+#include "eventstore/sql_session.h"
 #include "projections/replay.h"
 
 namespace csp::cmd {
@@ -330,12 +330,12 @@ eventstore::StoreResult<ReportModels> read_models_for_report(eventstore::EventSt
   // --as-of keeps only what had happened by then, and leaves the stored
   // read models alone.
   if (as_of) return replayed(projections::ReplayLimit{std::nullopt, *as_of}, std::nullopt);
-  sqlite3* db = eventstore::sqlite_connection_of(store);
-  if (db == nullptr) return replayed(projections::ReplayLimit{}, std::nullopt);
+  eventstore::sql::Session* session = eventstore::sql::session_of(store);
+  if (session == nullptr) return replayed(projections::ReplayLimit{}, std::nullopt);
   // The rows, their checkpoint and the log's head, all from one moment.
-  const projections::ReadSnapshot snapshot(db);
+  const projections::ReadSnapshot snapshot(*session);
   if (!snapshot.status()) return snapshot.status().error();
-  projections::StoredReadModels stored(db, projections::live_tables);
+  projections::StoredReadModels stored(*session, projections::live_tables);
   auto stored_checkpoint = stored.stored_checkpoint();
   if (!stored_checkpoint) return std::move(stored_checkpoint).error();
   const std::optional<projections::Checkpoint>& checkpoint = *stored_checkpoint;

@@ -7,7 +7,7 @@
 // SQL given here uses `?1`, `?2`, ... for parameters and the small common
 // subset of SQL both databases speak (CREATE TABLE, INSERT ... ON CONFLICT
 // DO UPDATE, UPDATE, SELECT, DROP TABLE IF EXISTS, ALTER TABLE ... RENAME);
-// what differs is asked of the session (`dialect()`, `tables_exist`).
+// what differs is asked of the session (`dialect()`, `count_tables`).
 //
 // Threading and lifetime: the session belongs to its store: same thread,
 // same lifetime.
@@ -29,7 +29,8 @@ namespace csp::eventstore::sql {
 enum class Dialect { sqlite, postgres };
 
 // A prepared statement, kept and reused: reset() before binding again.
-// Parameters count from 1, columns from 0.
+// Parameters count from 1, columns from 0. Bound text is not copied: it
+// must stay valid while the statement is stepped, until the next reset.
 class Statement {
  public:
   virtual ~Statement() = default;

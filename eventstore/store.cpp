@@ -1,5 +1,7 @@
 #include "eventstore/store.h"
 
+#include "eventstore/sql_session.h"
+
 namespace csp::eventstore {
 namespace {
 
@@ -68,3 +70,9 @@ StoreStatus EventStore::for_each(std::int64_t from_position, const std::function
 }
 
 }  // namespace csp::eventstore
+
+namespace csp::eventstore::sql {
+
+Session* session_of(EventStore& store) { return store.sql_session(); }
+
+}  // namespace csp::eventstore::sql

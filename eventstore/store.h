@@ -128,8 +128,9 @@ class EventStore {
   virtual StoreResult<std::int64_t> wait_for_events(std::int64_t after_position,
                                                     std::chrono::milliseconds timeout) = 0;
 
-  // The SQL session read models write through, in this store's
-  // transactions (sql_session.h); nullptr for a store without one.
+  // The SQL connection under the store, through which the stored read
+  // models commit in the store's own transactions (eventstore/sql_session.h);
+  // nullptr for a store that keeps none. It belongs to the store.
   virtual sql::Session* sql_session() { return nullptr; }
 
  protected:

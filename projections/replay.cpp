@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "eventstore/sqlite/store.h"
+#include "eventstore/sql_session.h"
 #include "projections/stored_events.h"
 
 namespace csp::projections {
@@ -67,11 +67,11 @@ StoreResult<ReadModels> replay_in_memory(eventstore::EventStore& store, const Re
 
 StoreResult<Checkpoint> rebuild_stored(eventstore::EventStore& store, const ReplayLimit& limit,
                                        const Progress& progress) {
-  sqlite3* db = eventstore::sqlite_connection_of(store);
-  if (db == nullptr) return StoreError{StoreError::Kind::invalid_argument, "this store keeps no read models of its own"};
+  eventstore::sql::Session* session = eventstore::sql::session_of(store);
+  if (session == nullptr) return StoreError{StoreError::Kind::invalid_argument, "this store keeps no read models of its own"};
   auto head = store.head();
   if (!head) return std::move(head).error();
-  StoredReadModels next(db, rebuild_tables);
+  StoredReadModels next(*session, rebuild_tables);
   if (StoreStatus created = next.create_empty(); !created) return created.error();
   std::int64_t folded_count = 0;
   StoreStatus folded = fold_log(store, 1, limit, progress, [&](const domain::Event& event, std::int64_t position) {
@@ -86,7 +86,7 @@ StoreResult<Checkpoint> rebuild_stored(eventstore::EventStore& store, const Repl
   checkpoint.until_time = limit.time;
   checkpoint.layout = read_models_layout;
   checkpoint.is_partial = checkpoint.position < head->position || limit.time.has_value();
-  StoredReadModels live(db, live_tables);
+  StoredReadModels live(*session, live_tables);
   if (StoreStatus written = live.write_checkpoint(checkpoint); !written) return written.error();
   return checkpoint;
 }

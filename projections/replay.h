@@ -38,9 +38,9 @@ eventstore::StoreResult<ReadModels> replay_in_memory(eventstore::EventStore& sto
                                                      const Progress& progress = {});
 
 // Rebuilds every stored read model from the log into new tables and swaps
-// them in, inside the caller's write transaction on `store` (a SQLite
-// store), so readers see the old rows or the new, never half. Returns the
-// checkpoint written.
+// them in, inside the caller's write transaction on `store` (a store with
+// a SQL session), so readers see the old rows or the new, never half.
+// Returns the checkpoint written.
 eventstore::StoreResult<Checkpoint> rebuild_stored(eventstore::EventStore& store, const ReplayLimit& limit,
                                                    const Progress& progress = {});
 

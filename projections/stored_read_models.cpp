@@ -1,5 +1,6 @@
 #include "projections/stored_read_models.h"
 
+#include <span>
 #include <stdexcept>
 
 namespace csp::projections {
@@ -8,9 +9,14 @@ namespace {
 using eventstore::StoreError;
 using eventstore::StoreResult;
 using eventstore::StoreStatus;
-using eventstore::sqlite::Statement;
+using eventstore::sql::Dialect;
+using eventstore::sql::Statement;
 
 constexpr const char* checkpoint_table = "read_model_checkpoint";
+// The checkpoint table holds one row, id 1.
+constexpr Column checkpoint_columns[] = {
+    {"id", true, false}, {"position", true, false}, {"until_time_us", true, true}, {"layout", true, false},
+    {"is_partial", true, false}};
 // Beyond this many cached rows a flush forgets them all: memory stays flat
 // however many customers, subscriptions and links the log holds.
 constexpr std::size_t cached_rows_max = 200'000;
@@ -21,20 +27,58 @@ struct StoredRowFault : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-std::string column_list(const TableShape& shape) {
+std::string column_list(std::span<const Column> columns) {
   std::string list;
-  for (const auto& column : shape.columns) list += (list.empty() ? "" : ", ") + std::string(column.name);
+  for (const auto& column : columns) list += (list.empty() ? "" : ", ") + std::string(column.name);
   return list;
 }
 
-std::string create_sql(const std::string& table, const TableShape& shape) {
+// What the two dialects write differently in a table's definition. SQLite
+// keeps the text ledger files were always created with.
+std::string_view integer_type(Dialect dialect) { return dialect == Dialect::postgres ? "BIGINT" : "INTEGER"; }
+
+std::string create_sql(const std::string& table, const TableShape& shape, Dialect dialect) {
   std::string sql = "CREATE TABLE " + table + " (";
   for (const auto& column : shape.columns) {
-    sql += std::string(column.name) + (column.is_integer ? " INTEGER" : " TEXT") + (column.is_nullable ? "" : " NOT NULL") +
-           ", ";
+    sql += std::string(column.name) + " " + std::string(column.is_integer ? integer_type(dialect) : "TEXT") +
+           (column.is_nullable ? "" : " NOT NULL") + ", ";
   }
+  sql += "PRIMARY KEY (" + std::string(shape.columns.front().name) + "))";
   // Keyed by the row's id alone: no rowid, one b-tree to write.
-  return sql + "PRIMARY KEY (" + std::string(shape.columns.front().name) + ")) WITHOUT ROWID";
+  return dialect == Dialect::sqlite ? sql + " WITHOUT ROWID" : sql;
+}
+
+std::string create_checkpoint_sql(Dialect dialect) {
+  const std::string integer(integer_type(dialect));
+  return std::string("CREATE TABLE IF NOT EXISTS ") + checkpoint_table + " (id " + integer +
+         " PRIMARY KEY CHECK (id = 1), position " + integer + " NOT NULL, until_time_us " + integer + ", layout " +
+         integer + " NOT NULL, is_partial " + integer + " NOT NULL);";
+}
+
+// Writes a whole row whether or not its key is there yet: ON CONFLICT is
+// what both dialects speak (INSERT OR REPLACE is SQLite's alone). The
+// columns take ?1, ?2, ... in order; the first is the key.
+std::string upsert_sql(const std::string& table, std::span<const Column> columns) {
+  std::string values;
+  std::string updates;
+  for (std::size_t index = 0; index < columns.size(); ++index) {
+    values += (index == 0 ? "?" : ", ?") + std::to_string(index + 1);
+    if (index == 0) continue;
+    const std::string name(columns[index].name);
+    updates += (updates.empty() ? "" : ", ") + name + " = excluded." + name;
+  }
+  return "INSERT INTO " + table + " (" + column_list(columns) + ") VALUES (" + values + ") ON CONFLICT (" +
+         std::string(columns.front().name) + ") " + (updates.empty() ? "DO NOTHING" : "DO UPDATE SET " + updates);
+}
+
+// Renames a rebuilt table to its live name, the live one being dropped
+// already. PostgreSQL names a primary key's index after the table and keeps
+// that name through a rename: left alone, it would collide with the index
+// of the next rebuild's table.
+std::string rename_sql(const std::string& from, const std::string& to, Dialect dialect) {
+  std::string sql = "ALTER TABLE " + from + " RENAME TO " + to + ";";
+  if (dialect == Dialect::postgres) sql += "ALTER INDEX " + from + "_pkey RENAME TO " + to + "_pkey;";
+  return sql;
 }
 
 Cells cells_of_row(const Statement& statement, std::size_t count) {
@@ -99,39 +143,30 @@ StoreResult<Statement*> StoredReadModels::statement(std::string_view key, const 
 }
 
 StoreResult<Statement*> StoredReadModels::statement(std::string_view key, const std::function<std::string()>& make_sql) {
-  if (const auto found = statements_.find(key); found != statements_.end()) return &found->second.reset();
-  auto prepared = Statement::prepare(db_, make_sql().c_str());
+  if (const auto found = statements_.find(key); found != statements_.end()) return &found->second->reset();
+  auto prepared = session_.prepare(make_sql());
   if (!prepared) return std::move(prepared).error();
-  return &statements_.emplace(std::string(key), std::move(prepared).value()).first->second;
+  return statements_.emplace(std::string(key), std::move(prepared).value()).first->second.get();
 }
 
 StoreResult<bool> StoredReadModels::exist() {
-  auto count = statement("exist", "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN (?1, ?2, ?3, ?4, ?5, ?6)");
+  const std::vector<std::string> names = {table_name<CustomerRow>(), table_name<SubscriptionRow>(),
+                                          table_name<LinkRow>(),     table_name<RevocationRow>(),
+                                          table_name<RefundRow>(),   checkpoint_table};
+  auto count = session_.count_tables(names);
   if (!count) return std::move(count).error();
-  const std::string names[] = {table_name<CustomerRow>(), table_name<SubscriptionRow>(), table_name<LinkRow>(),
-                               table_name<RevocationRow>(), table_name<RefundRow>(), checkpoint_table};
-  for (int index = 0; index < 6; ++index) (*count)->bind(index + 1, std::string_view(names[index]));
-  auto has_row = (*count)->step("looking for the read-model tables");
-  if (!has_row) return std::move(has_row).error();
-  const bool all_there = (*count)->integer(0) == 6;
-  (*count)->reset();
-  return all_there;
+  return *count == names.size();
 }
 
-ReadSnapshot::ReadSnapshot(sqlite3* db)
-    : db_(db), status_(eventstore::sqlite::exec(db, "SAVEPOINT read_snapshot", "starting a read snapshot")) {}
+ReadSnapshot::ReadSnapshot(eventstore::sql::Session& session)
+    : session_(session), status_(session.begin_read_snapshot()) {}
 
 ReadSnapshot::~ReadSnapshot() {
-  if (!status_) return;
-  // A savepoint that is not released would keep the connection inside a
-  // transaction; rolling it back cannot fail in a way that leaves one open.
-  if (!eventstore::sqlite::exec(db_, "RELEASE read_snapshot", "ending a read snapshot")) {
-    (void)eventstore::sqlite::exec(db_, "ROLLBACK TO read_snapshot; RELEASE read_snapshot", "ending a read snapshot");
-  }
+  if (status_) session_.end_read_snapshot();
 }
 
 StoreStatus StoredReadModels::check_in_transaction(std::string_view doing) const {
-  if (sqlite3_get_autocommit(db_) == 0) return StoreStatus::success();
+  if (session_.is_in_write_transaction()) return StoreStatus::success();
   return StoreError{StoreError::Kind::invalid_argument, std::string(doing) + " outside a write transaction"};
 }
 
@@ -139,19 +174,18 @@ StoreStatus StoredReadModels::create_empty() {
   if (StoreStatus inside = check_in_transaction("creating the read-model tables"); !inside) return inside;
   forget();
   statements_.clear();
-  std::string sql = std::string("CREATE TABLE IF NOT EXISTS ") + checkpoint_table +
-                    " (id INTEGER PRIMARY KEY CHECK (id = 1), position INTEGER NOT NULL, until_time_us INTEGER,"
-                    " layout INTEGER NOT NULL, is_partial INTEGER NOT NULL);";
+  const Dialect dialect = session_.dialect();
+  std::string sql = create_checkpoint_sql(dialect);
   const auto add = [&](const TableShape& shape) {
     const std::string table = prefix_ + std::string(shape.name);
-    sql += "DROP TABLE IF EXISTS " + table + ";" + create_sql(table, shape) + ";";
+    sql += "DROP TABLE IF EXISTS " + table + ";" + create_sql(table, shape, dialect) + ";";
   };
   add(Table<CustomerRow>::shape());
   add(Table<SubscriptionRow>::shape());
   add(Table<LinkRow>::shape());
   add(Table<RevocationRow>::shape());
   add(Table<RefundRow>::shape());
-  return eventstore::sqlite::exec(db_, sql, "creating the read-model tables");
+  return session_.exec(sql, "creating the read-model tables");
 }
 
 StoreResult<Checkpoint> StoredReadModels::read_checkpoint() {
@@ -188,11 +222,11 @@ StoreResult<std::optional<Checkpoint>> StoredReadModels::stored_checkpoint() {
 
 StoreStatus StoredReadModels::write_checkpoint(const Checkpoint& checkpoint) {
   if (StoreStatus inside = check_in_transaction("writing the read-model checkpoint"); !inside) return inside;
-  auto upsert = statement("write checkpoint", std::string("INSERT OR REPLACE INTO ") + checkpoint_table +
-                                                  " (id, position, until_time_us, layout, is_partial) VALUES (1, ?1, ?2, ?3, ?4)");
+  auto upsert = statement("write checkpoint", [] { return upsert_sql(checkpoint_table, checkpoint_columns); });
   if (!upsert) return std::move(upsert).error();
-  (*upsert)->bind(1, checkpoint.position).bind(3, checkpoint.layout).bind(4, std::int64_t{checkpoint.is_partial ? 1 : 0});
-  if (checkpoint.until_time) (*upsert)->bind(2, checkpoint.until_time->micros_since_epoch());
+  (*upsert)->bind(1, std::int64_t{1}).bind(2, checkpoint.position).bind(4, checkpoint.layout);
+  (*upsert)->bind(5, std::int64_t{checkpoint.is_partial ? 1 : 0});
+  if (checkpoint.until_time) (*upsert)->bind(3, checkpoint.until_time->micros_since_epoch());
   return (*upsert)->run("writing the read-model checkpoint");
 }
 
@@ -219,7 +253,7 @@ Row* StoredReadModels::find(Cache<Key, Row>& cache, const Key& key) {
   };
   // The SQL is built only the first time, when the statement is prepared.
   auto query = statement("select " + table, [&]() -> std::string {
-    return "SELECT " + column_list(shape) + " FROM " + table + " WHERE " + std::string(shape.columns.front().name) +
+    return "SELECT " + column_list(shape.columns) + " FROM " + table + " WHERE " + std::string(shape.columns.front().name) +
            " = ?1";
   });
   if (!query) return fail(std::move(query).error());
@@ -259,13 +293,7 @@ StoreStatus StoredReadModels::write_row(Cached<Row>& cached) {
   const std::string table = table_name<Row>();
   Cells cells = Table<Row>::cells(cached.row);
   if (cached.stored.empty()) {
-    auto insert = statement("insert " + table, [&]() -> std::string {
-      std::string values;
-      for (std::size_t index = 1; index <= shape.columns.size(); ++index) {
-        values += (index == 1 ? "?" : ", ?") + std::to_string(index);
-      }
-      return "INSERT OR REPLACE INTO " + table + " (" + column_list(shape) + ") VALUES (" + values + ")";
-    });
+    auto insert = statement("insert " + table, [&] { return upsert_sql(table, shape.columns); });
     if (!insert) return std::move(insert).error();
     bind_cells(**insert, cells);
     if (StoreStatus written = (*insert)->run("writing a read-model row"); !written) return written;
@@ -335,14 +363,14 @@ std::size_t StoredReadModels::cached_rows() const {
 
 StoreResult<std::map<std::string, Cells>> StoredReadModels::stored_cells(const TableShape& shape) {
   const std::string table = prefix_ + std::string(shape.name);
-  auto query = Statement::prepare(db_, ("SELECT " + column_list(shape) + " FROM " + table).c_str());
+  auto query = session_.prepare("SELECT " + column_list(shape.columns) + " FROM " + table);
   if (!query) return std::move(query).error();
   std::map<std::string, Cells> rows;
   while (true) {
-    auto has_row = query->step("reading read model " + std::string(shape.name));
+    auto has_row = (*query)->step("reading read model " + std::string(shape.name));
     if (!has_row) return std::move(has_row).error();
     if (!*has_row) return rows;
-    Cells cells = cells_of_row(*query, shape.columns.size());
+    Cells cells = cells_of_row(**query, shape.columns.size());
     const std::string key = std::holds_alternative<std::string>(cells.front()) ? std::get<std::string>(cells.front())
                                                                                 : cell_text(cells.front());
     rows.insert_or_assign(key, std::move(cells));
@@ -352,13 +380,13 @@ StoreResult<std::map<std::string, Cells>> StoredReadModels::stored_cells(const T
 template <class Row>
 StoreStatus StoredReadModels::load_table(ReadModels& models) {
   const TableShape& shape = Table<Row>::shape();
-  auto query = Statement::prepare(db_, ("SELECT " + column_list(shape) + " FROM " + table_name<Row>()).c_str());
+  auto query = session_.prepare("SELECT " + column_list(shape.columns) + " FROM " + table_name<Row>());
   if (!query) return std::move(query).error();
   while (true) {
-    auto has_row = query->step("reading read model " + std::string(shape.name));
+    auto has_row = (*query)->step("reading read model " + std::string(shape.name));
     if (!has_row) return std::move(has_row).error();
     if (!*has_row) return StoreStatus::success();
-    auto row = Table<Row>::row(cells_of_row(*query, shape.columns.size()));
+    auto row = Table<Row>::row(cells_of_row(**query, shape.columns.size()));
     if (!row) return unreadable(shape, row.error().message);
     models.put(std::move(row).value());
   }
@@ -367,7 +395,7 @@ StoreStatus StoredReadModels::load_table(ReadModels& models) {
 StoreResult<ReadModels> StoredReadModels::load() {
   // Every table from one snapshot: a writer committing meanwhile cannot
   // make a report mix two states.
-  const ReadSnapshot snapshot(db_);
+  const ReadSnapshot snapshot(session_);
   if (!snapshot.status()) return snapshot.status().error();
   auto checkpoint = read_checkpoint();
   if (!checkpoint) return std::move(checkpoint).error();
@@ -388,11 +416,10 @@ StoreStatus StoredReadModels::replace_live_tables() {
   for (const TableShape* shape : {&Table<CustomerRow>::shape(), &Table<SubscriptionRow>::shape(),
                                   &Table<LinkRow>::shape(), &Table<RevocationRow>::shape(), &Table<RefundRow>::shape()}) {
     const std::string live = std::string(live_tables) + std::string(shape->name);
-    sql += "DROP TABLE IF EXISTS " + live + "; ALTER TABLE " + prefix_ + std::string(shape->name) + " RENAME TO " +
-           live + ";";
+    sql += "DROP TABLE IF EXISTS " + live + "; " + rename_sql(prefix_ + std::string(shape->name), live, session_.dialect());
   }
   statements_.clear();
-  return eventstore::sqlite::exec(db_, sql, "swapping in the rebuilt read models");
+  return session_.exec(sql, "swapping in the rebuilt read models");
 }
 
 }  // namespace csp::projections

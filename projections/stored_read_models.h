@@ -1,16 +1,16 @@
 #pragma once
-// The read models stored in the ledger file, one table each, written
-// through the store's own SQLite connection so that rows commit in the same
-// transaction as the events they come from.
+// The read models stored beside the log, one table each, written through
+// the store's own SQL session (eventstore/sql_session.h) so that rows
+// commit in the same transaction as the events they come from, on either
+// backend.
 //
 // Rows are read once and then kept in memory, changed by the fold and
 // written back by flush(): a batch of a thousand downloads on one link
 // writes that link's row once.
 
-#include <sqlite3.h>
-
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <map>
 #include <optional>
 #include <string>
@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "domain/timestamp.h"
-#include "eventstore/sqlite/connection.h"
+#include "eventstore/sql_session.h"
 #include "eventstore/store_error.h"
 #include "projections/fold.h"
 #include "projections/read_models.h"
@@ -47,12 +47,12 @@ struct Checkpoint {
 // The table layout of this build: rows of another are rebuilt from the log.
 inline constexpr std::int64_t read_models_layout = 1;
 
-// One read snapshot of the whole file (the log and every table) for as long
-// as it lives, so that what is read together agrees even while another
+// One read snapshot of the whole ledger (the log and every table) for as
+// long as it lives, so that what is read together agrees even while another
 // process commits. It nests inside a write batch too.
 class ReadSnapshot {
  public:
-  explicit ReadSnapshot(sqlite3* db);
+  explicit ReadSnapshot(eventstore::sql::Session& session);
   ~ReadSnapshot();
   ReadSnapshot(const ReadSnapshot&) = delete;
   ReadSnapshot& operator=(const ReadSnapshot&) = delete;
@@ -60,23 +60,24 @@ class ReadSnapshot {
   const eventstore::StoreStatus& status() const { return status_; }
 
  private:
-  sqlite3* db_;
+  eventstore::sql::Session& session_;
   eventstore::StoreStatus status_;
 };
 
 class StoredReadModels final : public RowSet {
  public:
-  // The tables with this prefix in the file of `db`, which must stay open.
-  StoredReadModels(sqlite3* db, std::string_view prefix) : db_(db), prefix_(prefix) {}
+  // The tables with this prefix in the ledger of `session`, which must
+  // outlive this object.
+  StoredReadModels(eventstore::sql::Session& session, std::string_view prefix) : session_(session), prefix_(prefix) {}
 
-  // False before the file has read-model tables (a ledger from before
-  // they existed).
+  // False before the ledger has read-model tables (one from before they
+  // existed).
   eventstore::StoreResult<bool> exist();
   // Drops and recreates the tables empty; inside a write transaction.
   eventstore::StoreStatus create_empty();
 
   eventstore::StoreResult<Checkpoint> read_checkpoint();
-  // The checkpoint, or nothing when the file has no read-model tables.
+  // The checkpoint, or nothing when the ledger has no read-model tables.
   eventstore::StoreResult<std::optional<Checkpoint>> stored_checkpoint();
   eventstore::StoreStatus write_checkpoint(const Checkpoint& checkpoint);
 
@@ -119,7 +120,7 @@ class StoredReadModels final : public RowSet {
   struct Cached {
     Row row;
     bool is_changed = false;
-    // The row as the file holds it (empty: not there yet), so a flush
+    // The row as the table holds it (empty: not there yet), so a flush
     // writes only the columns that changed.
     Cells stored;
   };
@@ -160,13 +161,13 @@ class StoredReadModels final : public RowSet {
   template <class Row>
   std::string table_name() const;
   // The statement cached under `key`, prepared the first time.
-  eventstore::StoreResult<eventstore::sqlite::Statement*> statement(std::string_view key, const std::string& sql);
-  eventstore::StoreResult<eventstore::sqlite::Statement*> statement(std::string_view key,
-                                                                    const std::function<std::string()>& make_sql);
+  eventstore::StoreResult<eventstore::sql::Statement*> statement(std::string_view key, const std::string& sql);
+  eventstore::StoreResult<eventstore::sql::Statement*> statement(std::string_view key,
+                                                                 const std::function<std::string()>& make_sql);
 
-  sqlite3* db_;
+  eventstore::sql::Session& session_;
   std::string prefix_;
-  std::map<std::string, eventstore::sqlite::Statement, std::less<>> statements_;
+  std::map<std::string, std::unique_ptr<eventstore::sql::Statement>, std::less<>> statements_;
   Cache<domain::TenantId, CustomerRow> customers_;
   Cache<domain::SubscriptionId, SubscriptionRow> subscriptions_;
   Cache<domain::LinkId, LinkRow> links_;

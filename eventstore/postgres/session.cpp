@@ -1,6 +1,8 @@
 // The SQL seam (sql_session.h) over the store's PostgreSQL connection: the
 // read models write in the store's own transactions.
 
+#include <algorithm>
+#include <cctype>
 #include <string>
 
 #include "eventstore/postgres/store_impl.h"
@@ -10,19 +12,39 @@ namespace {
 
 using postgres::Params;
 
-// `?1` becomes `$1`: the seam's SQL has no `?` inside quotes.
-std::string with_dollar_parameters(const std::string& sql) {
-  std::string translated = sql;
-  for (char& character : translated) {
-    if (character == '?') character = '$';
+// The seam's SQL names parameters `?N` and may bind more than it uses (an
+// UPDATE of two columns binds every cell); PostgreSQL wants `$1..$n`, each
+// used, so the ones used are numbered anew in order. The seam's SQL has no
+// `?` inside quotes.
+struct Translated {
+  std::string sql;
+  std::vector<int> parameters_used;  // seam numbers, in their new order
+};
+
+Translated with_dollar_parameters(const std::string& sql) {
+  Translated translated;
+  for (std::size_t at = 0; at < sql.size(); ++at) {
+    if (sql[at] != '?') {
+      translated.sql.push_back(sql[at]);
+      continue;
+    }
+    std::size_t end = at + 1;
+    while (end < sql.size() && std::isdigit(static_cast<unsigned char>(sql[end])) != 0) ++end;
+    const int number = std::stoi(sql.substr(at + 1, end - at - 1));
+    auto& used = translated.parameters_used;
+    auto found = std::find(used.begin(), used.end(), number);
+    if (found == used.end()) found = used.insert(used.end(), number);
+    translated.sql += "$" + std::to_string(found - used.begin() + 1);
+    at = end - 1;
   }
   return translated;
 }
 
 class PostgresStatement final : public sql::Statement {
  public:
-  PostgresStatement(PostgresStore& store, std::string name, std::string sql)
-      : store_(store), name_(std::move(name)), sql_(std::move(sql)) {}
+  PostgresStatement(PostgresStore& store, std::string name, Translated translated)
+      : store_(store), name_(std::move(name)), sql_(std::move(translated.sql)),
+        parameters_used_(std::move(translated.parameters_used)) {}
 
   Statement& reset() override {
     rows_.reset();
@@ -66,9 +88,10 @@ class PostgresStatement final : public sql::Statement {
  private:
   Params params() const {
     Params bound;
-    for (const auto& value : values_) {
-      if (value) {
-        bound.add(*value);
+    for (const int number : parameters_used_) {
+      const auto slot = static_cast<std::size_t>(number - 1);
+      if (slot < values_.size() && values_[slot]) {
+        bound.add(*values_[slot]);
       } else {
         bound.add_null();
       }
@@ -86,6 +109,7 @@ class PostgresStatement final : public sql::Statement {
   PostgresStore& store_;
   std::string name_;
   std::string sql_;
+  std::vector<int> parameters_used_;
   std::vector<std::optional<std::string>> values_;
   postgres::Result rows_;
   int row_ = -1;

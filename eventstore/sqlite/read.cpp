@@ -47,6 +47,7 @@ SqliteStore::SqliteStore(std::string path, sqlite::Connection connection, Statem
                          SqliteOptions options)
     : path_(std::move(path)),
       connection_(std::move(connection)),
+      session_(connection_.handle()),
       statements_(std::move(statements)),
       options_(std::move(options)) {}
 
@@ -234,12 +235,3 @@ StoreResult<std::int64_t> SqliteStore::wait_for_events(std::int64_t after_positi
 }
 
 }  // namespace csp::eventstore::detail
-
-namespace csp::eventstore {
-
-sqlite3* sqlite_connection_of(EventStore& store) {
-  auto* sqlite = dynamic_cast<detail::SqliteStore*>(&store);
-  return sqlite == nullptr ? nullptr : sqlite->connection();
-}
-
-}  // namespace csp::eventstore

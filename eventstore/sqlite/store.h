@@ -8,8 +8,6 @@
 #include <memory>
 #include <string>
 
-#include <sqlite3.h>
-
 #include "eventstore/store.h"
 
 namespace csp::eventstore {
@@ -33,11 +31,5 @@ void remove_sqlite_store_files(const std::string& path);
 // Opens an existing ledger file. `not_found`, `not_a_ledger`,
 // `newer_format` or `corrupt` leave the file exactly as it was.
 StoreResult<std::unique_ptr<EventStore>> open_sqlite_store(const std::string& path, SqliteOptions options);
-
-// The SQLite connection under a store this backend opened, or nullptr for
-// a store of another backend. Read models live in the same file and write
-// through it, so they commit in the store's own transactions. It belongs to
-// the store: same thread, same lifetime.
-sqlite3* sqlite_connection_of(EventStore& store);
 
 }  // namespace csp::eventstore

@@ -7,6 +7,7 @@
 
 #include "eventstore/chain.h"
 #include "eventstore/sqlite/connection.h"
+#include "eventstore/sqlite/session.h"
 #include "eventstore/sqlite/store.h"
 
 namespace csp::eventstore::detail {
@@ -48,12 +49,12 @@ class SqliteStore final : public EventStore {
   StoreStatus for_each_alias(const std::function<bool(std::string_view alias, std::string_view stream_id)>& visit) override;
   StoreResult<LogHead> recorded_head() override;
   StoreResult<std::int64_t> wait_for_events(std::int64_t after_position, std::chrono::milliseconds timeout) override;
+  sql::Session* sql_session() override { return &session_; }
 
   // Used by SqliteBatch, which holds the write transaction.
   StoreResult<AppendOutcome> append_in_transaction(const AppendRequest& request);
   StoreStatus import_in_transaction(const StoredEvent& event, const std::vector<std::string>& aliases);
   bool is_log_unchanged_by_others() const { return is_log_unchanged_by_others_; }
-  sqlite3* connection() const { return connection_.handle(); }
   StoreStatus commit_transaction();
   void rollback_transaction();
   StoreResult<std::vector<StoredEvent>> read_stream_stored(std::string_view stream_id,
@@ -87,6 +88,7 @@ class SqliteStore final : public EventStore {
 
   std::string path_;
   sqlite::Connection connection_;
+  sqlite::SqlSession session_;  // over connection_, declared after it
   Statements statements_;
   SqliteOptions options_;
   ChainHasher hasher_;

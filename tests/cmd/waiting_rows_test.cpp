@@ -9,7 +9,7 @@
 
 #include "cmd/session.h"
 #include "domain/timestamp.h"
-#include "eventstore/sqlite/store.h"
+#include "eventstore/sql_session.h"
 #include "projections/compare.h"
 #include "projections/replay.h"
 #include "support/temp_dir.h"
@@ -69,7 +69,7 @@ class WaitingRows : public ::testing::Test {
   }
 
   std::int64_t stored_position(Ledger& ledger) {
-    projections::StoredReadModels rows(eventstore::sqlite_connection_of(ledger.store()), projections::live_tables);
+    projections::StoredReadModels rows(*eventstore::sql::session_of(ledger.store()), projections::live_tables);
     auto checkpoint = rows.stored_checkpoint();
     EXPECT_TRUE(checkpoint.ok() && checkpoint->has_value());
     return checkpoint.ok() && checkpoint->has_value() ? (*checkpoint)->position : -1;
@@ -81,7 +81,7 @@ class WaitingRows : public ::testing::Test {
   std::vector<projections::RowDifference> differences_from_replay(Ledger& ledger) {
     auto replayed = projections::replay_in_memory(ledger.store(), projections::ReplayLimit{});
     EXPECT_TRUE(replayed.ok());
-    projections::StoredReadModels rows(eventstore::sqlite_connection_of(ledger.store()), projections::live_tables);
+    projections::StoredReadModels rows(*eventstore::sql::session_of(ledger.store()), projections::live_tables);
     auto found = projections::differences(rows, *replayed);
     EXPECT_TRUE(found.ok());
     return found.ok() ? *found : std::vector<projections::RowDifference>{};
@@ -160,7 +160,7 @@ TEST_F(WaitingRows, AFlushLeavesACutMadeByAnotherProcessAlone) {
   }
   ASSERT_TRUE(ledger().flush_read_models().ok());
   EXPECT_FALSE(ledger().read_models_due().has_value()) << "the waiting rows were not dropped";
-  projections::StoredReadModels rows(eventstore::sqlite_connection_of(ledger().store()), projections::live_tables);
+  projections::StoredReadModels rows(*eventstore::sql::session_of(ledger().store()), projections::live_tables);
   const auto checkpoint = rows.stored_checkpoint();
   ASSERT_TRUE(checkpoint.ok() && checkpoint->has_value());
   EXPECT_EQ((*checkpoint)->position, 1);

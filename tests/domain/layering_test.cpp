@@ -3,29 +3,17 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "support/source_files.h"
+
 namespace {
 
-std::vector<std::filesystem::path> domain_sources() {
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(CSP_SOURCE_DIR) / "domain")) {
-    const auto extension = entry.path().extension();
-    if (extension == ".h" || extension == ".cpp") files.push_back(entry.path());
-  }
-  return files;
-}
+using csp::testing::contents;
 
-std::string contents(const std::filesystem::path& file) {
-  std::ifstream input(file);
-  std::stringstream text;
-  text << input.rdbuf();
-  return text.str();
-}
+std::vector<std::filesystem::path> domain_sources() { return csp::testing::sources_in("domain"); }
 
 TEST(Layering, DomainHasNoClockRandomnessIoOrUpperLayers) {
   const std::vector<std::string> forbidden = {

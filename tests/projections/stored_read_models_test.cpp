@@ -1,9 +1,11 @@
-// The read models stored in SQLite: the same rows as the in-memory fold,
-// read back exactly, and damage reported rather than trusted.
+// The read models stored beside the log, through the store's SQL session:
+// the same rows as the in-memory fold, read back exactly, and damage
+// reported rather than trusted. Only creating the store is SQLite's.
 
 #include <gtest/gtest.h>
 
 #include "domain/event_codec.h"
+#include "eventstore/sql_session.h"
 #include "eventstore/sqlite/store.h"
 #include "folded_fixture.h"
 #include "projections/compare.h"
@@ -31,16 +33,17 @@ class Stored : public testing::Folded {
     auto created = eventstore::create_sqlite_store(dir.file("ledger.db"), eventstore::SqliteOptions{[] { return 0; }, {}});
     ASSERT_TRUE(created) << created.error().message;
     store = std::move(created).value();
+    ASSERT_NE(eventstore::sql::session_of(*store), nullptr);
   }
 
-  sqlite3* db() { return eventstore::sqlite_connection_of(*store); }
+  eventstore::sql::Session& session() { return *eventstore::sql::session_of(*store); }
 
   // Folds the log into the stored tables in one transaction, forgetting
   // the cache every `forget_every` events so rows are read back.
   void store_fold(std::size_t forget_every = 0) {
     auto batch = store->begin_batch();
     ASSERT_TRUE(batch);
-    StoredReadModels stored(db(), live_tables);
+    StoredReadModels stored(session(), live_tables);
     ASSERT_TRUE(stored.create_empty());
     std::int64_t position = 0;
     for (const auto& event : ledger.log()) {
@@ -56,7 +59,7 @@ class Stored : public testing::Folded {
   }
 
   std::vector<RowDifference> differences_from_fold() {
-    StoredReadModels stored(db(), live_tables);
+    StoredReadModels stored(session(), live_tables);
     auto found = differences(stored, fold());
     EXPECT_TRUE(found) << found.error().message;
     return found ? *found : std::vector<RowDifference>{};
@@ -66,7 +69,7 @@ class Stored : public testing::Folded {
 TEST_F(Stored, TheStoredRowsAreTheFoldsRows) {
   store_fold();
   EXPECT_TRUE(differences_from_fold().empty());
-  StoredReadModels stored(db(), live_tables);
+  StoredReadModels stored(session(), live_tables);
   auto loaded = stored.load();
   ASSERT_TRUE(loaded) << loaded.error().message;
   const ReadModels folded = fold();
@@ -104,7 +107,7 @@ TEST_F(Stored, EveryTableReadsBackTheCellsItWrote) {
 
 TEST_F(Stored, ADifferenceNamesTheModelTheRowTheColumnAndTheFirstPosition) {
   store_fold();
-  ASSERT_TRUE(eventstore::sqlite::exec(db(), "UPDATE rm_subscriptions SET is_cancelled = 0", "tampering"));
+  ASSERT_TRUE(session().exec("UPDATE rm_subscriptions SET is_cancelled = 0", "tampering"));
   const auto found = differences_from_fold();
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].model, "subscriptions");
@@ -118,8 +121,8 @@ TEST_F(Stored, ADifferenceNamesTheModelTheRowTheColumnAndTheFirstPosition) {
 
 TEST_F(Stored, AnUnreadableRowIsCorruptAndNamesItsModel) {
   store_fold();
-  ASSERT_TRUE(eventstore::sqlite::exec(db(), "UPDATE rm_refunds SET status = 'maybe'", "tampering"));
-  StoredReadModels stored(db(), live_tables);
+  ASSERT_TRUE(session().exec("UPDATE rm_refunds SET status = 'maybe'", "tampering"));
+  StoredReadModels stored(session(), live_tables);
   auto loaded = stored.load();
   ASSERT_FALSE(loaded);
   EXPECT_EQ(loaded.error().kind, eventstore::StoreError::Kind::corrupt);
@@ -130,7 +133,7 @@ TEST_F(Stored, AnUnreadableRowIsCorruptAndNamesItsModel) {
 TEST_F(Stored, AnEventNamingAnUnknownRowIsAFaultNotACrash) {
   auto batch = store->begin_batch();
   ASSERT_TRUE(batch);
-  StoredReadModels stored(db(), live_tables);
+  StoredReadModels stored(session(), live_tables);
   ASSERT_TRUE(stored.create_empty());
   domain::DownloadRecorded unknown;
   unknown.link = uuid<domain::LinkId>(9, 9);
@@ -165,7 +168,7 @@ TEST_F(Stored, AReplayThatFailsNamesThePositionOfTheEvent) {
 }
 
 TEST_F(Stored, TablesExistOnlyOnceCreated) {
-  StoredReadModels stored(db(), live_tables);
+  StoredReadModels stored(session(), live_tables);
   auto before = stored.exist();
   ASSERT_TRUE(before);
   EXPECT_FALSE(*before);
