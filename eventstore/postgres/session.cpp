@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <stdexcept>
 #include <string>
 
 #include "eventstore/postgres/store_impl.h"
@@ -147,26 +148,34 @@ class PostgresSession final : public sql::Session {
   }
 
   StoreStatus begin_read_snapshot() override {
-    is_nested_ = store_.connection().is_in_transaction();
-    if (is_nested_) return exec("SAVEPOINT read_snapshot", "starting a read snapshot");
-    return exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "starting a read snapshot");
+    // Snapshots nest (a report inside a batch, or inside another snapshot):
+    // the outermost is a transaction, the others savepoints in it.
+    const bool is_nested = store_.connection().is_in_transaction();
+    StoreStatus begun = is_nested ? exec("SAVEPOINT read_snapshot", "starting a read snapshot")
+                                  : exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "starting a read snapshot");
+    if (begun) snapshots_nested_.push_back(is_nested);
+    return begun;
   }
 
   void end_read_snapshot() override {
-    if (is_nested_) {
+    if (snapshots_nested_.empty()) throw std::logic_error("end_read_snapshot without begin_read_snapshot");
+    const bool is_nested = snapshots_nested_.back();
+    snapshots_nested_.pop_back();
+    if (is_nested) {
       if (!exec("RELEASE read_snapshot", "ending a read snapshot")) {
         (void)exec("ROLLBACK TO read_snapshot; RELEASE read_snapshot", "ending a read snapshot");
       }
       return;
     }
-    // Nothing was written in it: ending it either way is the same.
+    // Nothing was written in it: ending it either way is the same, and a
+    // failed statement inside leaves no aborted transaction behind.
     if (!exec("COMMIT", "ending a read snapshot")) (void)exec("ROLLBACK", "ending a read snapshot");
   }
 
  private:
   PostgresStore& store_;
   std::uint64_t statements_made_ = 0;
-  bool is_nested_ = false;
+  std::vector<bool> snapshots_nested_;
 };
 
 }  // namespace

@@ -128,7 +128,7 @@ std::string postgres_read_model_rows(const std::string& conninfo) {
   PGconn* conn = PQconnectdb(conninfo.c_str());
   std::string rows;
   for (const char* table : read_model_tables) {
-    PGresult* result = PQexec(conn, (std::string("SELECT * FROM rm_") + table + " ORDER BY 1 COLLATE \"C\"").c_str());
+    PGresult* result = PQexec(conn, (std::string("SELECT * FROM rm_") + table + " ORDER BY 1").c_str());
     EXPECT_EQ(PQresultStatus(result), PGRES_TUPLES_OK) << PQresultErrorMessage(result);
     for (int row = 0; row < PQntuples(result); ++row) {
       rows += std::string(table) + ":";
