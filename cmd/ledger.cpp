@@ -272,7 +272,9 @@ StoreResult<std::unique_ptr<eventstore::WriteBatch>> Ledger::begin_batch() {
   if (!batch) return batch;
   if (!(*batch)->is_log_unchanged_by_others()) {
     if (has_begun_a_batch_) other_writer_seen_at_ = std::chrono::steady_clock::now();
-    forget_what_others_changed();
+    auto followed = follow_others(**batch);
+    if (!followed) return std::move(followed).error();
+    if (!*followed) forget_what_others_changed();
   }
   has_begun_a_batch_ = true;
   is_batch_uncommitted_ = true;
@@ -285,6 +287,33 @@ StoreResult<std::unique_ptr<eventstore::WriteBatch>> Ledger::begin_batch() {
     are_read_models_current_ = true;
   }
   return batch;
+}
+
+StoreResult<bool> Ledger::follow_others(eventstore::WriteBatch& batch) {
+  const auto appended = batch.appended_by_others();
+  if (!appended || appended->head_position - appended->after_position > others_events_followed_max) return false;
+  if (read_models_ && are_read_models_current_) {
+    // Rows not cached here are read from the store: they must hold the
+    // others' events too, as they do when the others wrote their rows with
+    // their commit.
+    auto checkpoint = read_models_->read_checkpoint();
+    if (!checkpoint) return std::move(checkpoint).error();
+    if (checkpoint->position != appended->head_position || checkpoint->until_time ||
+        checkpoint->layout != projections::read_models_layout) {
+      return false;
+    }
+  }
+  auto stored = batch.read_positions(appended->after_position + 1, appended->head_position - appended->after_position);
+  if (!stored) return std::move(stored).error();
+  for (const auto& event : *stored) {
+    auto decoded = projections::decode_stored(event);
+    if (!decoded) return std::move(decoded).error();
+    cache_.follow(event.stream_id, event.stream_version, *decoded);
+    if (read_models_ && are_read_models_current_) {
+      if (eventstore::StoreStatus applied = read_models_->apply(*decoded, event.position); !applied) return applied.error();
+    }
+  }
+  return true;
 }
 
 void Ledger::forget_what_others_changed() {

@@ -83,6 +83,10 @@ class Ledger {
   eventstore::StoreStatus commit(eventstore::WriteBatch& batch, bool writes_rows_now);
   void forget_read_models();
   void forget_what_others_changed();
+  // Brings cached states and rows up to the head by the events other
+  // writers appended, when the store can tell which; false when they must
+  // be dropped instead.
+  eventstore::StoreResult<bool> follow_others(eventstore::WriteBatch& batch);
 
   eventstore::EventStore& store_;
   domain::Catalogue catalogue_;
@@ -102,6 +106,8 @@ class Ledger {
   // When a batch last found the log moved by another writer.
   std::optional<std::chrono::steady_clock::time_point> other_writer_seen_at_;
   static constexpr std::chrono::seconds other_writer_window{10};
+  // Past this many events of others, dropping the caches is cheaper.
+  static constexpr std::int64_t others_events_followed_max = 10'000;
   bool has_begun_a_batch_ = false;
   std::chrono::steady_clock::time_point rows_written_at_ = std::chrono::steady_clock::now();
 };

@@ -45,6 +45,18 @@ void StateCache::apply(CacheSlot slot, const std::vector<domain::Event>& events)
   entry->version += static_cast<std::int64_t>(events.size());
 }
 
+void StateCache::follow(const std::string& stream, std::int64_t stream_version, const domain::Event& event) {
+  const auto found = entries_.find(stream);
+  if (found == entries_.end()) return;
+  Entry& entry = found->second;
+  if (entry.version != stream_version - 1) {
+    entries_.erase(found);
+    return;
+  }
+  std::visit([&](auto& state) { state = domain::evolve(std::move(state), event); }, entry.state);
+  entry.version = stream_version;
+}
+
 #define CSP_STATE_CACHE_FOR(State) \
   template eventstore::StoreResult<Loaded<State>> StateCache::load(eventstore::WriteBatch&, const std::string&)
 

@@ -47,6 +47,9 @@ class StateCache {
 
   // After an append: folds the events just written into the cached state.
   void apply(CacheSlot slot, const std::vector<domain::Event>& events);
+  // An event another writer appended: a state cached just before it folds
+  // it; one that is behind or ahead of it is dropped, to be read again.
+  void follow(const std::string& stream, std::int64_t stream_version, const domain::Event& event);
   void clear() { entries_.clear(); }
 
  private:

@@ -73,6 +73,16 @@ class WriteBatch {
   // backend that cannot tell says false.
   virtual bool is_log_unchanged_by_others() const = 0;
 
+  // When others committed since this store object's previous transaction
+  // and all they did was append: the positions they appended, so states
+  // cached here can follow those events instead of being dropped. Empty
+  // when nothing changed, or when the store cannot tell what did.
+  struct AppendedByOthers {
+    std::int64_t after_position = 0;  // the head this object last knew
+    std::int64_t head_position = 0;
+  };
+  virtual std::optional<AppendedByOthers> appended_by_others() const { return std::nullopt; }
+
  protected:
   virtual StoreResult<std::vector<StoredEvent>> read_stream_stored(std::string_view stream_id,
                                                                    std::int64_t from_version) = 0;

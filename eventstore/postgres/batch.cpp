@@ -47,6 +47,7 @@ class PostgresBatch final : public WriteBatch {
     return store_.commit_transaction();
   }
   bool is_log_unchanged_by_others() const override { return store_.is_log_unchanged_by_others(); }
+  std::optional<AppendedByOthers> appended_by_others() const override { return store_.appended_by_others(); }
 
  protected:
   StoreResult<std::vector<StoredEvent>> read_stream_stored(std::string_view stream_id,
@@ -85,6 +86,10 @@ StoreResult<std::unique_ptr<WriteBatch>> PostgresStore::begin_batch() {
   }
   head_ = *current;
   is_log_unchanged_by_others_ = head_.position == known_head_position_;
+  appended_by_others_.reset();
+  if (!is_log_unchanged_by_others_ && known_head_position_ >= 0 && head_.position > known_head_position_) {
+    appended_by_others_ = WriteBatch::AppendedByOthers{known_head_position_, head_.position};
+  }
   // Stream versions move when another node commits.
   if (!is_log_unchanged_by_others_) stream_versions_.clear();
   known_head_position_ = head_.position;
@@ -147,6 +152,7 @@ void PostgresStore::forget_uncommitted_state() {
   pending_alias_streams_.clear();
   queued_writes_.clear();
   is_log_unchanged_by_others_ = false;
+  appended_by_others_.reset();
   known_head_position_ = -1;
   import_command_id_.clear();
   import_command_first_ = 0;

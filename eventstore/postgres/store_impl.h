@@ -50,6 +50,7 @@ class PostgresStore final : public EventStore {
   StoreResult<AppendOutcome> append_in_transaction(const AppendRequest& request);
   StoreStatus import_in_transaction(const StoredEvent& event, const std::vector<std::string>& aliases);
   bool is_log_unchanged_by_others() const { return is_log_unchanged_by_others_; }
+  std::optional<WriteBatch::AppendedByOthers> appended_by_others() const { return appended_by_others_; }
   bool is_batch_open() const { return is_batch_open_; }
   StoreStatus commit_transaction();
   void rollback_transaction();
@@ -89,6 +90,9 @@ class PostgresStore final : public EventStore {
   // or at its last batch's start): another node moved it if it differs.
   std::int64_t known_head_position_ = -1;
   bool is_log_unchanged_by_others_ = false;
+  // Only events move the head here: a head that moved tells exactly what
+  // others did, unless this object knew no head before.
+  std::optional<WriteBatch::AppendedByOthers> appended_by_others_;
   PgByText<std::int64_t> stream_versions_;
   // Rows appended in the open batch, not yet sent to the server.
   postgres::CopyWriter pending_events_;
