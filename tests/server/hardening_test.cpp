@@ -57,6 +57,12 @@ tcp::socket connect_from(net::io_context& io, const std::string& source, unsigne
   return socket;
 }
 
+std::vector<tcp::socket> connect_many(net::io_context& io, const std::string& source, int count, unsigned short port) {
+  std::vector<tcp::socket> sockets;
+  for (int i = 0; i < count; ++i) sockets.push_back(connect_from(io, source, port));
+  return sockets;
+}
+
 struct Closing {
   std::string received;
   bool is_closed_by_server = false;  // false: the read timed out
@@ -307,8 +313,7 @@ TEST(HeaderTimeout, AHeaderNotCompleteInTimeClosesTheConnectionButAnIdleKeepAliv
 TEST(ConnectionsPerAddress, OneAddressPastItsCapGets503WhileOthersAreServed) {
   ServerFixture server({"--connections-per-address-max", "8", "--header-timeout-seconds", "60"});
   net::io_context io;
-  std::vector<tcp::socket> held;
-  for (int i = 0; i < 8; ++i) held.push_back(connect_from(io, "127.0.0.9", server.port()));
+  const std::vector<tcp::socket> held = connect_many(io, "127.0.0.9", 8, server.port());
   tcp::socket ninth = connect_from(io, "127.0.0.9", server.port());
   const Closing refused = read_until_closed(ninth);
   EXPECT_TRUE(refused.is_closed_by_server);
@@ -321,8 +326,7 @@ TEST(ConnectionsPerAddress, OneAddressPastItsCapGets503WhileOthersAreServed) {
 TEST(ConnectionsMax, ANewcomerTakesThePlaceOfTheLongestWaitingConnection) {
   ServerFixture server({"--connections-max", "4", "--header-timeout-seconds", "60"});
   net::io_context io;
-  std::vector<tcp::socket> idle;
-  for (int i = 0; i < 4; ++i) idle.push_back(connect_from(io, "127.0.0.5", server.port()));
+  std::vector<tcp::socket> idle = connect_many(io, "127.0.0.5", 4, server.port());
   HttpClient newcomer = server.client();
   bound_blocking_io(newcomer.stream().socket(), 20);
   EXPECT_EQ(newcomer.get("/health", std::nullopt).status, 200u);
