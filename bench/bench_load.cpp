@@ -362,6 +362,8 @@ int main(int argc, char** argv) {
   remove_files();
   const csp::bench::WorkloadShape shape = csp::bench::write_workload(workload, commands);
   std::ofstream(tokens) << token << " " << admin << "\n";
+  // csp-ledgerd refuses a tokens file others may read.
+  std::filesystem::permissions(tokens, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 
   const std::vector<KeyedCommand> all = read_workload(workload);
   // Customers and nine tenths of the subscriptions (purchase and link) are
@@ -379,7 +381,9 @@ int main(int argc, char** argv) {
               static_cast<long long>(shape.commands), static_cast<long long>(setup_count), static_cast<long long>(timed),
               connections, pipeline);
   std::vector<std::string> server_args = {CSP_LEDGERD_BIN, "--tokens", tokens, "--listen", "127.0.0.1:0",
-                                          "--log-level", "warn", "--io-threads", std::to_string(io_threads)};
+                                          "--log-level", "warn", "--io-threads", std::to_string(io_threads),
+                                          // Every connection comes from 127.0.0.1; the setup's one besides.
+                                          "--connections-per-address-max", std::to_string(std::max<std::size_t>(connections + 8, 128))};
   server_args.insert(server_args.end(), server_flags.begin(), server_flags.end());
   std::unique_ptr<OwnCluster> cluster;
   if (is_own_cluster) {

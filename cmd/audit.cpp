@@ -11,6 +11,7 @@
 #include "cmd/ledger.h"
 #include "cmd/output.h"
 #include "domain/streams.h"
+#include "domain/text.h"
 #include "cmd/progress.h"
 #include "cmd/session.h"
 #include "eventstore/chain.h"
@@ -29,11 +30,13 @@ int audit_fault(const Globals& globals, const std::string& message, std::optiona
                 const std::string& fault, json details = json::object()) {
   print_error("audit_fault", message);
   if (globals.is_json) {
-    json error{{"code", "audit_fault"}, {"message", message}};
+    json body = error_json("audit_fault", message);
+    json& error = body["error"];
     if (position) error["position"] = *position;
     error["fault"] = fault;
-    for (auto& [key, value] : details.items()) error[key] = value;
-    std::cout << json_line({{"ok", false}, {"error", error}}) << "\n";
+    // Stored cells are what a tamperer chose: printable, like the message.
+    for (auto& [key, value] : details.items()) error[key] = value.is_string() ? json(domain::printable(value.get<std::string>())) : value;
+    std::cout << json_line(body) << "\n";
   }
   return exit_audit_fault;
 }

@@ -22,12 +22,13 @@ int run(int argc, char** argv) {
   options.db_path = default_db_path();
   auto& limits = options.limits;
   std::int64_t idle_timeout_seconds = limits.idle_timeout.count();
+  std::int64_t header_timeout_seconds = limits.header_timeout.count();
   std::string log_level = "info";
 
   CLI::App app{"csp-ledgerd: the csp-ledger HTTP server (POST /commands, GET /reports/<name>, GET /events, GET /health, GET /metrics)"};
   app.footer(
       "Example:\n"
-      "  echo \"$(openssl rand -hex 24) alice@partner.example\" > tokens.txt\n"
+      "  (umask 077; echo \"$(openssl rand -hex 24) alice@partner.example\" > tokens.txt)   # mode 0600: others may not read it\n"
       "  csp-ledgerd --db ledger.db --listen 127.0.0.1:8080 --tokens tokens.txt\n"
       "  curl -H \"Authorization: Bearer TOKEN\" -d '{\"command\":\"GrantRole\",\"agent\":\"sam@partner.example\",\"role\":\"sales-agent\"}' \\\n"
       "       http://127.0.0.1:8080/commands\n"
@@ -45,7 +46,16 @@ int run(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(std::uint32_t{256}, std::uint32_t{1} << 20));
   app.add_option("--idle-timeout-seconds", idle_timeout_seconds, "close a connection idle this long")
       ->capture_default_str()->check(CLI::Range(1, 3600));
-  app.add_option("--connections-max", limits.connections_max, "connections beyond this get 503 and are closed")
+  app.add_option("--header-timeout-seconds", header_timeout_seconds,
+                 "close a connection whose request header is not complete this long after the connection opened "
+                 "or the request's first byte arrived")
+      ->capture_default_str()->check(CLI::Range(1, 3600));
+  app.add_option("--connections-max", limits.connections_max,
+                 "when this many are open, a new connection takes the place of one waiting longest for a request "
+                 "(from the address with most such); with none waiting it gets 503 and is closed")
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{100'000}));
+  app.add_option("--connections-per-address-max", limits.connections_per_address_max,
+                 "connections from one client address (loopback included) beyond this get 503 and are closed")
       ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{100'000}));
   app.add_option("--pipelined-requests-max", limits.pipelined_requests_max, "requests read ahead on one connection")
       ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{1024}));
@@ -59,6 +69,7 @@ int run(int argc, char** argv) {
       ->capture_default_str()->check(CLI::IsMember({"debug", "info", "warn", "error"}));
   CLI11_PARSE(app, argc, argv);
   limits.idle_timeout = std::chrono::seconds(idle_timeout_seconds);
+  limits.header_timeout = std::chrono::seconds(header_timeout_seconds);
 
   auto logger = spdlog::stderr_logger_mt("csp-ledgerd");
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %l %v", spdlog::pattern_time_type::utc);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <iostream>
 
+#include "domain/text.h"
+
 namespace csp::cmd {
 
 int exit_status_of(const domain::Error& error) {
@@ -28,9 +30,11 @@ int exit_status_of(const eventstore::StoreError& error) {
   return exit_failed;
 }
 
-nlohmann::ordered_json refusal_json(const domain::Error& error) {
-  return {{"ok", false}, {"error", {{"code", std::string(domain::code_name(error.code))}, {"message", error.message}}}};
+nlohmann::ordered_json error_json(std::string_view code, std::string_view message) {
+  return {{"ok", false}, {"error", {{"code", std::string(code)}, {"message", domain::printable(message)}}}};
 }
+
+nlohmann::ordered_json refusal_json(const domain::Error& error) { return error_json(domain::code_name(error.code), error.message); }
 
 nlohmann::ordered_json outcome_json(const Outcome& outcome) { return outcome_json(Outcome(outcome)); }
 
@@ -60,7 +64,7 @@ void print_outcome_text(std::ostream& out, const Outcome& outcome) {
 }
 
 void print_error(std::string_view code, std::string_view message) {
-  std::cerr << "csp-ledger: " << code << ": " << message << "\n";
+  std::cerr << "csp-ledger: " << code << ": " << domain::printable(message) << "\n";
 }
 
 }  // namespace csp::cmd

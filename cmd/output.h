@@ -22,6 +22,9 @@ int exit_status_of(const eventstore::StoreError& error);
 nlohmann::ordered_json outcome_json(const Outcome& outcome);
 nlohmann::ordered_json outcome_json(Outcome&& outcome);
 nlohmann::ordered_json refusal_json(const domain::Error& error);
+// {"ok":false,"error":{"code":...,"message":...}} with the message made
+// printable (domain::printable): no raw bytes of an input or a stored value.
+nlohmann::ordered_json error_json(std::string_view code, std::string_view message);
 
 // One JSON line. Text a caller typed may be invalid UTF-8 and is echoed in
 // messages: such bytes become U+FFFD instead of failing the output.
@@ -30,7 +33,8 @@ std::string json_line(const nlohmann::ordered_json& body);
 // For people: "PurchaseSoftware done" then the result's fields, aligned.
 void print_outcome_text(std::ostream& out, const Outcome& outcome);
 
-// The error line on stderr: "csp-ledger: <code>: <message>".
+// The error line on stderr: "csp-ledger: <code>: <message>", the message
+// made printable.
 void print_error(std::string_view code, std::string_view message);
 
 }  // namespace csp::cmd

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "cmd/system.h"
+#include "domain/text.h"
 #include "eventstore/chain.h"
 
 namespace csp::cmd {
@@ -140,7 +141,7 @@ Result<Id> new_or_given(const Fields& fields, const char* name, const RequestDef
 Result<domain::CustomerRef> customer_ref(const std::string& text) {
   if (auto tenant = domain::TenantId::parse(text)) return domain::CustomerRef{*tenant};
   if (auto domain_name = domain::DomainName::parse(text)) return domain::CustomerRef{*domain_name};
-  return invalid_input("customer \"" + text.substr(0, 80) +
+  return invalid_input("customer \"" + std::string(domain::utf8_prefix(text, 80)) +
                        "\" is neither a tenant GUID nor a domain name (example: contoso.onmicrosoft.com)");
 }
 
@@ -237,7 +238,7 @@ Result<domain::Command> parse_command(const std::string& name, const Fields& f, 
     (void)f.optional_text("refunded");
     return domain::Command{domain::ResolveRefundTicket{ticket, domain::Rejected{reason}}};
   }
-  return invalid_input("command \"" + name.substr(0, 60) +
+  return invalid_input("command \"" + std::string(domain::utf8_prefix(name, 60)) +
                        "\" is not one of GrantRole, RevokeRole, RegisterCustomer, PurchaseSoftware, IssueDownloadLink, "
                        "RecordDownload, CancelPurchase, ResolveRefundTicket");
 }
@@ -272,6 +273,47 @@ Result<domain::Attachment> read_attachment_file(const std::string& path) {
 }
 
 }  // namespace
+
+json parse_json_noting_repeats(std::string_view text, std::optional<std::string>& repeated_key) {
+  // The keys of every object still open, innermost last; `starts` says
+  // where each object's keys begin.
+  std::vector<std::string> keys;
+  std::vector<std::size_t> starts;
+  const json::parser_callback_t note_keys = [&](int, json::parse_event_t event, json& parsed) {
+    if (event == json::parse_event_t::object_start) {
+      starts.push_back(keys.size());
+    } else if (event == json::parse_event_t::object_end) {
+      keys.resize(starts.back());
+      starts.pop_back();
+    } else if (event == json::parse_event_t::key) {
+      const auto& name = parsed.get_ref<const std::string&>();
+      const auto open_keys = keys.begin() + static_cast<std::ptrdiff_t>(starts.back());
+      if (!repeated_key && std::find(open_keys, keys.end(), name) != keys.end()) repeated_key = name;
+      keys.push_back(name);
+    }
+    return true;
+  };
+  repeated_key.reset();
+  return json::parse(text, note_keys, /*allow_exceptions=*/false);
+}
+
+domain::Error repeated_key_error(const std::string& key) {
+  return domain::Error{domain::ErrorCode::invalid_input,
+                       "field \"" + key + "\" is given twice: give each field once"};
+}
+
+Result<json> parse_command_text(std::string_view text) {
+  std::optional<std::string> repeated_key;
+  json parsed = parse_json_noting_repeats(text, repeated_key);
+  if (parsed.is_discarded()) {
+    if (const auto bad = domain::first_invalid_utf8(text)) {
+      return invalid_input("not valid UTF-8 (bad byte at offset " + std::to_string(*bad) + "): send JSON in UTF-8");
+    }
+    return invalid_input("not valid JSON");
+  }
+  if (repeated_key) return repeated_key_error(*repeated_key);
+  return parsed;
+}
 
 RequestDefaults system_defaults() {
   return RequestDefaults{[] { return now(); }, [] { return new_uuid(); }, [] { return new_product_key(); },

@@ -4,7 +4,9 @@
 // the same object, so both check input the same way.
 
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -24,6 +26,18 @@ struct RequestDefaults {
 };
 
 RequestDefaults system_defaults();
+
+// `text` parsed as JSON, discarded when it is not JSON. A key given twice
+// in one object (at any depth) is named in `repeated_key`, the first such:
+// the parse itself would keep the last value silently, so a command read
+// one way by a person could run another way.
+nlohmann::ordered_json parse_json_noting_repeats(std::string_view text, std::optional<std::string>& repeated_key);
+
+// One command's text, from a `run` line or a request body: invalid_input
+// when it is not UTF-8 (naming the offset of the first bad byte), not JSON,
+// or gives a key twice (naming the key).
+domain::Result<nlohmann::ordered_json> parse_command_text(std::string_view text);
+domain::Error repeated_key_error(const std::string& key);
 
 // invalid_input naming the field when one is missing, of the wrong type,
 // unknown for the command, or does not parse.

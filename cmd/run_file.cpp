@@ -37,11 +37,9 @@ class Runner {
   // Returns false when the store failed and the run must stop.
   bool line(const std::string& text, std::size_t line_number) {
     if (text.find_first_not_of(" \t\r") == std::string::npos) return true;
-    const nlohmann::ordered_json object = nlohmann::ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (object.is_discarded()) {
-      return refuse(domain::invalid_input("line " + std::to_string(line_number) + ": not valid JSON"));
-    }
-    auto request = parse_request(object, defaults_);
+    const auto object = parse_command_text(text);
+    if (!object) return refuse(on_line(line_number, object.error()));
+    auto request = parse_request(*object, defaults_);
     if (!request) return refuse(on_line(line_number, request.error()));
     if (!batch_) {
       auto begun = opened_.ledger->begin_batch();

@@ -33,8 +33,7 @@ int report(const Globals& globals, const eventstore::StoreError& error) {
   const std::string code = status == exit_bad_input ? "invalid_input" : "store_failure";
   print_error(code, error.message);
   if (globals.is_json) {
-    nlohmann::ordered_json body{{"ok", false}, {"error", {{"code", code}, {"message", error.message}}}};
-    std::cout << json_line(body) << "\n";
+    std::cout << json_line(error_json(code, error.message)) << "\n";
   }
   return status;
 }

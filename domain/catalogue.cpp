@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "domain/text.h"
+
 namespace csp::domain {
 namespace {
 
@@ -33,7 +35,7 @@ Result<ProductKind> parse_product_kind(std::string_view text) {
   for (const ProductKind kind : {ProductKind::software, ProductKind::azure_reserved_instance}) {
     if (product_kind_name(kind) == text) return kind;
   }
-  return invalid_input("product kind \"" + std::string(text.substr(0, 40)) +
+  return invalid_input("product kind \"" + std::string(utf8_prefix(text, 40)) +
                        "\" is not one of software, azure-reserved-instance");
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "domain/text.h"
+
 namespace csp::domain {
 
 Result<PhoneNumber> PhoneNumber::parse(std::string_view text) {
@@ -21,7 +23,7 @@ Result<PhoneNumber> PhoneNumber::parse(std::string_view text) {
     }
   }
   if (!is_well_formed || digits < digits_min || digits > digits_max) {
-    return invalid_input("phone number \"" + std::string(text.substr(0, 40)) +
+    return invalid_input("phone number \"" + std::string(utf8_prefix(text, 40)) +
                          "\" must hold 5 to 20 digits, with optional leading '+', spaces, dashes, dots or "
                          "parentheses (example: +81 3-1234-5678)");
   }
@@ -44,7 +46,7 @@ Result<Impact> parse_impact(std::string_view text) {
   for (const Impact impact : {Impact::minimal, Impact::moderate, Impact::important, Impact::critical}) {
     if (impact_name(impact) == text) return impact;
   }
-  return invalid_input("impact \"" + std::string(text.substr(0, 40)) +
+  return invalid_input("impact \"" + std::string(utf8_prefix(text, 40)) +
                        "\" is not one of minimal, moderate, important, critical");
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "domain/text.h"
+
 namespace csp::domain {
 namespace {
 
@@ -50,7 +52,7 @@ Result<Currency> Currency::parse(std::string_view text) {
       currencies.begin(), currencies.end(), code,
       [](const CurrencyInfo& info, const std::string& wanted) { return info.code < wanted; });
   if (found == currencies.end() || found->code != code) {
-    return invalid_input("currency \"" + std::string(text.substr(0, 40)) +
+    return invalid_input("currency \"" + std::string(utf8_prefix(text, 40)) +
                          "\" is not an ISO 4217 currency code (example: USD)");
   }
   Currency currency;

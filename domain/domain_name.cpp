@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "domain/text.h"
+
 namespace csp::domain {
 namespace {
 
@@ -29,7 +31,7 @@ Result<DomainName> DomainName::parse(std::string_view text) {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   });
   const auto refuse = [&](std::string_view why) {
-    return invalid_input("domain name \"" + std::string(text.substr(0, 80)) + "\" " + std::string(why) +
+    return invalid_input("domain name \"" + std::string(utf8_prefix(text, 80)) + "\" " + std::string(why) +
                          " (example: contoso.onmicrosoft.com)");
   };
   if (lowered.size() > name_bytes_max) return refuse("is longer than 253 characters");

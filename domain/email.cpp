@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "domain/domain_name.h"
+#include "domain/text.h"
 
 namespace csp::domain::detail {
 namespace {
@@ -18,7 +19,7 @@ bool is_local_char(char c) {
 
 Result<std::string> checked_email(std::string_view text, std::string_view what) {
   const auto refuse = [&](std::string_view why) {
-    return invalid_input(std::string(what) + " \"" + std::string(text.substr(0, 80)) + "\" " +
+    return invalid_input(std::string(what) + " \"" + std::string(utf8_prefix(text, 80)) + "\" " +
                          std::string(why) + " (example: alice@partner.example)");
   };
   const std::size_t at_sign = text.find('@');

@@ -9,6 +9,7 @@
 #include <cereal/archives/portable_binary.hpp>
 
 #include "domain/payload_input.h"
+#include "domain/text.h"
 
 namespace csp::domain {
 namespace {
@@ -93,7 +94,7 @@ Result<Event> decode_payload(std::string_view type_name, std::uint32_t schema_ve
   std::size_t index = 0;
   while (index < type_table.size() && type_table[index].type_name != type_name) ++index;
   if (index == type_table.size()) {
-    return invalid_input("unknown event type \"" + std::string(type_name.substr(0, 64)) + "\"");
+    return invalid_input("unknown event type \"" + std::string(utf8_prefix(type_name, 64)) + "\"");
   }
   const std::string what = std::string(type_name) + " v" + std::to_string(schema_version);
   if (schema_version != type_table[index].schema_version) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "domain/text.h"
+
 namespace csp::domain {
 namespace {
 
@@ -36,7 +38,7 @@ Result<Market> Market::parse(std::string_view text) {
     return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
   });
   if (!std::binary_search(assigned_codes.begin(), assigned_codes.end(), std::string_view(code))) {
-    return invalid_input("market \"" + std::string(text.substr(0, 40)) +
+    return invalid_input("market \"" + std::string(utf8_prefix(text, 40)) +
                          "\" is not an ISO 3166-1 alpha-2 country code (example: JP)");
   }
   Market market;

@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "domain/text.h"
+
 namespace csp::domain {
 namespace {
 
@@ -38,7 +40,7 @@ Result<Money> Money::parse(std::string_view amount, const Currency& currency) {
   const int exponent = currency.exponent();
   const auto refuse = [&](std::string_view why) {
     const std::string example = exponent == 0 ? "1200" : "1234." + std::string(static_cast<std::size_t>(exponent), '5');
-    return invalid_input("amount \"" + std::string(amount.substr(0, 40)) + "\" " + std::string(why) + " (example for " +
+    return invalid_input("amount \"" + std::string(utf8_prefix(amount, 40)) + "\" " + std::string(why) + " (example for " +
                          currency.code() + ": " + example + ")");
   };
   if (!amount.empty() && amount.front() == '-') return refuse("is negative; amounts are never below zero");
@@ -108,7 +110,7 @@ Result<DecimalAmount> DecimalAmount::parse(std::string_view text) {
   };
   if (whole.empty() || !all_digits(whole) || !all_digits(fraction) || text.size() > digits_max ||
       (point != std::string_view::npos && fraction.empty()) || fraction.size() > 4) {
-    return invalid_input("amount \"" + std::string(text.substr(0, 40)) +
+    return invalid_input("amount \"" + std::string(utf8_prefix(text, 40)) +
                          "\" is not a decimal amount such as 150.00 (digits, one optional decimal point)");
   }
   DecimalAmount amount;

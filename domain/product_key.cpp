@@ -1,5 +1,7 @@
 #include "domain/product_key.h"
 
+#include "domain/text.h"
+
 namespace csp::domain {
 
 Result<ProductKey> ProductKey::parse(std::string_view text) {
@@ -12,7 +14,7 @@ Result<ProductKey> ProductKey::parse(std::string_view text) {
     is_well_formed = is_dash_place ? text[at] == '-' : alphabet.find(text[at]) != std::string_view::npos;
   }
   if (!is_well_formed) {
-    return invalid_input("product key \"" + std::string(text.substr(0, 40)) +
+    return invalid_input("product key \"" + std::string(utf8_prefix(text, 40)) +
                          "\" is not five dash-separated groups of five characters from " + std::string(alphabet));
   }
   ProductKey key;

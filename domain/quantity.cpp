@@ -3,6 +3,8 @@
 #include <charconv>
 #include <string>
 
+#include "domain/text.h"
+
 namespace csp::domain {
 
 Result<Quantity> Quantity::of(std::int64_t count) {
@@ -19,7 +21,7 @@ Result<Quantity> Quantity::parse(std::string_view text) {
   std::int64_t count = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), count);
   if (error != std::errc() || end != text.data() + text.size() || text.empty()) {
-    return invalid_input("quantity \"" + std::string(text.substr(0, 40)) +
+    return invalid_input("quantity \"" + std::string(utf8_prefix(text, 40)) +
                          "\" is not a whole number: give a count from 1 to 1000000");
   }
   return of(count);

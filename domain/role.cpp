@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "domain/text.h"
+
 namespace csp::domain {
 
 std::string_view role_name(Role role) {
@@ -17,7 +19,7 @@ Result<Role> parse_role(std::string_view text) {
   for (const Role role : {Role::admin_agent, Role::sales_agent, Role::helpdesk_agent}) {
     if (role_name(role) == text) return role;
   }
-  return invalid_input("role \"" + std::string(text.substr(0, 40)) +
+  return invalid_input("role \"" + std::string(utf8_prefix(text, 40)) +
                        "\" is not one of admin-agent, sales-agent, helpdesk-agent");
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "domain/text.h"
+
 namespace csp::domain {
 
 Result<std::string> parse_token(std::string_view text, std::string_view what) {
@@ -12,7 +14,7 @@ Result<std::string> parse_token(std::string_view text, std::string_view what) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
       });
   if (!is_well_formed) {
-    return invalid_input(std::string(what) + " \"" + std::string(text.substr(0, 80)) +
+    return invalid_input(std::string(what) + " \"" + std::string(utf8_prefix(text, 80)) +
                          "\" must be 1 to 64 lowercase letters, digits and inner dashes");
   }
   return std::string(text);

@@ -64,3 +64,45 @@ Result<std::string> checked_text(std::string_view raw, std::string_view what,
 }
 
 }  // namespace csp::domain::detail
+
+namespace csp::domain {
+
+std::string printable(std::string_view text) {
+  static constexpr char hex_digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t at = 0; at < text.size();) {
+    const auto byte = static_cast<std::uint8_t>(text[at]);
+    const std::size_t length = detail::utf8_sequence_length(text, at);
+    if (length == 0 || byte < 0x20 || byte == 0x7F) {
+      out += "\\x";
+      out += hex_digits[byte >> 4];
+      out += hex_digits[byte & 0x0F];
+      ++at;
+      continue;
+    }
+    out.append(text.substr(at, length));
+    at += length;
+  }
+  return out;
+}
+
+std::string_view utf8_prefix(std::string_view text, std::size_t bytes_max) {
+  if (text.size() <= bytes_max) return text;
+  std::size_t end = bytes_max;
+  // Back off continuation bytes (10xxxxxx) to the start of the sequence
+  // the cut falls in; a UTF-8 sequence is at most 4 bytes.
+  for (int step = 0; step < 4 && end > 0 && (static_cast<std::uint8_t>(text[end]) & 0xC0) == 0x80; ++step) --end;
+  return text.substr(0, end);
+}
+
+std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t length = detail::utf8_sequence_length(text, at);
+    if (length == 0) return at;
+    at += length;
+  }
+  return std::nullopt;
+}
+
+}  // namespace csp::domain

@@ -19,6 +19,20 @@ Result<std::string> checked_text(std::string_view raw, std::string_view what,
                                  std::size_t bytes_max, bool allows_newlines);
 }  // namespace detail
 
+// `text` as it may appear in a message or a log line: valid UTF-8 passes
+// unchanged, each byte of a malformed sequence and each control character
+// (tab, newline and DEL included) becomes `\xNN`. A stored payload or an
+// input line can thus never put raw bytes, or a forged second line, on a
+// terminal or into a log.
+std::string printable(std::string_view text);
+
+// The longest prefix of `text` of at most `bytes_max` bytes that does not
+// end inside a UTF-8 sequence, for quoting the start of a long input.
+std::string_view utf8_prefix(std::string_view text, std::size_t bytes_max);
+
+// The offset of the first byte that is not part of valid UTF-8, if any.
+std::optional<std::size_t> first_invalid_utf8(std::string_view text);
+
 template <class Tag>
 class Text {
  public:

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "domain/text.h"
+
 namespace csp::domain {
 namespace {
 
@@ -45,7 +47,7 @@ Result<Timestamp> Timestamp::from_micros(std::int64_t micros_since_epoch) {
 
 Result<Timestamp> Timestamp::parse(std::string_view text) {
   const auto refuse = [&](std::string_view why) {
-    return invalid_input("time \"" + std::string(text.substr(0, 64)) + "\" " + std::string(why) +
+    return invalid_input("time \"" + std::string(utf8_prefix(text, 64)) + "\" " + std::string(why) +
                          " (RFC 3339 UTC, example: 2026-03-01T09:30:00Z)");
   };
   bool is_ok = true;

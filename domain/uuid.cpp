@@ -1,5 +1,7 @@
 #include "domain/uuid.h"
 
+#include "domain/text.h"
+
 namespace csp::domain::detail {
 namespace {
 
@@ -51,7 +53,7 @@ std::string format_uuid(const UuidBytes& bytes) {
 }
 
 Error uuid_error(std::string_view what, std::string_view text) {
-  return invalid_input(std::string(what) + " \"" + std::string(text.substr(0, 80)) +
+  return invalid_input(std::string(what) + " \"" + std::string(utf8_prefix(text, 80)) +
                        "\" is not a GUID (example: 8f0c2b1e-4c3a-4d8e-9a51-2b7f3e6d9c10)");
 }
 

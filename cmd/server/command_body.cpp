@@ -56,9 +56,11 @@ SubmittedCommand command_of(json object, const std::string& agent, const std::st
 
 CommandBody parse_command_body(std::string_view body, const std::string& agent) {
   CommandBody parsed;
-  json whole = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  std::optional<std::string> repeated_key;
+  json whole = cmd::parse_json_noting_repeats(body, repeated_key);
   if (!whole.is_discarded()) {
-    parsed.commands.push_back(command_of(std::move(whole), agent, ""));
+    parsed.commands.push_back(repeated_key ? refused(cmd::repeated_key_error(*repeated_key))
+                                           : command_of(std::move(whole), agent, ""));
     return parsed;
   }
   std::vector<std::pair<std::size_t, std::string_view>> lines;
@@ -77,11 +79,11 @@ CommandBody parse_command_body(std::string_view body, const std::string& agent) 
   parsed.is_json_lines = lines.size() > 1;
   for (const auto& [number, line] : lines) {
     const std::string prefix = where(parsed.is_json_lines, number);
-    json object = json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (object.is_discarded()) {
-      parsed.commands.push_back(refused(domain::invalid_input(prefix + "not valid JSON")));
+    auto object = cmd::parse_command_text(line);
+    if (!object) {
+      parsed.commands.push_back(refused(domain::Error{object.error().code, prefix + object.error().message}));
     } else {
-      parsed.commands.push_back(command_of(std::move(object), agent, prefix));
+      parsed.commands.push_back(command_of(std::move(object).value(), agent, prefix));
     }
   }
   return parsed;

@@ -16,6 +16,7 @@
 
 #include "cmd/event_json.h"
 #include "cmd/output.h"
+#include "domain/text.h"
 
 namespace csp::server {
 namespace {
@@ -92,7 +93,7 @@ void HttpSession::on_event_page(eventstore::StoreResult<EventPage> page) {
   if (is_closed_) return;
   if (!page) {
     // The status is already sent: ending the stream early is all that is left.
-    spdlog::error("event=events_failed target={} error=\"{}\"", events_->log.target, page.error().message);
+    spdlog::error("event=events_failed target={} error=\"{}\"", domain::printable(events_->log.target), domain::printable(page.error().message));
     end_events();
     return;
   }

@@ -5,6 +5,7 @@
 #include "cmd/output.h"
 #include "cmd/server/http_status.h"
 #include "cmd/system.h"
+#include "domain/text.h"
 
 namespace csp::server {
 namespace {
@@ -65,7 +66,7 @@ void GroupCommitWriter::run() {
     // failure costs nothing but that: the log holds every event.
     try {
       if (eventstore::StoreStatus written = ledger_.ledger->flush_read_models(); !written) {
-        spdlog::warn("event=read_models_not_written error=\"{}\"", written.error().message);
+        spdlog::warn("event=read_models_not_written error=\"{}\"", domain::printable(written.error().message));
       }
     } catch (const std::exception& fault) {
       ledger_.ledger->forget_cached_state();
@@ -165,7 +166,7 @@ void GroupCommitWriter::run_batch(std::vector<Submission>& submissions) {
   if (failure) {
     batch.reset();
     ledger_.ledger->forget_cached_state();
-    spdlog::error("event=batch_failed commands={} error=\"{}\"", executed, *failure);
+    spdlog::error("event=batch_failed commands={} error=\"{}\"", executed, domain::printable(*failure));
     // Every command that ran in the rolled-back transaction is answered as failed.
     for (std::size_t s = 0; s < submissions.size(); ++s) {
       for (std::size_t c = 0; c < answers[s].size(); ++c) {
@@ -192,7 +193,7 @@ void GroupCommitWriter::answer(std::vector<Submission>& submissions, std::vector
       const std::string_view name = command.request ? domain::command_name(command.request->command) : "unparsed";
       tallies.push_back(Metrics::CommandTally{name, answers[s][c].outcome, latency_seconds});
       if (answers[s][c].outcome == "store_failure") {
-        spdlog::error("event=command_failed command_id={} error=store_failure", command.command_id.empty() ? "-" : command.command_id);
+        spdlog::error("event=command_failed command_id={} error=store_failure", command.command_id.empty() ? "-" : domain::printable(command.command_id));
       }
     }
   }

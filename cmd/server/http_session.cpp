@@ -12,6 +12,7 @@
 #include "cmd/server/command_body.h"
 #include "cmd/server/http_status.h"
 #include "cmd/server/report_endpoint.h"
+#include "domain/text.h"
 
 namespace csp::server {
 namespace {
@@ -26,6 +27,8 @@ constexpr std::size_t linger_bytes_max = 64 << 20;
 constexpr std::chrono::seconds linger_time{2};
 // Answers up to this size are copied to go out together with others.
 constexpr std::size_t coalesced_body_bytes_max = 16 << 10;
+// What one read takes while a connection waits for its next request.
+constexpr std::size_t request_start_read_bytes = 16 << 10;
 
 const std::string paths_known = "the server answers POST /commands, GET /reports/<name>, GET /events, GET /health, GET /metrics";
 
@@ -56,29 +59,82 @@ int route_check(std::string_view path, http::verb method, std::string& allowed) 
 
 }  // namespace
 
-HttpSession::HttpSession(tcp::socket socket, ServerContext& context) : stream_(std::move(socket)), context_(context) {
-  ++context_.connections;
+HttpSession::HttpSession(tcp::socket socket, ServerContext& context, ConnectionTable::Id id)
+    : stream_(std::move(socket)), context_(context), id_(id) {
   // Pipelined answers are small writes back to back: Nagle would hold them for an ACK.
   beast::error_code ignored;
   stream_.socket().set_option(tcp::no_delay(true), ignored);
 }
 
 HttpSession::~HttpSession() {
-  --context_.connections;
+  context_.connections.release(id_);
   context_.answers_unwritten -= static_cast<std::int64_t>(slots_.size());
 }
 
 void HttpSession::start() {
+  // Run by the admitting thread: it only posts to this connection's strand.
+  context_.connections.attach(id_, [weak = weak_from_this(), executor = stream_.get_executor()] {
+    net::post(executor, [weak] {
+      if (const auto self = weak.lock()) self->shed();
+    });
+  });
   net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_next(); });
+}
+
+// Another connection was given this one's place while it waited for a
+// request; it is closed unless a request arrived meanwhile.
+void HttpSession::shed() {
+  if (!is_waiting_ || is_closed_) {
+    context_.connections.spare(id_);
+    return;
+  }
+  spdlog::debug("event=connection_shed");
+  context_.metrics.record_connection_closed("shed");
+  close_now();
+}
+
+void HttpSession::update_waiting() {
+  const bool is_waiting = is_reading_ && !is_header_read_ && slots_.empty() && !events_ && !is_closed_;
+  if (is_waiting == is_waiting_) return;
+  is_waiting_ = is_waiting;
+  context_.connections.set_waiting(id_, is_waiting);
 }
 
 void HttpSession::read_next() {
   if (is_reading_ || is_closing_ || is_closed_ || events_ || slots_.size() >= context_.limits.pipelined_requests_max) return;
   is_reading_ = true;
+  is_request_begun_ = false;
+  is_header_read_ = false;
   parser_.emplace();
   parser_->body_limit(context_.limits.body_bytes_max);
   parser_->header_limit(context_.limits.header_bytes_max);
-  stream_.expires_after(context_.limits.idle_timeout);
+  // Between requests a keep-alive connection may sit idle up to
+  // idle_timeout; a new connection's first request, and any request once
+  // its first byte is in, must have its whole header within
+  // header_timeout, so a client sending a byte at a time holds its place
+  // no longer than that.
+  if (buffer_.size() == 0 && requests_read_ > 0) {
+    stream_.expires_after(context_.limits.idle_timeout);
+    update_waiting();
+    stream_.async_read_some(buffer_.prepare(request_start_read_bytes),
+                            [self = shared_from_this()](beast::error_code error, std::size_t bytes) {
+                              self->on_request_begun(error, bytes);
+                            });
+    return;
+  }
+  read_header();
+}
+
+void HttpSession::on_request_begun(beast::error_code error, std::size_t bytes) {
+  buffer_.commit(bytes);
+  if (error == net::error::eof) return on_read(http::error::end_of_stream);
+  if (error) return on_read(error);
+  read_header();
+}
+
+void HttpSession::read_header() {
+  is_request_begun_ = true;
+  stream_.expires_after(context_.limits.header_timeout);
   // A pipelining client's next requests are often read already: they are
   // parsed from the buffer at once, without a round through the reactor.
   if (buffer_.size() > 0) {
@@ -92,6 +148,7 @@ void HttpSession::read_next() {
     if (error || parser_->is_done()) return on_read(error);
     if (parser_->is_header_done()) return on_header(error);
   }
+  update_waiting();
   http::async_read_header(stream_, buffer_, *parser_,
                           [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_header(error); });
 }
@@ -101,6 +158,8 @@ void HttpSession::read_next() {
 // earlier answer is being written, which it would cut into.
 void HttpSession::on_header(beast::error_code error) {
   if (error) return on_read(error);
+  is_header_read_ = true;
+  update_waiting();
   const auto expect = parser_->get().find(http::field::expect);
   const bool wants_go_ahead = expect != parser_->get().end() && beast::iequals(expect->value(), "100-continue");
   if (!wants_go_ahead || is_writing_ || !slots_.empty() || events_) return read_body();
@@ -115,12 +174,15 @@ void HttpSession::on_header(beast::error_code error) {
 }
 
 void HttpSession::read_body() {
+  // The header was in time; the body may take as long as an idle pause.
+  stream_.expires_after(context_.limits.idle_timeout);
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_read(error); });
 }
 
 void HttpSession::on_read(beast::error_code error) {
   is_reading_ = false;
+  update_waiting();
   if (is_closed_) return;
   const RequestLog unread{"-", "-", "", std::chrono::steady_clock::now()};
   if (error == http::error::end_of_stream) {
@@ -145,9 +207,15 @@ void HttpSession::on_read(beast::error_code error) {
     return;
   }
   if (error) {
+    if (error == beast::error::timeout) {
+      context_.metrics.record_connection_closed(!is_request_begun_ ? "idle_timeout"
+                                                : is_header_read_  ? "body_timeout"
+                                                                   : "header_timeout");
+    }
     close_now();
     return;
   }
+  ++requests_read_;
   dispatch(parser_->release());
   read_next();
 }
@@ -335,6 +403,7 @@ void HttpSession::on_write(beast::error_code error) {
   }
   write_buffer_.clear();
   if (write_buffer_.capacity() > coalesced_body_bytes_max * 16) std::string().swap(write_buffer_);
+  update_waiting();
   if (error) {
     close_now();
     return;
@@ -353,14 +422,18 @@ void HttpSession::on_write(beast::error_code error) {
 
 void HttpSession::log_answer(const RequestLog& log, unsigned status) const {
   context_.metrics.record_request(status);
+  if (!spdlog::should_log(status >= 500 ? spdlog::level::err : spdlog::level::info)) return;
   const double duration_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - log.start).count();
+  // The target and the command id are the caller's bytes: escaped, they can
+  // neither break the terminal nor forge a second log line.
+  const std::string command_id = log.command_id.empty() ? "-" : domain::printable(log.command_id);
   if (status >= 500) {
-    spdlog::error("method={} target={} status={} duration_ms={:.3f} command_id={}", log.method, log.target, status,
-                  duration_ms, log.command_id.empty() ? "-" : log.command_id);
+    spdlog::error("method={} target={} status={} duration_ms={:.3f} command_id={}", domain::printable(log.method),
+                  domain::printable(log.target), status, duration_ms, command_id);
   } else {
-    spdlog::info("method={} target={} status={} duration_ms={:.3f} command_id={}", log.method, log.target, status,
-                 duration_ms, log.command_id.empty() ? "-" : log.command_id);
+    spdlog::info("method={} target={} status={} duration_ms={:.3f} command_id={}", domain::printable(log.method),
+                 domain::printable(log.target), status, duration_ms, command_id);
   }
 }
 
@@ -388,6 +461,7 @@ void HttpSession::drain() {
 void HttpSession::close_now() {
   if (is_closed_) return;
   is_closed_ = true;
+  update_waiting();
   beast::error_code ignored;
   stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
   stream_.close();

@@ -26,7 +26,9 @@ namespace csp::server {
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(boost::asio::ip::tcp::socket socket, ServerContext& context);
+  // `id` is the connection's place in context.connections, released when
+  // the session ends.
+  HttpSession(boost::asio::ip::tcp::socket socket, ServerContext& context, ConnectionTable::Id id);
   ~HttpSession();
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
@@ -57,6 +59,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   };
 
   void read_next();
+  void on_request_begun(boost::beast::error_code error, std::size_t bytes);
+  void read_header();
   void on_header(boost::beast::error_code error);
   void read_body();
   void on_read(boost::beast::error_code error);
@@ -79,6 +83,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void end_events();
   void watch_follower();
 
+  void update_waiting();
+  void shed();
   void log_answer(const RequestLog& log, unsigned status) const;
   void close_after_writes();
   void linger();
@@ -87,11 +93,18 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   boost::beast::tcp_stream stream_;
   ServerContext& context_;
+  const ConnectionTable::Id id_;
   boost::beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::deque<Slot> slots_;
   std::uint64_t first_slot_ = 0;  // the id of slots_.front()
   bool is_reading_ = false;
+  // Of the request being read: whether its header timeout runs (a new
+  // connection's first request, or a byte of it is in), and is over.
+  bool is_request_begun_ = false;
+  bool is_header_read_ = false;
+  bool is_waiting_ = true;  // as context_.connections knows it: from attach() on
+  std::uint64_t requests_read_ = 0;
   bool is_writing_ = false;
   bool is_write_queued_ = false;
   // The answers of the write in progress, as one buffer, and how many.

@@ -58,6 +58,16 @@ void Metrics::set_head_position(std::int64_t position) {
   head_position_ = position;
 }
 
+void Metrics::record_connection_closed(std::string_view reason) {
+  std::lock_guard lock(mutex_);
+  const auto found = connections_closed_.find(reason);
+  if (found != connections_closed_.end()) {
+    ++found->second;
+  } else {
+    connections_closed_.emplace(std::string(reason), 1);
+  }
+}
+
 std::string Metrics::prometheus_text() const {
   std::lock_guard lock(mutex_);
   std::string out;
@@ -83,6 +93,11 @@ std::string Metrics::prometheus_text() const {
   out += "# TYPE csp_ledger_http_requests_total counter\n";
   for (const auto& [status, count] : requests_) {
     out += "csp_ledger_http_requests_total{status=\"" + std::to_string(status) + "\"} " + std::to_string(count) + "\n";
+  }
+  out += "# HELP csp_ledger_connections_closed_total Connections the server closed or refused to keep its places for others, by reason.\n";
+  out += "# TYPE csp_ledger_connections_closed_total counter\n";
+  for (const auto& [reason, count] : connections_closed_) {
+    out += "csp_ledger_connections_closed_total{reason=\"" + reason + "\"} " + std::to_string(count) + "\n";
   }
   return out;
 }

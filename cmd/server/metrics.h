@@ -1,7 +1,8 @@
 #pragma once
 // What GET /metrics shows, in the Prometheus text format: commands by type
 // and outcome, their latency from request to durable answer, batch sizes,
-// the time each durable commit took, the log's head and requests by status.
+// the time each durable commit took, the log's head, requests by status and
+// connections closed or refused to protect the others.
 
 #include <array>
 #include <cstdint>
@@ -26,6 +27,9 @@ class Metrics {
   void record_batch(std::size_t commands, double commit_seconds);
   void record_request(unsigned http_status);
   void set_head_position(std::int64_t position);
+  // "shed" (its place given to a newcomer), "header_timeout",
+  // "idle_timeout", "body_timeout", "refused_per_address", "refused_full".
+  void record_connection_closed(std::string_view reason);
 
   std::string prometheus_text() const;
 
@@ -46,6 +50,7 @@ class Metrics {
   mutable std::mutex mutex_;
   std::map<std::pair<std::string, std::string>, std::uint64_t, std::less<>> commands_;
   std::map<unsigned, std::uint64_t> requests_;
+  std::map<std::string, std::uint64_t, std::less<>> connections_closed_;
   Histogram<latency_bounds_seconds.size()> latency_;
   Histogram<batch_bounds.size()> batches_;
   Histogram<latency_bounds_seconds.size()> commits_;

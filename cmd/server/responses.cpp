@@ -31,7 +31,7 @@ Response json_response(http::status status, const nlohmann::ordered_json& body) 
 }
 
 Response error_response(http::status status, std::string_view code, const std::string& message) {
-  return json_response(status, {{"ok", false}, {"error", {{"code", code}, {"message", message}}}});
+  return json_response(status, cmd::error_json(code, message));
 }
 
 Response refusal_response(const domain::Error& error) {

@@ -1,5 +1,8 @@
 #include "cmd/server/server.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <charconv>
 #include <csignal>
 #include <cstdio>
@@ -18,6 +21,7 @@
 #include "cmd/server/checkpointer.h"
 #include "cmd/server/http_session.h"
 #include "cmd/session.h"
+#include "domain/text.h"
 #include "eventstore/backends.h"
 
 namespace csp::server {
@@ -32,6 +36,12 @@ constexpr std::chrono::seconds feed_poke_interval{1};
 constexpr std::chrono::seconds answers_wait_max{10};
 // Often enough that the WAL stays a few MiB under full load.
 constexpr std::chrono::milliseconds checkpoint_interval{100};
+// Refused connections are logged at most this often, with a count: a
+// flood of them must not become a flood of log lines.
+constexpr std::chrono::seconds refusal_log_interval{1};
+// Descriptors beside the connections: the store's files, the readers',
+// the checkpointer's, the listener, the log.
+constexpr rlim_t descriptors_beside_connections = 64;
 
 domain::Result<tcp::endpoint> endpoint_of(const std::string& listen) {
   const auto colon = listen.rfind(':');
@@ -64,22 +74,49 @@ class Listener : public std::enable_shared_from_this<Listener> {
       if (error) {
         if (!self->acceptor_.is_open()) return;
         spdlog::warn("event=accept_failed error=\"{}\"", error.message());
-      } else if (self->context_.connections.load() >= self->context_.limits.connections_max) {
-        // Said before closing, so the caller knows to come back rather than suspect the network.
-        static const std::string busy = [] {
-          const std::string body = R"({"ok":false,"error":{"code":"unavailable","message":"too many connections: try again later"}})" "\n";
-          return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " +
-                 std::to_string(body.size()) + "\r\n\r\n" + body;
-        }();
-        boost::system::error_code ignored;
-        net::write(socket, net::buffer(busy), ignored);
-        socket.close(ignored);
-        spdlog::warn("event=connection_refused reason=connections_max");
       } else {
-        std::make_shared<HttpSession>(std::move(socket), self->context_)->start();
+        self->admit(std::move(socket));
       }
       self->accept();
     }));
+  }
+
+  void admit(tcp::socket socket) {
+    boost::system::error_code error;
+    const tcp::endpoint peer = socket.remote_endpoint(error);
+    if (error) return;  // gone already
+    ConnectionTable::Admission admission = context_.connections.admit(peer.address());
+    using Verdict = ConnectionTable::Admission::Verdict;
+    if (admission.verdict == Verdict::address_full) {
+      context_.metrics.record_connection_closed("refused_per_address");
+      return refuse(socket, "too many connections from " + peer.address().to_string() + " (at most " +
+                                std::to_string(context_.connections.per_address_max()) +
+                                "): close idle ones or try again later", "connections_per_address_max");
+    }
+    if (admission.verdict == Verdict::full) {
+      context_.metrics.record_connection_closed("refused_full");
+      return refuse(socket, "too many connections, all busy: try again later", "connections_max");
+    }
+    if (admission.shed) admission.shed();
+    std::make_shared<HttpSession>(std::move(socket), context_, admission.id)->start();
+  }
+
+  // Said before closing, so the caller knows to come back rather than
+  // suspect the network. The socket is new: the short answer fits its
+  // send buffer and the write does not wait.
+  void refuse(tcp::socket& socket, const std::string& message, const char* reason) {
+    const std::string body = cmd::json_line(cmd::error_json("unavailable", message)) + "\n";
+    const std::string answer = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " +
+                               std::to_string(body.size()) + "\r\n\r\n" + body;
+    boost::system::error_code ignored;
+    net::write(socket, net::buffer(answer), ignored);
+    socket.close(ignored);
+    ++refused_unlogged_;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - refusal_logged_at_ < refusal_log_interval) return;
+    spdlog::warn("event=connection_refused reason={} refused={}", reason, refused_unlogged_);
+    refused_unlogged_ = 0;
+    refusal_logged_at_ = now;
   }
 
   void close() {
@@ -94,6 +131,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
   net::strand<net::io_context::executor_type> strand_;
   tcp::acceptor acceptor_;
   ServerContext& context_;
+  std::uint64_t refused_unlogged_ = 0;
+  std::chrono::steady_clock::time_point refusal_logged_at_{};
 };
 
 void poke_followers(net::steady_timer& timer, CommitFeed& feed) {
@@ -116,6 +155,22 @@ domain::Result<tcp::acceptor> listening_acceptor(net::io_context& io, const tcp:
   return acceptor;
 }
 
+// Every connection is a descriptor: a soft limit below connections_max
+// would turn connections into failed accepts. Raised up to the hard limit.
+void make_room_for_connections(std::size_t connections_max) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  const rlim_t wanted = static_cast<rlim_t>(connections_max) + descriptors_beside_connections;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
+    limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+    (void)::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
+    spdlog::warn("event=descriptor_limit open_files_max={} connections_max={}: raise `ulimit -n` or lower --connections-max",
+                 static_cast<std::uint64_t>(limit.rlim_cur), connections_max);
+  }
+}
+
 void wait_for_answers(const ServerContext& context) {
   const auto deadline = std::chrono::steady_clock::now() + answers_wait_max;
   while (context.answers_unwritten.load() > 0 && std::chrono::steady_clock::now() < deadline) {
@@ -128,19 +183,20 @@ void wait_for_answers(const ServerContext& context) {
 int run_server(const ServerOptions& options) {
   auto tokens = Tokens::read_file(options.tokens_path);
   if (!tokens) {
-    std::cerr << "csp-ledgerd: " << tokens.error().message << "\n";
+    std::cerr << "csp-ledgerd: " << domain::printable(tokens.error().message) << "\n";
     return cmd::exit_bad_input;
   }
   auto endpoint = endpoint_of(options.listen);
   if (!endpoint) {
-    std::cerr << "csp-ledgerd: " << endpoint.error().message << "\n";
+    std::cerr << "csp-ledgerd: " << domain::printable(endpoint.error().message) << "\n";
     return cmd::exit_bad_input;
   }
   auto opened = cmd::open_ledger(options.db_path, false);
   auto head = opened ? opened->store->head() : eventstore::StoreResult<eventstore::LogHead>(opened.error());
   auto readers = ReaderPool::open(options.db_path, options.limits.reader_threads);
   if (!head || !readers) {
-    std::cerr << "csp-ledgerd: " << options.db_path << ": " << (head ? readers.error().message : head.error().message)
+    std::cerr << "csp-ledgerd: " << domain::printable(options.db_path) << ": "
+              << domain::printable(head ? readers.error().message : head.error().message)
               << " (create a ledger with `csp-ledger --db FILE init --admin AGENT`)\n";
     return cmd::exit_bad_input;
   }
@@ -150,7 +206,8 @@ int run_server(const ServerOptions& options) {
   if (!eventstore::names_postgres(options.db_path)) {
     auto started = Checkpointer::start(options.db_path, checkpoint_interval);
     if (!started) {
-      std::cerr << "csp-ledgerd: " << options.db_path << ": " << started.error().message << "\n";
+      std::cerr << "csp-ledgerd: " << domain::printable(options.db_path) << ": "
+                << domain::printable(started.error().message) << "\n";
       return cmd::exit_failed;
     }
     checkpointer = std::move(started).value();
@@ -159,12 +216,14 @@ int run_server(const ServerOptions& options) {
   Metrics metrics;
   metrics.set_head_position(head->position);
   GroupCommitWriter writer(std::move(opened).value(), feed, metrics, options.limits.group_commit);
-  ServerContext context{*tokens, writer, **readers, feed, metrics, options.limits};
+  ConnectionTable connections(options.limits.connections_max, options.limits.connections_per_address_max);
+  ServerContext context{*tokens, writer, **readers, feed, metrics, options.limits, connections};
+  make_room_for_connections(options.limits.connections_max);
 
   net::io_context io(static_cast<int>(options.limits.io_threads));
   auto acceptor = listening_acceptor(io, *endpoint);
   if (!acceptor) {
-    std::cerr << "csp-ledgerd: cannot listen on " << options.listen << ": " << acceptor.error().message << "\n";
+    std::cerr << "csp-ledgerd: cannot listen on " << domain::printable(options.listen) << ": " << acceptor.error().message << "\n";
     return cmd::exit_failed;
   }
   const tcp::endpoint bound = acceptor->local_endpoint();

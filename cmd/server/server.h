@@ -19,8 +19,9 @@ struct ServerOptions {
 // Serves until SIGTERM or SIGINT, then answers every command already read
 // (each only once durable) and returns 0. Prints
 // "csp-ledgerd: listening on HOST:PORT" on stdout once it accepts
-// connections. 2 for a bad tokens file, address or ledger file, with a
-// message on stderr; 1 when it cannot listen.
+// connections. 2 for a bad tokens file (one that group or others may
+// read or write included), address or ledger file, with a message on
+// stderr; 1 when it cannot listen.
 int run_server(const ServerOptions& options);
 
 }  // namespace csp::server

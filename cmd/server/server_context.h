@@ -1,6 +1,6 @@
 #pragma once
 // What every connection shares: the tokens, the writer, the readers, the
-// commit feed, the metrics and the limits.
+// commit feed, the metrics, the connection table and the limits.
 
 #include <atomic>
 #include <chrono>
@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "cmd/server/commit_feed.h"
+#include "cmd/server/connection_table.h"
 #include "cmd/server/group_commit.h"
 #include "cmd/server/metrics.h"
 #include "cmd/server/reader_pool.h"
@@ -19,7 +20,14 @@ struct ServerLimits {
   std::uint64_t body_bytes_max = 1 << 20;
   std::uint32_t header_bytes_max = 8 << 10;
   std::chrono::seconds idle_timeout{30};
+  // From a connection's start, or from a request's first byte, to the end
+  // of that request's header: a client sending nothing, or a byte at a
+  // time, holds its place no longer than this.
+  std::chrono::seconds header_timeout{5};
   std::size_t connections_max = 1024;
+  // Twice the 64 connections of bench-load, all from 127.0.0.1: loopback
+  // is no exception, so a proxy on the same machine needs a higher value.
+  std::size_t connections_per_address_max = 128;
   // Requests one connection may have read before their answers are
   // written (HTTP/1.1 pipelining); answers still go out in order.
   std::size_t pipelined_requests_max = 16;
@@ -35,7 +43,7 @@ struct ServerContext {
   CommitFeed& feed;
   Metrics& metrics;
   ServerLimits limits;
-  std::atomic<std::size_t> connections{0};
+  ConnectionTable& connections;
   // Requests read whose answers are not written yet: a stopping server
   // waits for them.
   std::atomic<std::int64_t> answers_unwritten{0};

@@ -1,5 +1,8 @@
 #include "cmd/server/tokens.h"
 
+#include <sys/stat.h>
+
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -61,6 +64,17 @@ domain::Result<Tokens> Tokens::parse(std::string_view text, const std::string& s
 domain::Result<Tokens> Tokens::read_file(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
   if (!file) return domain::invalid_input("cannot read the tokens file " + path + ": give --tokens FILE with `TOKEN AGENT` lines");
+  // Whoever can read the file can act as any agent in it, and whoever can
+  // write it can add one: only its owner may do either.
+  struct stat status {};
+  if (::stat(path.c_str(), &status) != 0) return domain::invalid_input("cannot read the tokens file " + path);
+  if ((status.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(status.st_mode & 07777));
+    return domain::invalid_input("the tokens file " + path + " has mode " + mode +
+                                 ": other users can read or change it, and so act as its agents; run `chmod 600 " +
+                                 path + "` and start again");
+  }
   std::stringstream text;
   text << file.rdbuf();
   return parse(text.str(), path);

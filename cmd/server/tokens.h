@@ -17,6 +17,8 @@ class Tokens {
   // AGENT`, the agent is no agent id, or a token is given twice; also when
   // no token is given at all, since such a server could answer nobody.
   static domain::Result<Tokens> parse(std::string_view text, const std::string& source);
+  // Also invalid_input, saying `chmod 600 FILE`, when the file's group or
+  // others have any permission on it.
   static domain::Result<Tokens> read_file(const std::string& path);
 
   // The agent a bearer token stands for. Every known token is compared in

@@ -1,6 +1,11 @@
 // Creating and opening ledger files: the format checks of FORMAT.md happen
 // here, before SQLite may touch the file.
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -134,6 +139,30 @@ StoreStatus configure(Connection& connection, const SqliteOptions& options) {
                          "configuring the connection");
 }
 
+// The ledger holds every customer's contacts and orders: only its owner
+// may read it. The file is made here, empty, with mode 0600 whatever the
+// umask (which can only take bits away, so the mode is set again after the
+// open); SQLite takes an empty file for a new database and gives the -wal
+// and -shm files it makes later the main file's mode. O_EXCL: a file that
+// appeared since the caller looked is refused, not reused.
+StoreStatus create_private_file(const std::string& path) {
+  constexpr mode_t owner_only = S_IRUSR | S_IWUSR;
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, owner_only);
+  if (fd < 0) {
+    const int failure = errno;
+    if (failure == EEXIST) {
+      return StoreError{StoreError::Kind::already_exists,
+                        path + " already exists; give another --db path or open the existing ledger"};
+    }
+    return StoreError{StoreError::Kind::io, "cannot create " + path + ": " + std::strerror(failure)};
+  }
+  const bool is_private = ::fchmod(fd, owner_only) == 0;
+  const int failure = errno;
+  ::close(fd);
+  if (!is_private) return StoreError{StoreError::Kind::io, "cannot make " + path + " private (mode 0600): " + std::strerror(failure)};
+  return StoreStatus::success();
+}
+
 StoreStatus write_schema(const std::string& path) {
   auto connection = Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   if (!connection) return connection.error();
@@ -157,6 +186,7 @@ StoreResult<std::unique_ptr<EventStore>> create_sqlite_store(const std::string& 
     return StoreError{StoreError::Kind::already_exists,
                       path + " already exists; give another --db path or open the existing ledger"};
   }
+  if (StoreStatus created = create_private_file(path); !created) return created.error();
   if (StoreStatus written = write_schema(path); !written) {
     remove_sqlite_store_files(path);
     return written.error();

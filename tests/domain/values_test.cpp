@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "domain/commands.h"
+#include "domain/text.h"
 #include "fixtures.h"
 
 namespace csp::domain {
@@ -16,6 +17,24 @@ std::string refusal_of(Result<T> result) {
   if (result) return {};
   EXPECT_EQ(result.error().code, ErrorCode::invalid_input);
   return result.error().message;
+}
+
+TEST(Printable, EscapesMalformedUtf8AndControlCharactersAndKeepsTheRest) {
+  EXPECT_EQ(printable("Contoso KK \u00e9\u65e5"), "Contoso KK \u00e9\u65e5");
+  EXPECT_EQ(printable("a\xff\xfe" "b"), "a\\xff\\xfe" "b");
+  EXPECT_EQ(printable("line\nforged\t\x7f"), "line\\x0aforged\\x09\\x7f");
+  EXPECT_EQ(printable("\xc3"), "\\xc3") << "a sequence cut short";
+  EXPECT_EQ(printable("\xc0\xaf"), "\\xc0\\xaf") << "an overlong form";
+  EXPECT_EQ(printable("\xed\xa0\x80"), "\\xed\\xa0\\x80") << "a surrogate";
+}
+
+TEST(Utf8Prefix, NeverCutsACharacterInTwo) {
+  const std::string text = "ab\u00e9";  // a, b, then two bytes
+  EXPECT_EQ(utf8_prefix(text, 4), text);
+  EXPECT_EQ(utf8_prefix(text, 3), "ab");
+  EXPECT_EQ(utf8_prefix(text, 2), "ab");
+  EXPECT_EQ(first_invalid_utf8(text), std::nullopt);
+  EXPECT_EQ(first_invalid_utf8("ab\xff"), 2u);
 }
 
 TEST(TenantId, AcceptsGuidInAnyCaseAndPrintsLowercase) {

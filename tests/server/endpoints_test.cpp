@@ -157,7 +157,7 @@ TEST_F(Endpoints, ExpectContinueGetsTheGoAheadBeforeTheBody) {
 
 TEST(Startup, AMalformedTokensFileIsRefusedNamingTheLine) {
   csp::testing::TempDir dir;
-  std::ofstream(dir.file("tokens.txt")) << "# ok\nabcdefghijklmnopqrstuvwxyz alice@partner.example\njust-one-word\n";
+  write_tokens_file(dir.file("tokens.txt"), "# ok\nabcdefghijklmnopqrstuvwxyz alice@partner.example\njust-one-word\n");
   const std::string command = quoted(CSP_LEDGERD_BIN) + " --db " + quoted(dir.file("none.db")) + " --tokens " +
                               quoted(dir.file("tokens.txt")) + " --listen 127.0.0.1:0 > /dev/null 2> " + quoted(dir.file("err.txt"));
   const int raw = std::system(command.c_str());

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -123,6 +124,12 @@ inline std::int64_t query_integer(const std::string& db_path, const char* sql) {
   return value;
 }
 
+// A tokens file as csp-ledgerd accepts it: mode 0600.
+inline void write_tokens_file(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
 inline std::string quoted(const std::string& text) {
   std::string result = "'";
   for (const char c : text) result += c == '\'' ? std::string("'\\''") : std::string(1, c);
@@ -133,14 +140,14 @@ inline std::string quoted(const std::string& text) {
 // serving them until stop() or the end of the test.
 class ServerFixture {
  public:
-  ServerFixture() {
+  // `flags` are added to csp-ledgerd's command line.
+  explicit ServerFixture(std::vector<std::string> flags = {}) : flags_(std::move(flags)) {
     db_ = csp::testing::tests_run_on_postgres() ? ledgers_.locate("ledger.db") : dir_.file("ledger.db");
     const std::string init = quoted(CSP_LEDGER_BIN) + " --db " + quoted(db()) + " init --admin " + admin +
                              " --at 2026-01-05T09:00:00Z > /dev/null";
     if (std::system(init.c_str()) != 0) throw std::runtime_error("csp-ledger init failed");
-    std::ofstream(dir_.file("tokens.txt")) << "# test tokens\n"
-                                           << admin_token << " " << admin << "\n"
-                                           << helpdesk_token << " helen@partner.example  # no role\n";
+    write_tokens_file(tokens_path(), "# test tokens\n" + admin_token + " " + admin + "\n" + helpdesk_token +
+                                         " helen@partner.example  # no role\n");
     start();
   }
   ServerFixture(const ServerFixture&) = delete;
@@ -154,8 +161,9 @@ class ServerFixture {
   HttpClient client() const { return HttpClient(port_); }
 
   void start() {
-    child_.emplace(std::vector<std::string>{CSP_LEDGERD_BIN, "--db", db(), "--tokens", tokens_path(), "--listen", "127.0.0.1:0"},
-                   log_path());
+    std::vector<std::string> args{CSP_LEDGERD_BIN, "--db", db(), "--tokens", tokens_path(), "--listen", "127.0.0.1:0"};
+    args.insert(args.end(), flags_.begin(), flags_.end());
+    child_.emplace(args, log_path());
     port_ = child_->port();
   }
 
@@ -202,6 +210,7 @@ class ServerFixture {
   csp::testing::TempDir dir_;
   csp::testing::LedgerLocations ledgers_;
   std::string db_;
+  std::vector<std::string> flags_;
   std::optional<bench::ServerChild> child_;
   unsigned short port_ = 0;
 };

@@ -1,15 +1,65 @@
 // The server's pure parts: tokens file, status mapping, request targets,
-// command bodies.
+// command bodies, the connection table.
 
 #include <gtest/gtest.h>
 
 #include "cmd/server/command_body.h"
+#include "cmd/server/connection_table.h"
 #include "cmd/server/http_status.h"
 #include "cmd/server/query_string.h"
 #include "cmd/server/tokens.h"
 
 namespace csp::server {
 namespace {
+
+TEST(ConnectionTable, AFullTableShedsTheLongestWaitingOfTheAddressWithMostWaiting) {
+  ConnectionTable table(4, 3);
+  const auto a = boost::asio::ip::make_address("10.0.0.1");
+  const auto b = boost::asio::ip::make_address("10.0.0.2");
+  const auto c = boost::asio::ip::make_address("10.0.0.3");
+  std::vector<std::string> shed;
+  const auto admit = [&](const boost::asio::ip::address& from, const std::string& name) {
+    auto admission = table.admit(from);
+    if (admission.verdict != ConnectionTable::Admission::Verdict::admitted) return admission.verdict;
+    if (admission.shed) admission.shed();
+    table.attach(admission.id, [&shed, name] { shed.push_back(name); });
+    return admission.verdict;
+  };
+  using Verdict = ConnectionTable::Admission::Verdict;
+  EXPECT_EQ(admit(a, "a1"), Verdict::admitted);
+  EXPECT_EQ(admit(b, "b1"), Verdict::admitted);
+  EXPECT_EQ(admit(b, "b2"), Verdict::admitted);
+  EXPECT_EQ(admit(b, "b3"), Verdict::admitted);
+  EXPECT_EQ(admit(b, "b4"), Verdict::address_full) << "3 per address";
+  EXPECT_TRUE(shed.empty());
+  EXPECT_EQ(admit(c, "c1"), Verdict::admitted);
+  EXPECT_EQ(shed, std::vector<std::string>{"b1"}) << "b waits most, b1 longest";
+  EXPECT_EQ(table.connections(), 5u) << "b1 is asked to close, not closed yet";
+  table.release(2);  // b1 closes
+  EXPECT_EQ(table.connections(), 4u);
+}
+
+TEST(ConnectionTable, ConnectionsBeingAnsweredAreNeverShed) {
+  ConnectionTable table(2, 10);
+  const auto a = boost::asio::ip::make_address("10.0.0.1");
+  int shed = 0;
+  for (int i = 0; i < 2; ++i) {
+    const auto admission = table.admit(a);
+    ASSERT_EQ(admission.verdict, ConnectionTable::Admission::Verdict::admitted);
+    table.attach(admission.id, [&shed] { ++shed; });
+    table.set_waiting(admission.id, false);
+  }
+  EXPECT_EQ(table.admit(a).verdict, ConnectionTable::Admission::Verdict::full);
+  table.set_waiting(1, true);
+  const auto admission = table.admit(a);
+  EXPECT_EQ(admission.verdict, ConnectionTable::Admission::Verdict::admitted);
+  ASSERT_TRUE(admission.shed);
+  admission.shed();
+  EXPECT_EQ(shed, 1);
+  // Its request arrived meanwhile: it keeps its place, and the table is full again.
+  table.spare(1);
+  EXPECT_EQ(table.admit(a).verdict, ConnectionTable::Admission::Verdict::full);
+}
 
 TEST(Tokens, ReadsPairsAndCommentsAndFindsTheAgent) {
   auto tokens = Tokens::parse("# who may call\n\nabcdefghijklmnop alice@partner.example  # admin\n  qrstuvwxyz012345 sam@partner.example\n", "t.txt");
