@@ -69,6 +69,18 @@ StoreStatus EventStore::for_each(std::int64_t from_position, const std::function
   return upcast_failure;
 }
 
+StoreResult<std::vector<StoredEvent>> read_positions_of(EventStore& store, std::int64_t first_position,
+                                                        std::int64_t count) {
+  std::vector<StoredEvent> events;
+  StoreStatus status = store.for_each_stored(first_position, [&](const StoredEvent& event) {
+    if (event.position >= first_position + count) return false;
+    events.push_back(event);
+    return true;
+  });
+  if (!status) return status.error();
+  return events;
+}
+
 }  // namespace csp::eventstore
 
 namespace csp::eventstore::sql {

@@ -152,4 +152,9 @@ class EventStore {
   const UpcasterRegistry* upcasters_ = nullptr;
 };
 
+// `count` events from `first_position` on, as stored, read with
+// for_each_stored: what a batch's read_positions returns.
+StoreResult<std::vector<StoredEvent>> read_positions_of(EventStore& store, std::int64_t first_position,
+                                                        std::int64_t count);
+
 }  // namespace csp::eventstore

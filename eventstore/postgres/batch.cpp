@@ -8,6 +8,7 @@
 
 #include "eventstore/append_checks.h"
 #include "eventstore/postgres/store_impl.h"
+#include "eventstore/transaction_batch.h"
 
 namespace csp::eventstore::detail {
 namespace {
@@ -19,50 +20,6 @@ constexpr const char* events_copy_sql =
     "COPY events (position, stream_id, stream_version, event_type, schema_version, command_id, command_first, actor, "
     "role, business_time, recorded_time, payload, hash) FROM STDIN (FORMAT binary)";
 constexpr const char* aliases_copy_sql = "COPY aliases (alias, stream_id) FROM STDIN (FORMAT binary)";
-
-class PostgresBatch final : public WriteBatch {
- public:
-  PostgresBatch(PostgresStore& store, const UpcasterRegistry* upcasters) : WriteBatch(upcasters), store_(store) {}
-  ~PostgresBatch() override {
-    if (!is_finished_) store_.rollback_transaction();
-  }
-
-  StoreResult<AppendOutcome> append(const AppendRequest& request) override {
-    if (is_finished_) throw std::logic_error("append on a finished batch");
-    return store_.append_in_transaction(request);
-  }
-  StoreResult<std::optional<CommandRecord>> find_command(std::string_view command_id) override {
-    return store_.find_command(command_id);
-  }
-  StoreResult<std::optional<std::string>> resolve_alias(std::string_view alias) override {
-    return store_.resolve_alias(alias);
-  }
-  StoreStatus import_event(const StoredEvent& event, const std::vector<std::string>& aliases) override {
-    if (is_finished_) throw std::logic_error("import on a finished batch");
-    return store_.import_in_transaction(event, aliases);
-  }
-  StoreStatus commit() override {
-    if (is_finished_) throw std::logic_error("commit on a finished batch");
-    is_finished_ = true;
-    return store_.commit_transaction();
-  }
-  bool is_log_unchanged_by_others() const override { return store_.is_log_unchanged_by_others(); }
-  std::optional<AppendedByOthers> appended_by_others() const override { return store_.appended_by_others(); }
-
- protected:
-  StoreResult<std::vector<StoredEvent>> read_stream_stored(std::string_view stream_id,
-                                                           std::int64_t from_version) override {
-    return store_.read_stream_stored(stream_id, from_version);
-  }
-  StoreResult<std::vector<StoredEvent>> read_positions_stored(std::int64_t first_position,
-                                                              std::int64_t count) override {
-    return store_.read_positions_stored(first_position, count);
-  }
-
- private:
-  PostgresStore& store_;
-  bool is_finished_ = false;
-};
 
 }  // namespace
 
@@ -93,7 +50,7 @@ StoreResult<std::unique_ptr<WriteBatch>> PostgresStore::begin_batch() {
   // Stream versions move when another node commits.
   if (!is_log_unchanged_by_others_) stream_versions_.clear();
   known_head_position_ = head_.position;
-  return std::unique_ptr<WriteBatch>(std::make_unique<PostgresBatch>(*this, upcasters()));
+  return std::unique_ptr<WriteBatch>(std::make_unique<TransactionBatch<PostgresStore>>(*this, upcasters()));
 }
 
 StoreStatus PostgresStore::send_pending_rows() {

@@ -161,6 +161,10 @@ StoreStatus Connection::exec(const std::string& sql, std::string_view doing) {
   // The simple-query protocol answers with one result per statement; the
   // first failure is what counts, and every result must be read.
   if (PQsendQuery(conn_, sql.c_str()) == 0) return error(doing);
+  return first_failure_of_results(doing);
+}
+
+StoreStatus Connection::first_failure_of_results(std::string_view doing) {
   std::optional<StoreError> failure;
   while (PGresult* raw = PQgetResult(conn_)) {
     auto checked_result = checked(raw, doing);
@@ -252,13 +256,7 @@ StoreStatus Connection::copy_in(const std::string& copy_sql, std::string_view da
     }
   }
   if (PQputCopyEnd(conn_, nullptr) != 1) return error(doing);
-  std::optional<StoreError> failure;
-  while (PGresult* raw = PQgetResult(conn_)) {
-    auto checked_result = checked(raw, doing);
-    if (!checked_result && !failure) failure = checked_result.error();
-  }
-  if (failure) return *failure;
-  return StoreStatus::success();
+  return first_failure_of_results(doing);
 }
 
 CopyWriter::CopyWriter() { clear(); }

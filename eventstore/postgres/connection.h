@@ -92,6 +92,8 @@ class Connection {
   explicit Connection(PGconn* conn) : conn_(conn) {}
   StoreResult<Result> checked(PGresult* raw, std::string_view doing);
   StoreStatus prepare_once(const std::string& name, const std::string& sql, std::string_view doing);
+  // Reads every result of what was sent; the first failure counts.
+  StoreStatus first_failure_of_results(std::string_view doing);
 
   PGconn* conn_ = nullptr;
   std::uint64_t generation_ = 1;

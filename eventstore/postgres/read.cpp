@@ -82,18 +82,6 @@ StoreStatus PostgresStore::for_each_stored(std::int64_t from_position,
   }
 }
 
-StoreResult<std::vector<StoredEvent>> PostgresStore::read_positions_stored(std::int64_t first_position,
-                                                                           std::int64_t count) {
-  std::vector<StoredEvent> events;
-  StoreStatus status = for_each_stored(first_position, [&](const StoredEvent& event) {
-    if (event.position >= first_position + count) return false;
-    events.push_back(event);
-    return true;
-  });
-  if (!status) return status.error();
-  return events;
-}
-
 StoreResult<LogHead> PostgresStore::head_of(const std::string& sql, std::string_view doing) {
   auto rows = connection_.query_prepared(std::string(doing), sql, Params(), doing);
   if (!rows) return std::move(rows).error();

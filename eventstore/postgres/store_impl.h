@@ -56,7 +56,6 @@ class PostgresStore final : public EventStore {
   void rollback_transaction();
   StoreResult<std::vector<StoredEvent>> read_stream_stored(std::string_view stream_id,
                                                            std::int64_t from_version) override;
-  StoreResult<std::vector<StoredEvent>> read_positions_stored(std::int64_t first_position, std::int64_t count);
 
   postgres::Connection& connection() { return connection_; }
   // A read-model write inside the open batch, sent with the next rows.

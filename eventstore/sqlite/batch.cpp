@@ -7,54 +7,9 @@
 
 #include "eventstore/append_checks.h"
 #include "eventstore/sqlite/store_impl.h"
+#include "eventstore/transaction_batch.h"
 
 namespace csp::eventstore::detail {
-namespace {
-
-class SqliteBatch final : public WriteBatch {
- public:
-  SqliteBatch(SqliteStore& store, const UpcasterRegistry* upcasters) : WriteBatch(upcasters), store_(store) {}
-  ~SqliteBatch() override {
-    if (!is_finished_) store_.rollback_transaction();
-  }
-
-  StoreResult<AppendOutcome> append(const AppendRequest& request) override {
-    if (is_finished_) throw std::logic_error("append on a finished batch");
-    return store_.append_in_transaction(request);
-  }
-  StoreResult<std::optional<CommandRecord>> find_command(std::string_view command_id) override {
-    return store_.find_command(command_id);
-  }
-  StoreResult<std::optional<std::string>> resolve_alias(std::string_view alias) override {
-    return store_.resolve_alias(alias);
-  }
-  StoreStatus import_event(const StoredEvent& event, const std::vector<std::string>& aliases) override {
-    if (is_finished_) throw std::logic_error("import on a finished batch");
-    return store_.import_in_transaction(event, aliases);
-  }
-  StoreStatus commit() override {
-    if (is_finished_) throw std::logic_error("commit on a finished batch");
-    is_finished_ = true;
-    return store_.commit_transaction();
-  }
-  bool is_log_unchanged_by_others() const override { return store_.is_log_unchanged_by_others(); }
-
- protected:
-  StoreResult<std::vector<StoredEvent>> read_stream_stored(std::string_view stream_id,
-                                                           std::int64_t from_version) override {
-    return store_.read_stream_stored(stream_id, from_version);
-  }
-  StoreResult<std::vector<StoredEvent>> read_positions_stored(std::int64_t first_position,
-                                                              std::int64_t count) override {
-    return store_.read_positions_stored(first_position, count);
-  }
-
- private:
-  SqliteStore& store_;
-  bool is_finished_ = false;
-};
-
-}  // namespace
 
 StoreResult<std::unique_ptr<WriteBatch>> SqliteStore::begin_batch() {
   if (is_batch_open_) throw std::logic_error("a batch is already open on this store object");
@@ -68,7 +23,7 @@ StoreResult<std::unique_ptr<WriteBatch>> SqliteStore::begin_batch() {
     return std::move(current).error();
   }
   head_ = *current;
-  return std::unique_ptr<WriteBatch>(std::make_unique<SqliteBatch>(*this, upcasters()));
+  return std::unique_ptr<WriteBatch>(std::make_unique<TransactionBatch<SqliteStore>>(*this, upcasters()));
 }
 
 StoreStatus SqliteStore::forget_caches_if_others_wrote() {

@@ -180,18 +180,6 @@ StoreStatus SqliteStore::for_each_alias(
   }
 }
 
-StoreResult<std::vector<StoredEvent>> SqliteStore::read_positions_stored(std::int64_t first_position,
-                                                                         std::int64_t count) {
-  std::vector<StoredEvent> events;
-  StoreStatus status = for_each_stored(first_position, [&](const StoredEvent& event) {
-    if (event.position >= first_position + count) return false;
-    events.push_back(event);
-    return true;
-  });
-  if (!status) return status.error();
-  return events;
-}
-
 StoreResult<LogHead> SqliteStore::recorded_head() {
   auto& query = statements_.recorded_head.reset();
   auto has_row = query.step("reading the recorded head");

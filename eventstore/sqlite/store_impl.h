@@ -55,11 +55,13 @@ class SqliteStore final : public EventStore {
   StoreResult<AppendOutcome> append_in_transaction(const AppendRequest& request);
   StoreStatus import_in_transaction(const StoredEvent& event, const std::vector<std::string>& aliases);
   bool is_log_unchanged_by_others() const { return is_log_unchanged_by_others_; }
+  // SQLite's data version says that others wrote, not what: a rebuild of
+  // the read models moves it too.
+  std::optional<WriteBatch::AppendedByOthers> appended_by_others() const { return std::nullopt; }
   StoreStatus commit_transaction();
   void rollback_transaction();
   StoreResult<std::vector<StoredEvent>> read_stream_stored(std::string_view stream_id,
                                                            std::int64_t from_version) override;
-  StoreResult<std::vector<StoredEvent>> read_positions_stored(std::int64_t first_position, std::int64_t count);
 
  private:
   StoreStatus check_aliases_free(const AppendRequest& request);
