@@ -28,7 +28,6 @@ StoreResult<std::unique_ptr<WriteBatch>> PostgresStore::begin_batch() {
   if (connection_.is_broken()) {
     if (StoreStatus again = connection_.reconnect(); !again) return again.error();
     forget_uncommitted_state();
-    is_listening_ = false;
   }
   if (StoreStatus begun = connection_.exec("BEGIN", "starting a write transaction"); !begun) return begun.error();
   is_batch_open_ = true;
@@ -51,6 +50,14 @@ StoreResult<std::unique_ptr<WriteBatch>> PostgresStore::begin_batch() {
   if (!is_log_unchanged_by_others_) stream_versions_.clear();
   known_head_position_ = head_.position;
   return std::unique_ptr<WriteBatch>(std::make_unique<TransactionBatch<PostgresStore>>(*this, upcasters()));
+}
+
+StoreStatus PostgresStore::ready_to_read() {
+  if (!is_batch_open_ && !is_snapshot_open_ && connection_.is_broken()) {
+    if (StoreStatus again = connection_.reconnect(); !again) return again;
+    forget_uncommitted_state();
+  }
+  return send_pending_rows();
 }
 
 StoreStatus PostgresStore::send_pending_rows() {

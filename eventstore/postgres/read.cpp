@@ -51,7 +51,7 @@ PostgresStore::~PostgresStore() = default;
 
 StoreResult<std::vector<StoredEvent>> PostgresStore::read_stream_stored(std::string_view stream_id,
                                                                         std::int64_t from_version) {
-  if (StoreStatus sent = send_pending_rows(); !sent) return fail_batch(sent.error());
+  if (StoreStatus ready = ready_to_read(); !ready) return fail_batch(ready.error());
   auto rows = connection_.query_prepared(
       "read_stream",
       std::string("SELECT ") + pg_event_columns + "WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version",
@@ -64,7 +64,7 @@ StoreResult<std::vector<StoredEvent>> PostgresStore::read_stream_stored(std::str
 
 StoreStatus PostgresStore::for_each_stored(std::int64_t from_position,
                                            const std::function<bool(const StoredEvent&)>& visit) {
-  if (StoreStatus sent = send_pending_rows(); !sent) return fail_batch(sent.error());
+  if (StoreStatus ready = ready_to_read(); !ready) return fail_batch(ready.error());
   StoredEvent event;
   std::int64_t next = from_position;
   while (true) {
@@ -83,6 +83,7 @@ StoreStatus PostgresStore::for_each_stored(std::int64_t from_position,
 }
 
 StoreResult<LogHead> PostgresStore::head_of(const std::string& sql, std::string_view doing) {
+  if (StoreStatus ready = ready_to_read(); !ready) return ready.error();
   auto rows = connection_.query_prepared(std::string(doing), sql, Params(), doing);
   if (!rows) return std::move(rows).error();
   LogHead head;
@@ -105,6 +106,7 @@ StoreResult<std::optional<CommandRecord>> PostgresStore::find_command(std::strin
   if (const auto pending = pending_commands_.find(command_id); pending != pending_commands_.end()) {
     return std::optional<CommandRecord>(pending->second);
   }
+  if (StoreStatus ready = ready_to_read(); !ready) return ready.error();
   auto rows = connection_.query_prepared(
       "find_command",
       "SELECT e.position, (SELECT count(*) FROM events t WHERE t.position > e.position AND t.position <= e.position + "
@@ -120,6 +122,7 @@ StoreResult<std::optional<std::string>> PostgresStore::resolve_alias(std::string
   if (const auto pending = pending_alias_streams_.find(alias); pending != pending_alias_streams_.end()) {
     return std::optional<std::string>(pending->second);
   }
+  if (StoreStatus ready = ready_to_read(); !ready) return ready.error();
   auto rows = connection_.query_prepared("find_alias", "SELECT stream_id FROM aliases WHERE alias = $1",
                                          Params().add(alias), "resolving an alias");
   if (!rows) return std::move(rows).error();
@@ -129,7 +132,7 @@ StoreResult<std::optional<std::string>> PostgresStore::resolve_alias(std::string
 
 StoreStatus PostgresStore::for_each_alias(
     const std::function<bool(std::string_view alias, std::string_view stream_id)>& visit) {
-  if (StoreStatus sent = send_pending_rows(); !sent) return fail_batch(sent.error());
+  if (StoreStatus ready = ready_to_read(); !ready) return fail_batch(ready.error());
   // Byte order, as SQLite sorts: the database's collation may differ.
   auto rows = connection_.query("SELECT alias, stream_id FROM aliases ORDER BY alias COLLATE \"C\"", Params(),
                                 "reading the aliases");
@@ -144,14 +147,13 @@ StoreResult<std::int64_t> PostgresStore::wait_for_events(std::int64_t after_posi
                                                           std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
-    if (connection_.is_broken()) {
-      if (StoreStatus again = connection_.reconnect(); !again) return again.error();
-      is_listening_ = false;
-    }
-    if (!is_listening_) {
+    if (StoreStatus ready = ready_to_read(); !ready) return ready.error();
+    // A new session (a lost connection opened again) listens afresh.
+    if (!is_listening_ || listening_generation_ != connection_.generation()) {
       const std::string listen = std::string("LISTEN ") + pg_commit_channel;
       if (StoreStatus listening = connection_.exec(listen, "listening for commits"); !listening) return listening.error();
       is_listening_ = true;
+      listening_generation_ = connection_.generation();
     }
     // Notifications read so far are spent: the head below is newer than any.
     while (PGnotify* notification = PQnotifies(connection_.handle())) PQfreemem(notification);

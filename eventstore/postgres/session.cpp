@@ -59,7 +59,7 @@ class PostgresStatement final : public sql::Statement {
 
   StoreResult<bool> step(std::string_view doing) override {
     if (!rows_) {
-      if (StoreStatus sent = store_.send_pending_rows(); !sent) return sent.error();
+      if (StoreStatus ready = store_.ready_to_read(); !ready) return ready.error();
       auto rows = store_.connection().query_prepared(name_, sql_, params(), doing);
       if (!rows) return std::move(rows).error();
       rows_ = std::move(rows).value();
@@ -123,7 +123,7 @@ class PostgresSession final : public sql::Session {
   sql::Dialect dialect() const override { return sql::Dialect::postgres; }
 
   StoreStatus exec(const std::string& sql, std::string_view doing) override {
-    if (StoreStatus sent = store_.send_pending_rows(); !sent) return sent;
+    if (StoreStatus ready = store_.ready_to_read(); !ready) return ready;
     return store_.connection().exec(sql, doing);
   }
 
@@ -136,6 +136,7 @@ class PostgresSession final : public sql::Session {
   bool is_in_write_transaction() const override { return store_.is_batch_open(); }
 
   StoreResult<std::size_t> count_tables(const std::vector<std::string>& names) override {
+    if (StoreStatus ready = store_.ready_to_read(); !ready) return ready.error();
     std::string sql = "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename IN (";
     Params params;
     for (std::size_t index = 0; index < names.size(); ++index) {
@@ -153,7 +154,10 @@ class PostgresSession final : public sql::Session {
     const bool is_nested = store_.connection().is_in_transaction();
     StoreStatus begun = is_nested ? exec("SAVEPOINT read_snapshot", "starting a read snapshot")
                                   : exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "starting a read snapshot");
-    if (begun) snapshots_nested_.push_back(is_nested);
+    if (begun) {
+      snapshots_nested_.push_back(is_nested);
+      if (!is_nested) store_.set_snapshot_open(true);
+    }
     return begun;
   }
 
@@ -169,7 +173,10 @@ class PostgresSession final : public sql::Session {
     }
     // Nothing was written in it: ending it either way is the same, and a
     // failed statement inside leaves no aborted transaction behind.
-    if (!exec("COMMIT", "ending a read snapshot")) (void)exec("ROLLBACK", "ending a read snapshot");
+    store_.set_snapshot_open(false);
+    if (!store_.connection().exec("COMMIT", "ending a read snapshot")) {
+      (void)store_.connection().exec("ROLLBACK", "ending a read snapshot");
+    }
   }
 
  private:

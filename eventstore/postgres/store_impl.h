@@ -63,6 +63,13 @@ class PostgresStore final : public EventStore {
   // Sends the rows appended so far to the server, inside the transaction:
   // before anything reads what they would show.
   StoreStatus send_pending_rows();
+  // What every read does first: outside a transaction, a connection lost
+  // since the last call is opened again; inside one, the rows appended so
+  // far are sent.
+  StoreStatus ready_to_read();
+  // The session's outermost read snapshot is a transaction of its own: a
+  // connection lost inside it is a failure, never quietly replaced.
+  void set_snapshot_open(bool is_open) { is_snapshot_open_ = is_open; }
 
  private:
   StoreStatus check_aliases_free(const AppendRequest& request);
@@ -102,6 +109,8 @@ class PostgresStore final : public EventStore {
   std::string import_command_id_;
   std::int64_t import_command_first_ = 0;
   bool is_listening_ = false;
+  std::uint64_t listening_generation_ = 0;
+  bool is_snapshot_open_ = false;
   std::unique_ptr<sql::Session> session_;
 };
 

@@ -168,5 +168,28 @@ TEST_F(Nodes, ANodeKilledUnderLoadLeavesTheOtherServingAndLosesNoAcknowledgedCom
   expect_one_valid_log();
 }
 
+TEST_F(Nodes, ALostDatabaseConnectionFailsNoMoreThanItsBatchAndTheNodeGoesOn) {
+  server.add_link();
+  HttpClient client = server.client();
+  ASSERT_EQ(client.get("/reports/links").status, 200u);
+  // The database ends every session of this ledger: the writer's, the
+  // readers', the followers', as a restarted database server would.
+  const std::string database = server.db().substr(server.db().rfind('/') + 1, server.db().find('?') - server.db().rfind('/') - 1);
+  csp::testing::run_admin_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database + "'");
+  const HttpAnswer first = client.post({{"id", "after-loss-1"}, {"command", "RecordDownload"}, {"link", link}});
+  if (first.status != 200) {
+    EXPECT_EQ(first.status, 500u) << first.body;
+    EXPECT_EQ(first.json()["error"]["code"], "store_failure");
+    EXPECT_EQ(query_integer(server.db(), "SELECT count(*) FROM events WHERE command_id = 'after-loss-1'"), 0);
+  }
+  const HttpAnswer again = client.post({{"id", "after-loss-2"}, {"command", "RecordDownload"}, {"link", link}});
+  EXPECT_EQ(again.status, 200u) << again.body;
+  HttpAnswer report = client.get("/reports/links");
+  if (report.status != 200) report = client.get("/reports/links");
+  ASSERT_EQ(report.status, 200u) << report.body;
+  EXPECT_EQ(report.json()[0]["downloads_used"], first.status == 200 ? 2 : 1);
+  expect_one_valid_log();
+}
+
 }  // namespace
 }  // namespace csp::server::testing
