@@ -46,10 +46,36 @@ StoreResult<std::unique_ptr<WriteBatch>> PostgresStore::begin_batch() {
   if (!is_log_unchanged_by_others_ && known_head_position_ >= 0 && head_.position > known_head_position_) {
     appended_by_others_ = WriteBatch::AppendedByOthers{known_head_position_, head_.position};
   }
-  // Stream versions move when another node commits.
-  if (!is_log_unchanged_by_others_) stream_versions_.clear();
+  // Stream versions move when another node commits: those it moved are
+  // read again in one query, or all are dropped after a long absence.
+  if (!is_log_unchanged_by_others_) {
+    StoreStatus followed = follow_stream_versions();
+    if (!followed) {
+      rollback_transaction();
+      return followed.error();
+    }
+  }
   known_head_position_ = head_.position;
   return std::unique_ptr<WriteBatch>(std::make_unique<TransactionBatch<PostgresStore>>(*this, upcasters()));
+}
+
+StoreStatus PostgresStore::follow_stream_versions() {
+  constexpr std::int64_t events_followed_max = 10'000;
+  if (!appended_by_others_ || head_.position - appended_by_others_->after_position > events_followed_max) {
+    stream_versions_.clear();
+    return StoreStatus::success();
+  }
+  auto moved = connection_.query_prepared(
+      "streams_moved", "SELECT stream_id, max(stream_version) FROM events WHERE position > $1 GROUP BY stream_id",
+      Params().add(appended_by_others_->after_position), "reading the streams other nodes moved");
+  if (!moved) return moved.error();
+  // Versions only grow with positions: the newest after the head this
+  // object knew is the stream's version now.
+  for (int row = 0; row < PQntuples(moved->get()); ++row) {
+    stream_versions_.insert_or_assign(std::string(postgres::bytes_at(moved->get(), row, 0)),
+                                      postgres::integer_at(moved->get(), row, 1));
+  }
+  return StoreStatus::success();
 }
 
 StoreStatus PostgresStore::ready_to_read() {

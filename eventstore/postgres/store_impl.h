@@ -83,6 +83,7 @@ class PostgresStore final : public EventStore {
   // the batch may not commit.
   StoreError fail_batch(const StoreError& error);
   void forget_uncommitted_state();
+  StoreStatus follow_stream_versions();
   StoreResult<LogHead> head_of(const std::string& sql, std::string_view doing);
 
   std::string conninfo_;
