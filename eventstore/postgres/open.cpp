@@ -150,7 +150,7 @@ StoreResult<std::unique_ptr<EventStore>> open_postgres_store(const std::string& 
   }
   if (StoreStatus format = check_format(*connection, where); !format) return format.error();
   return std::unique_ptr<EventStore>(
-      std::make_unique<detail::PostgresStore>(conninfo, std::move(connection).value(), std::move(options)));
+      std::make_unique<detail::PostgresStore>(std::move(connection).value(), std::move(options)));
 }
 
 void remove_postgres_store(const std::string& conninfo) {

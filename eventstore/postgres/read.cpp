@@ -44,8 +44,8 @@ void read_event(const PGresult* rows, int row, StoredEvent& event) {
 
 }  // namespace
 
-PostgresStore::PostgresStore(std::string conninfo, postgres::Connection connection, PostgresOptions options)
-    : conninfo_(std::move(conninfo)), connection_(std::move(connection)), options_(std::move(options)) {}
+PostgresStore::PostgresStore(postgres::Connection connection, PostgresOptions options)
+    : connection_(std::move(connection)), options_(std::move(options)) {}
 
 PostgresStore::~PostgresStore() = default;
 
@@ -149,10 +149,9 @@ StoreResult<std::int64_t> PostgresStore::wait_for_events(std::int64_t after_posi
   while (true) {
     if (StoreStatus ready = ready_to_read(); !ready) return ready.error();
     // A new session (a lost connection opened again) listens afresh.
-    if (!is_listening_ || listening_generation_ != connection_.generation()) {
+    if (listening_generation_ != connection_.generation()) {
       const std::string listen = std::string("LISTEN ") + pg_commit_channel;
       if (StoreStatus listening = connection_.exec(listen, "listening for commits"); !listening) return listening.error();
-      is_listening_ = true;
       listening_generation_ = connection_.generation();
     }
     // Notifications read so far are spent: the head below is newer than any.

@@ -32,7 +32,7 @@ inline constexpr const char* pg_commit_channel = "csp_ledger_commits";
 
 class PostgresStore final : public EventStore {
  public:
-  PostgresStore(std::string conninfo, postgres::Connection connection, PostgresOptions options);
+  PostgresStore(postgres::Connection connection, PostgresOptions options);
   ~PostgresStore() override;
 
   StoreResult<std::unique_ptr<WriteBatch>> begin_batch() override;
@@ -86,7 +86,6 @@ class PostgresStore final : public EventStore {
   StoreStatus follow_stream_versions();
   StoreResult<LogHead> head_of(const std::string& sql, std::string_view doing);
 
-  std::string conninfo_;
   postgres::Connection connection_;
   PostgresOptions options_;
   ChainHasher hasher_;
@@ -109,7 +108,8 @@ class PostgresStore final : public EventStore {
   std::vector<postgres::Connection::Queued> queued_writes_;
   std::string import_command_id_;
   std::int64_t import_command_first_ = 0;
-  bool is_listening_ = false;
+  // The session that runs LISTEN: 0 before the first wait, and another
+  // number than the connection's after it reconnected.
   std::uint64_t listening_generation_ = 0;
   bool is_snapshot_open_ = false;
   std::unique_ptr<sql::Session> session_;
