@@ -1,5 +1,7 @@
 #include "eventstore/append_checks.h"
 
+#include <set>
+
 namespace csp::eventstore {
 namespace {
 
@@ -45,6 +47,29 @@ StoreError version_conflict(const StreamWrite& write, std::int64_t version) {
                     "stream " + write.stream_id + " is at version " + std::to_string(version) + ", not " +
                         std::to_string(write.expected_version) +
                         " as expected: another command changed it; nothing was written (L4)"};
+}
+
+StoreStatus check_alias_free(EventStore& store, const std::string& alias) {
+  auto taken = store.resolve_alias(alias);
+  if (!taken) return taken.error();
+  if (*taken) {
+    return StoreError{StoreError::Kind::alias_taken, alias + " already names " + **taken + "; nothing was written"};
+  }
+  return StoreStatus::success();
+}
+
+StoreStatus check_aliases_free(EventStore& store, const AppendRequest& request) {
+  std::set<std::string_view> seen;
+  for (const auto& write : request.writes) {
+    for (const auto& alias : write.aliases) {
+      if (!seen.insert(alias).second) {
+        return StoreError{StoreError::Kind::alias_taken,
+                          alias + " is given twice for " + write.stream_id + "; nothing was written"};
+      }
+      if (StoreStatus free = check_alias_free(store, alias); !free) return free;
+    }
+  }
+  return StoreStatus::success();
 }
 
 std::string derived_command_id(std::int64_t first_position) { return "@" + std::to_string(first_position); }

@@ -3,7 +3,6 @@
 // in memory and go to the server in one binary COPY before anything could
 // read them and at commit, not a round trip per row.
 
-#include <set>
 #include <string>
 
 #include "eventstore/append_checks.h"
@@ -187,34 +186,11 @@ StoreResult<AppendOutcome> PostgresStore::append_in_transaction(const AppendRequ
     if (*version != write.expected_version) return version_conflict(write, *version);
     versions.push_back(*version);
   }
-  if (StoreStatus free = check_aliases_free(request); !free) {
+  if (StoreStatus free = check_aliases_free(*this, request); !free) {
     if (free.error().kind == StoreError::Kind::alias_taken) return free.error();
     return fail_batch(free.error());
   }
   return write_events(request, versions);
-}
-
-StoreStatus PostgresStore::check_alias_free(const std::string& alias) {
-  auto taken = resolve_alias(alias);
-  if (!taken) return taken.error();
-  if (*taken) {
-    return StoreError{StoreError::Kind::alias_taken, alias + " already names " + **taken + "; nothing was written"};
-  }
-  return StoreStatus::success();
-}
-
-StoreStatus PostgresStore::check_aliases_free(const AppendRequest& request) {
-  std::set<std::string_view> seen;
-  for (const auto& write : request.writes) {
-    for (const auto& alias : write.aliases) {
-      if (!seen.insert(alias).second) {
-        return StoreError{StoreError::Kind::alias_taken,
-                          alias + " is given twice for " + write.stream_id + "; nothing was written"};
-      }
-      if (StoreStatus free = check_alias_free(alias); !free) return free;
-    }
-  }
-  return StoreStatus::success();
 }
 
 void PostgresStore::add_event_row(const ChainFields& fields, bool is_first_of_command, std::int64_t command_first,
@@ -312,7 +288,7 @@ StoreStatus PostgresStore::import_in_transaction(const StoredEvent& event, const
     return StoreError{StoreError::Kind::corrupt, at + " does not match its hash: the export was changed"};
   }
   for (const auto& alias : aliases) {
-    if (StoreStatus free = check_alias_free(alias); !free) {
+    if (StoreStatus free = check_alias_free(*this, alias); !free) {
       if (free.error().kind == StoreError::Kind::alias_taken) return free;
       return fail_batch(free.error());
     }

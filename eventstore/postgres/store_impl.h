@@ -72,8 +72,6 @@ class PostgresStore final : public EventStore {
   void set_snapshot_open(bool is_open) { is_snapshot_open_ = is_open; }
 
  private:
-  StoreStatus check_aliases_free(const AppendRequest& request);
-  StoreStatus check_alias_free(const std::string& alias);
   StoreResult<std::int64_t> stream_version(const std::string& stream_id);
   void add_event_row(const ChainFields& fields, bool is_first_of_command, std::int64_t command_first,
                      const Hash& hash);

@@ -2,7 +2,6 @@
 // versions and id are checked before it writes anything, so a refused
 // command leaves no trace and needs no savepoint.
 
-#include <set>
 #include <string>
 
 #include "eventstore/append_checks.h"
@@ -138,7 +137,7 @@ StoreResult<AppendOutcome> SqliteStore::append_in_transaction(const AppendReques
     }
     places.push_back(StreamPlace{*key, *version});
   }
-  if (StoreStatus free = check_aliases_free(request); !free) return free.error();
+  if (StoreStatus free = check_aliases_free(*this, request); !free) return free.error();
   auto outcome = write_events(request, places);
   if (!outcome) {
     // Half a command may be written: only undoing the whole batch is safe.
@@ -148,29 +147,6 @@ StoreResult<AppendOutcome> SqliteStore::append_in_transaction(const AppendReques
     return *batch_failure_;
   }
   return outcome;
-}
-
-StoreStatus SqliteStore::check_alias_free(const std::string& alias) {
-  auto taken = resolve_alias(alias);
-  if (!taken) return taken.error();
-  if (*taken) {
-    return StoreError{StoreError::Kind::alias_taken, alias + " already names " + **taken + "; nothing was written"};
-  }
-  return StoreStatus::success();
-}
-
-StoreStatus SqliteStore::check_aliases_free(const AppendRequest& request) {
-  std::set<std::string_view> seen;
-  for (const auto& write : request.writes) {
-    for (const auto& alias : write.aliases) {
-      if (!seen.insert(alias).second) {
-        return StoreError{StoreError::Kind::alias_taken,
-                          alias + " is given twice for " + write.stream_id + "; nothing was written"};
-      }
-      if (StoreStatus free = check_alias_free(alias); !free) return free;
-    }
-  }
-  return StoreStatus::success();
 }
 
 StoreStatus SqliteStore::insert_event_row(const ChainFields& fields, std::int64_t stream_key,
@@ -284,7 +260,7 @@ StoreStatus SqliteStore::import_in_transaction(const StoredEvent& event, const s
     return StoreError{StoreError::Kind::corrupt, at + " does not match its hash: the export was changed"};
   }
   for (const auto& alias : aliases) {
-    if (StoreStatus free = check_alias_free(alias); !free) return free;
+    if (StoreStatus free = check_alias_free(*this, alias); !free) return free;
   }
   auto key = stream_key(event.stream_id, true);
   if (!key) return key.error();

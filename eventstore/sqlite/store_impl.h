@@ -64,8 +64,6 @@ class SqliteStore final : public EventStore {
                                                            std::int64_t from_version) override;
 
  private:
-  StoreStatus check_aliases_free(const AppendRequest& request);
-  StoreStatus check_alias_free(const std::string& alias);
   StoreStatus insert_event_row(const ChainFields& fields, std::int64_t stream_key, std::optional<std::string_view> command_id,
                                std::optional<std::int64_t> command_first, const Hash& hash);
   StoreStatus insert_aliases(const std::vector<std::string>& aliases, std::int64_t stream_key);
