@@ -248,6 +248,7 @@ RoundFigures measure_round(const std::vector<std::string>& server_args, const Se
   if (run_child({CSP_LEDGER_BIN, "--db", setting.ledger, "init", "--admin", admin}).status != 0) {
     fail("csp-ledger init failed on " + setting.name);
   }
+  std::ofstream(log, std::ios::app) << "== bench-load round on " << setting.name << "\n";
   Tally tally;
   RoundFigures figures;
   std::vector<std::unique_ptr<csp::bench::ServerChild>> servers;
@@ -340,6 +341,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 100));
   app.add_option("--dir", dir, "where the scratch files go")->check(CLI::ExistingDirectory);
   std::string postgres;
+  std::string server_log;
+  app.add_option("--server-log", server_log, "keep csp-ledgerd's log (slow batches, warnings) in this file");
   bool is_own_cluster = false;
   app.add_option("--postgres", postgres,
                  "also measure on PostgreSQL: an administrative libpq connection string (it creates and drops a database)");
@@ -352,12 +355,13 @@ int main(int argc, char** argv) {
   const std::string ledger = base + ".db";
   const std::string run_ledger = base + "-run.db";
   const std::string tokens = base + ".tokens";
-  const std::string log = base + ".log";
+  const std::string log = server_log.empty() ? base + ".log" : server_log;
   const auto remove_with_wal = [](const std::string& path) {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
   };
   const auto remove_files = [&] {
-    for (const std::string& path : {workload, ledger, run_ledger, tokens, log}) remove_with_wal(path);
+    for (const std::string& path : {workload, ledger, run_ledger, tokens}) remove_with_wal(path);
+    if (server_log.empty()) std::filesystem::remove(log);
   };
   remove_files();
   const csp::bench::WorkloadShape shape = csp::bench::write_workload(workload, commands);

@@ -1,6 +1,8 @@
 #include "cmd/ledger.h"
 
+#include <unordered_set>
 
+#include "cmd/lookups.h"
 #include "cmd/results.h"
 #include "eventstore/sql_session.h"
 #include "projections/replay.h"
@@ -293,9 +295,9 @@ StoreResult<bool> Ledger::follow_others(eventstore::WriteBatch& batch) {
   const auto appended = batch.appended_by_others();
   if (!appended || appended->head_position - appended->after_position > others_events_followed_max) return false;
   if (read_models_ && are_read_models_current_) {
-    // Rows not cached here are read from the store: they must hold the
-    // others' events too, as they do when the others wrote their rows with
-    // their commit.
+    // Rows not cached here are left as stored: the stored rows must hold
+    // the others' events, as they do when the others wrote their rows
+    // with their commit.
     auto checkpoint = read_models_->read_checkpoint();
     if (!checkpoint) return std::move(checkpoint).error();
     if (checkpoint->position != appended->head_position || checkpoint->until_time ||
@@ -310,7 +312,9 @@ StoreResult<bool> Ledger::follow_others(eventstore::WriteBatch& batch) {
     if (!decoded) return std::move(decoded).error();
     cache_.follow(event.stream_id, event.stream_version, *decoded);
     if (read_models_ && are_read_models_current_) {
-      if (eventstore::StoreStatus applied = read_models_->apply(*decoded, event.position); !applied) return applied.error();
+      if (eventstore::StoreStatus followed = read_models_->follow(*decoded, event.position); !followed) {
+        return followed.error();
+      }
     }
   }
   return true;
@@ -394,6 +398,45 @@ eventstore::StoreStatus Ledger::project(const std::vector<std::vector<domain::Ev
     }
   }
   return eventstore::StoreStatus::success();
+}
+
+eventstore::StoreStatus Ledger::read_ahead(const std::vector<const Request*>& requests, eventstore::WriteBatch& batch) {
+  // Aliases are resolved first: the streams they name are read next.
+  eventstore::WriteBatch::ReadAhead first;
+  eventstore::WriteBatch::ReadAhead second;
+  std::unordered_set<std::string> seen_streams;
+  std::unordered_set<std::string> seen_aliases;
+  std::vector<std::string> to_resolve;
+  const auto want_stream = [&](eventstore::WriteBatch::ReadAhead& into, const std::string& stream) {
+    if (!seen_streams.insert(stream).second) return;
+    if (const auto from = cache_.version_to_read_from(stream)) into.streams.push_back({stream, *from});
+  };
+  const auto want_alias = [&](const std::string& alias) {
+    if (seen_aliases.insert(alias).second) first.aliases.push_back(alias);
+  };
+  for (const Request* request : requests) {
+    if (request->meta.id) first.command_ids.push_back(request->meta.id->str());
+    const CommandLookups lookups = lookups_of(request->command);
+    for (const auto& alias : lookups.resolved_aliases) {
+      if (const auto known = aliases_.find(alias); known != aliases_.end()) {
+        want_stream(first, known->second);
+      } else if (!seen_aliases.contains(alias)) {
+        want_alias(alias);
+        to_resolve.push_back(alias);
+      }
+    }
+    for (const auto& alias : lookups.introduced_aliases) want_alias(alias);
+    for (const auto& stream : lookups.streams) want_stream(first, stream);
+  }
+  if (first.is_empty()) return eventstore::StoreStatus::success();
+  if (eventstore::StoreStatus read = batch.read_ahead(first); !read) return read;
+  for (const auto& alias : to_resolve) {
+    auto stream = batch.resolve_alias(alias);
+    if (!stream) return std::move(stream).error();
+    if (*stream) want_stream(second, **stream);
+  }
+  if (second.is_empty()) return eventstore::StoreStatus::success();
+  return batch.read_ahead(second);
 }
 
 StoreResult<Outcome> Ledger::execute(const Request& request, eventstore::WriteBatch& batch) {

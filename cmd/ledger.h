@@ -53,6 +53,12 @@ class Ledger {
   // command was refused.
   eventstore::StoreResult<Outcome> execute(const Request& request, eventstore::WriteBatch& batch);
 
+  // Reads ahead, in a few round trips, what deciding `requests` in
+  // `batch` will look up and the caches here do not hold
+  // (WriteBatch::read_ahead). Call it before executing them; a failure is
+  // the store's, as in execute().
+  eventstore::StoreStatus read_ahead(const std::vector<const Request*>& requests, eventstore::WriteBatch& batch);
+
   // After a batch was rolled back, cached states, aliases and read-model
   // rows may hold what it wrote.
   void forget_cached_state();

@@ -8,6 +8,13 @@ void StateCache::begin_command() {
   if (entries_.size() >= entries_max) clear();
 }
 
+std::optional<std::int64_t> StateCache::version_to_read_from(const std::string& stream) const {
+  const auto found = entries_.find(stream);
+  if (found == entries_.end()) return 1;
+  if (found->second.checked_in_batch == batch_serial_) return std::nullopt;
+  return found->second.version + 1;
+}
+
 template <class State>
 eventstore::StoreResult<Loaded<State>> StateCache::load(eventstore::WriteBatch& batch, const std::string& stream) {
   auto found = entries_.find(stream);

@@ -5,6 +5,7 @@
 // interleave) a stream already read is not read again.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <variant>
@@ -44,6 +45,10 @@ class StateCache {
   // payload does not decode.
   template <class State>
   eventstore::StoreResult<Loaded<State>> load(eventstore::WriteBatch& batch, const std::string& stream);
+
+  // The version load() would read the stream from in this batch: empty
+  // when the cached state is known current.
+  std::optional<std::int64_t> version_to_read_from(const std::string& stream) const;
 
   // After an append: folds the events just written into the cached state.
   void apply(CacheSlot slot, const std::vector<domain::Event>& events);

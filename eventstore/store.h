@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -58,6 +59,26 @@ class WriteBatch {
   virtual StoreResult<std::optional<CommandRecord>> find_command(std::string_view command_id) = 0;
   // The stream an alias names, if any.
   virtual StoreResult<std::optional<std::string>> resolve_alias(std::string_view alias) = 0;
+
+  // What a batch's commands are about to look up, read in a few round
+  // trips where each lookup would cost one (a database server); the
+  // lookups below then answer from it. Only a hint: a store whose reads
+  // are local ignores it, and anything not read ahead is read as usual.
+  // Valid for this batch only, since it holds the write lock.
+  struct StreamFrom {
+    std::string stream_id;
+    std::int64_t from_version = 1;
+  };
+  struct ReadAhead {
+    std::vector<std::string> command_ids;
+    std::vector<std::string> aliases;
+    std::vector<StreamFrom> streams;
+    bool is_empty() const { return command_ids.empty() && aliases.empty() && streams.empty(); }
+  };
+  virtual StoreStatus read_ahead(const ReadAhead& lookups) {
+    (void)lookups;
+    return StoreStatus::success();
+  }
 
   // Loads one event exactly as another ledger stored it (position, stream
   // version, command id, both times, hash), for `import`. Refused unless it

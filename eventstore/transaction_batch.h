@@ -27,6 +27,13 @@ class TransactionBatch final : public WriteBatch {
   StoreResult<std::optional<std::string>> resolve_alias(std::string_view alias) override {
     return store_.resolve_alias(alias);
   }
+  StoreStatus read_ahead(const ReadAhead& lookups) override {
+    if constexpr (requires { store_.read_ahead_in_transaction(lookups); }) {
+      return store_.read_ahead_in_transaction(lookups);
+    } else {
+      return WriteBatch::read_ahead(lookups);
+    }
+  }
   StoreStatus import_event(const StoredEvent& event, const std::vector<std::string>& aliases) override {
     if (is_finished_) throw std::logic_error("import on a finished batch");
     return store_.import_in_transaction(event, aliases);

@@ -71,6 +71,40 @@ std::string upsert_sql(const std::string& table, std::span<const Column> columns
          std::string(columns.front().name) + ") " + (updates.empty() ? "DO NOTHING" : "DO UPDATE SET " + updates);
 }
 
+// PostgreSQL: every changed row of a table in one statement, each column
+// sent as one array (?1 the keys, ?2 the next column, ...). A statement
+// per row would cost the server a parse and an execution each, more than
+// the writes themselves.
+std::string bulk_upsert_sql(const std::string& table, std::span<const Column> columns) {
+  std::string arrays;
+  std::string updates;
+  for (std::size_t index = 0; index < columns.size(); ++index) {
+    arrays += (index == 0 ? "?" : ", ?") + std::to_string(index + 1) + (columns[index].is_integer ? "::bigint[]" : "::text[]");
+    if (index == 0) continue;
+    const std::string name(columns[index].name);
+    updates += (updates.empty() ? "" : ", ") + name + " = excluded." + name;
+  }
+  return "INSERT INTO " + table + " (" + column_list(columns) + ") SELECT * FROM unnest(" + arrays + ") ON CONFLICT (" +
+         std::string(columns.front().name) + ") " + (updates.empty() ? "DO NOTHING" : "DO UPDATE SET " + updates);
+}
+
+// One cell as an element of a PostgreSQL array literal.
+void append_array_element(std::string& literal, const Cell& cell) {
+  if (literal.size() > 1) literal += ',';
+  if (const auto* value = std::get_if<std::int64_t>(&cell)) {
+    literal += std::to_string(*value);
+  } else if (const auto* text = std::get_if<std::string>(&cell)) {
+    literal += '"';
+    for (const char c : *text) {
+      if (c == '"' || c == '\\') literal += '\\';
+      literal += c;
+    }
+    literal += '"';
+  } else {
+    literal += "NULL";
+  }
+}
+
 // Renames a rebuilt table to its live name, the live one being dropped
 // already. PostgreSQL names a primary key's index after the table and keeps
 // that name through a rename: left alone, it would collide with the index
@@ -242,6 +276,71 @@ StoreStatus StoredReadModels::apply(const domain::Event& event, std::int64_t pos
   return StoreStatus::success();
 }
 
+// The cached rows alone, following what another writer folded into the
+// table already: a cached row takes the change and, since the table holds
+// the same, counts as stored; a row not cached is left to the table (a
+// scratch copy takes the change and is dropped).
+class StoredReadModels::CachedFollower final : public RowSet {
+ public:
+  explicit CachedFollower(StoredReadModels& models) : models_(models) {}
+
+  CustomerRow* find_customer(const domain::TenantId& key) override { return cached_or_scratch(models_.customers_, key, customer_); }
+  SubscriptionRow* find_subscription(const domain::SubscriptionId& key) override {
+    return cached_or_scratch(models_.subscriptions_, key, subscription_);
+  }
+  LinkRow* find_link(const domain::LinkId& key) override { return cached_or_scratch(models_.links_, key, link_); }
+  RefundRow* find_refund(const domain::TicketId& key) override { return cached_or_scratch(models_.refunds_, key, refund_); }
+
+  void put(CustomerRow row) override { put_if_cached(models_.customers_, std::move(row)); }
+  void put(SubscriptionRow row) override { put_if_cached(models_.subscriptions_, std::move(row)); }
+  void put(LinkRow row) override { put_if_cached(models_.links_, std::move(row)); }
+  void put(RevocationRow row) override { put_if_cached(models_.revocations_, std::move(row)); }
+  void put(RefundRow row) override { put_if_cached(models_.refunds_, std::move(row)); }
+
+  void changed(const CustomerRow& row) override { mark_stored(models_.customers_, row, customer_); }
+  void changed(const SubscriptionRow& row) override { mark_stored(models_.subscriptions_, row, subscription_); }
+  void changed(const LinkRow& row) override { mark_stored(models_.links_, row, link_); }
+  void changed(const RefundRow& row) override { mark_stored(models_.refunds_, row, refund_); }
+
+ private:
+  template <class Key, class Row>
+  static Row* cached_or_scratch(Cache<Key, Row>& cache, const Key& key, Row& scratch) {
+    if (const auto found = cache.rows.find(key); found != cache.rows.end()) return &found->second.row;
+    scratch = Row{};
+    return &scratch;
+  }
+  template <class Key, class Row>
+  static void put_if_cached(Cache<Key, Row>& cache, Row row) {
+    const auto found = cache.rows.find(key_of(row));
+    if (found == cache.rows.end()) return;
+    found->second.row = std::move(row);
+    found->second.stored = Table<Row>::cells(found->second.row);
+  }
+  template <class Key, class Row>
+  static void mark_stored(Cache<Key, Row>& cache, const Row& row, const Row& scratch) {
+    if (&row == &scratch) return;
+    Cached<Row>& cached = cache.rows.at(key_of(row));
+    cached.stored = Table<Row>::cells(cached.row);
+  }
+
+  StoredReadModels& models_;
+  CustomerRow customer_;
+  SubscriptionRow subscription_;
+  LinkRow link_;
+  RefundRow refund_;
+};
+
+StoreStatus StoredReadModels::follow(const domain::Event& event, std::int64_t position) {
+  CachedFollower follower(*this);
+  try {
+    fold(follower, event, position);
+  } catch (const std::logic_error& fault) {
+    return StoreError{StoreError::Kind::corrupt,
+                      "the event at position " + std::to_string(position) + " does not replay: " + fault.what()};
+  }
+  return StoreStatus::success();
+}
+
 template <class Key, class Row>
 Row* StoredReadModels::find(Cache<Key, Row>& cache, const Key& key) {
   if (const auto cached = cache.rows.find(key); cached != cache.rows.end()) return &cached->second.row;
@@ -326,7 +425,34 @@ StoreStatus StoredReadModels::write_row(Cached<Row>& cached) {
 }
 
 template <class Key, class Row>
+StoreStatus StoredReadModels::flush_in_bulk(Cache<Key, Row>& cache) {
+  const TableShape& shape = Table<Row>::shape();
+  const std::string table = table_name<Row>();
+  std::vector<std::string> arrays(shape.columns.size(), "{");
+  std::vector<Cells> written;
+  written.reserve(cache.changed.size());
+  for (const Cached<Row>* cached : cache.changed) {
+    written.push_back(Table<Row>::cells(cached->row));
+    for (std::size_t column = 0; column < arrays.size(); ++column) append_array_element(arrays[column], written.back()[column]);
+  }
+  auto upsert = statement("bulk " + table, [&] { return bulk_upsert_sql(table, shape.columns); });
+  if (!upsert) return std::move(upsert).error();
+  for (std::size_t column = 0; column < arrays.size(); ++column) {
+    arrays[column] += '}';
+    (*upsert)->bind(static_cast<int>(column) + 1, std::string_view(arrays[column]));
+  }
+  if (StoreStatus run = (*upsert)->run("writing read-model rows"); !run) return run;
+  for (std::size_t index = 0; index < written.size(); ++index) {
+    cache.changed[index]->stored = std::move(written[index]);
+    cache.changed[index]->is_changed = false;
+  }
+  cache.changed.clear();
+  return StoreStatus::success();
+}
+
+template <class Key, class Row>
 StoreStatus StoredReadModels::flush(Cache<Key, Row>& cache) {
+  if (cache.changed.size() > 1 && session_.dialect() == Dialect::postgres) return flush_in_bulk(cache);
   for (Cached<Row>* cached : cache.changed) {
     if (StoreStatus written = write_row(*cached); !written) return written;
   }

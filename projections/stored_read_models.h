@@ -84,6 +84,10 @@ class StoredReadModels final : public RowSet {
   // Folds one event into the cached rows. A fold fault (the log is not a
   // valid ledger) or an unreadable stored row is `corrupt`.
   eventstore::StoreStatus apply(const domain::Event& event, std::int64_t position);
+  // An event another writer appended and already folded into the stored
+  // rows (the stored checkpoint is at the head that holds it): the rows
+  // cached here follow it, and no row is read or will be written for it.
+  eventstore::StoreStatus follow(const domain::Event& event, std::int64_t position);
   // Writes the rows changed since the last flush.
   eventstore::StoreStatus flush();
   // Drops what is cached, changed rows too: after a rollback, or when
@@ -148,10 +152,14 @@ class StoredReadModels final : public RowSet {
     }
   };
 
+  class CachedFollower;
+
   template <class Key, class Row>
   Row* find(Cache<Key, Row>& cache, const Key& key);
   template <class Key, class Row>
   eventstore::StoreStatus flush(Cache<Key, Row>& cache);
+  template <class Key, class Row>
+  eventstore::StoreStatus flush_in_bulk(Cache<Key, Row>& cache);
   template <class Row>
   eventstore::StoreStatus write_row(Cached<Row>& cached);
   template <class Row>

@@ -21,6 +21,10 @@ CommandAnswer failure_answer(const std::string& message, const std::string& comm
   return CommandAnswer{std::move(body), 500, "store_failure", command_id};
 }
 
+// Longer than this, a batch is worth a line in the log: its commands
+// waited that long on top of their queueing.
+constexpr std::chrono::milliseconds slow_batch_threshold{50};
+
 }  // namespace
 
 GroupCommitWriter::GroupCommitWriter(cmd::OpenedLedger ledger, CommitFeed& feed, Metrics& metrics, GroupCommitLimits limits)
@@ -97,6 +101,18 @@ void GroupCommitWriter::take_batch(std::vector<Submission>& batch) {
   queued_commands_ -= commands;
 }
 
+eventstore::StoreStatus GroupCommitWriter::read_ahead(const std::vector<Submission>& submissions,
+                                                     eventstore::WriteBatch& batch) {
+  std::vector<const cmd::Request*>& requests = requests_;
+  requests.clear();
+  for (const auto& submission : submissions) {
+    for (const auto& command : submission.commands) {
+      if (command.request) requests.push_back(&*command.request);
+    }
+  }
+  return ledger_.ledger->read_ahead(requests, batch);
+}
+
 // The clock may step back; business time in one stream may not (L6).
 domain::Timestamp GroupCommitWriter::business_time_now() {
   last_business_time_ = std::max(last_business_time_, cmd::now());
@@ -113,6 +129,8 @@ void GroupCommitWriter::run_batch(std::vector<Submission>& submissions) {
   std::optional<std::string> failure;
   std::int64_t head_position = head_position_;
   std::unique_ptr<eventstore::WriteBatch> batch;
+  const auto batch_start = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point begun_at = batch_start;
   try {
     for (std::size_t s = 0; s < submissions.size(); ++s) {
       for (auto& command : submissions[s].commands) {
@@ -132,6 +150,12 @@ void GroupCommitWriter::run_batch(std::vector<Submission>& submissions) {
             continue;
           }
           batch = std::move(begun).value();
+          if (eventstore::StoreStatus read = read_ahead(submissions, *batch); !read) {
+            failure = read.error().message;
+            answers[s].push_back(failure_answer(*failure, command.command_id));
+            continue;
+          }
+          begun_at = std::chrono::steady_clock::now();
         }
         if (!command.has_business_time) command.request->meta.at = business_time_now();
         auto outcome = ledger_.ledger->execute(*command.request, *batch);
@@ -159,6 +183,8 @@ void GroupCommitWriter::run_batch(std::vector<Submission>& submissions) {
     }
   }
   const auto commit_start = std::chrono::steady_clock::now();
+  const auto rows_due = ledger_.ledger->read_models_due();
+  const bool writes_rows = rows_due && *rows_due <= commit_start;
   if (batch && !failure) {
     if (eventstore::StoreStatus committed = ledger_.ledger->commit(*batch); !committed) failure = committed.error().message;
   }
@@ -179,6 +205,12 @@ void GroupCommitWriter::run_batch(std::vector<Submission>& submissions) {
     feed_.publish(head_position_);
   }
   metrics_.record_batch(executed, commit_seconds);
+  const auto batch_end = std::chrono::steady_clock::now();
+  if (batch_end - batch_start > slow_batch_threshold) {
+    const auto ms = [](auto from, auto to) { return std::chrono::duration<double, std::milli>(to - from).count(); };
+    spdlog::warn("event=slow_batch commands={} begin_ms={:.1f} decide_ms={:.1f} commit_ms={:.1f} rows_written={}", executed,
+                 ms(batch_start, begun_at), ms(begun_at, commit_start), ms(commit_start, batch_end), writes_rows);
+  }
   answer(submissions, answers);
 }
 

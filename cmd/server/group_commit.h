@@ -69,6 +69,8 @@ class GroupCommitWriter {
   void run_batch(std::vector<Submission>& submissions);
   // Fills `batch`, which keeps its capacity from batch to batch.
   void take_batch(std::vector<Submission>& batch);
+  // What the batch's commands will look up, in a few round trips.
+  eventstore::StoreStatus read_ahead(const std::vector<Submission>& submissions, eventstore::WriteBatch& batch);
   domain::Timestamp business_time_now();
   void answer(std::vector<Submission>& submissions, std::vector<std::vector<CommandAnswer>>& answers);
 
@@ -78,6 +80,7 @@ class GroupCommitWriter {
   GroupCommitLimits limits_;
   std::vector<std::vector<CommandAnswer>> answers_;
   std::vector<Metrics::CommandTally> tallies_;
+  std::vector<const cmd::Request*> requests_;
   std::int64_t head_position_ = 0;
   domain::Timestamp last_business_time_;
 

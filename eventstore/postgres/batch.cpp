@@ -77,11 +77,16 @@ StoreStatus PostgresStore::follow_stream_versions() {
   return StoreStatus::success();
 }
 
-StoreStatus PostgresStore::ready_to_read() {
+StoreStatus PostgresStore::ready_to_look_up() {
   if (!is_batch_open_ && !is_snapshot_open_ && connection_.is_broken()) {
     if (StoreStatus again = connection_.reconnect(); !again) return again;
     forget_uncommitted_state();
   }
+  return StoreStatus::success();
+}
+
+StoreStatus PostgresStore::ready_to_read() {
+  if (StoreStatus ready = ready_to_look_up(); !ready) return ready;
   return send_pending_rows();
 }
 
@@ -99,8 +104,6 @@ StoreStatus PostgresStore::send_pending_rows() {
     queued_writes_.clear();
     if (StoreStatus sent = connection_.run_pipelined(writes, "writing read-model rows"); !sent) return sent;
   }
-  pending_commands_.clear();
-  pending_alias_streams_.clear();
   return StoreStatus::success();
 }
 
@@ -122,6 +125,7 @@ StoreStatus PostgresStore::commit_transaction() {
   }
   is_batch_open_ = false;
   known_head_position_ = head_.position;
+  forget_batch_lookups();
   return committed;
 }
 
@@ -133,12 +137,19 @@ void PostgresStore::rollback_transaction() {
   forget_uncommitted_state();
 }
 
+void PostgresStore::forget_batch_lookups() {
+  pending_commands_.clear();
+  pending_alias_streams_.clear();
+  commands_ahead_.clear();
+  aliases_ahead_.clear();
+  streams_ahead_.clear();
+}
+
 void PostgresStore::forget_uncommitted_state() {
   stream_versions_.clear();
   pending_events_.clear();
   pending_aliases_.clear();
-  pending_commands_.clear();
-  pending_alias_streams_.clear();
+  forget_batch_lookups();
   queued_writes_.clear();
   is_log_unchanged_by_others_ = false;
   appended_by_others_.reset();
@@ -244,6 +255,7 @@ StoreResult<AppendOutcome> PostgresStore::write_events(const AppendRequest& requ
       outcome.positions.push_back(fields.position);
     }
     stream_versions_[write.stream_id] = version;
+    streams_ahead_.erase(write.stream_id);
     add_alias_rows(write.aliases, write.stream_id);
   }
   if (!request.command_id.empty()) {
@@ -296,6 +308,7 @@ StoreStatus PostgresStore::import_in_transaction(const StoredEvent& event, const
   add_event_row(chain_fields(event), !continues, import_command_first_, event.hash);
   add_alias_rows(aliases, event.stream_id);
   stream_versions_[event.stream_id] = event.stream_version;
+  streams_ahead_.erase(event.stream_id);
   if (!continues) {
     import_command_id_ = event.command_id;
     import_command_first_ = event.position;

@@ -28,6 +28,31 @@ Params& Params::add(std::string_view text) {
 
 Params& Params::add(std::int64_t value) { return add(std::string_view(std::to_string(value))); }
 
+Params& Params::add_array(const std::vector<std::string_view>& texts) {
+  std::string literal = "{";
+  for (const std::string_view text : texts) {
+    if (literal.size() > 1) literal += ',';
+    literal += '"';
+    for (const char c : text) {
+      if (c == '"' || c == '\\') literal += '\\';
+      literal += c;
+    }
+    literal += '"';
+  }
+  literal += '}';
+  return add(std::string_view(literal));
+}
+
+Params& Params::add_array(const std::vector<std::int64_t>& values) {
+  std::string literal = "{";
+  for (const std::int64_t value : values) {
+    if (literal.size() > 1) literal += ',';
+    literal += std::to_string(value);
+  }
+  literal += '}';
+  return add(std::string_view(literal));
+}
+
 Params& Params::add_null() {
   texts_.emplace_back();
   is_null_.push_back(true);

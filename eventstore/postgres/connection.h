@@ -27,6 +27,9 @@ class Params {
   Params& add(std::string_view text);
   Params& add(std::int64_t value);
   Params& add_null();
+  // A text[] or bigint[] parameter, as an array literal.
+  Params& add_array(const std::vector<std::string_view>& texts);
+  Params& add_array(const std::vector<std::int64_t>& values);
 
   int count() const { return static_cast<int>(values_.size()); }
   const char* const* values() const;

@@ -27,7 +27,9 @@ void copy_hash(std::string_view stored, Hash& hash) {
   std::memcpy(hash.data(), stored.data(), std::min(stored.size(), hash.size()));
 }
 
-void read_event(const PGresult* rows, int row, StoredEvent& event) {
+}  // namespace
+
+void read_event_row(const PGresult* rows, int row, StoredEvent& event) {
   event.position = postgres::integer_at(rows, row, 0);
   event.stream_id.assign(postgres::bytes_at(rows, row, 1));
   event.stream_version = postgres::integer_at(rows, row, 2);
@@ -42,8 +44,6 @@ void read_event(const PGresult* rows, int row, StoredEvent& event) {
   copy_hash(postgres::bytes_at(rows, row, 11), event.hash);
 }
 
-}  // namespace
-
 PostgresStore::PostgresStore(postgres::Connection connection, PostgresOptions options)
     : connection_(std::move(connection)), options_(std::move(options)) {}
 
@@ -51,6 +51,17 @@ PostgresStore::~PostgresStore() = default;
 
 StoreResult<std::vector<StoredEvent>> PostgresStore::read_stream_stored(std::string_view stream_id,
                                                                         std::int64_t from_version) {
+  if (const auto ahead = streams_ahead_.find(stream_id); ahead != streams_ahead_.end()) {
+    if (ahead->second.from_version <= from_version) {
+      std::vector<StoredEvent> events;
+      for (auto& event : ahead->second.events) {
+        if (event.stream_version >= from_version) events.push_back(std::move(event));
+      }
+      // Served once: the state folded from it is cached above the store.
+      streams_ahead_.erase(ahead);
+      return events;
+    }
+  }
   if (StoreStatus ready = ready_to_read(); !ready) return fail_batch(ready.error());
   auto rows = connection_.query_prepared(
       "read_stream",
@@ -58,7 +69,7 @@ StoreResult<std::vector<StoredEvent>> PostgresStore::read_stream_stored(std::str
       Params().add(stream_id).add(from_version), "reading a stream");
   if (!rows) return std::move(rows).error();
   std::vector<StoredEvent> events(static_cast<std::size_t>(PQntuples(rows->get())));
-  for (std::size_t index = 0; index < events.size(); ++index) read_event(rows->get(), static_cast<int>(index), events[index]);
+  for (std::size_t index = 0; index < events.size(); ++index) read_event_row(rows->get(), static_cast<int>(index), events[index]);
   return events;
 }
 
@@ -74,7 +85,7 @@ StoreStatus PostgresStore::for_each_stored(std::int64_t from_position,
     if (!page) return page.error();
     const int count = PQntuples(page->get());
     for (int row = 0; row < count; ++row) {
-      read_event(page->get(), row, event);
+      read_event_row(page->get(), row, event);
       if (!visit(event)) return StoreStatus::success();
     }
     if (count < page_events) return StoreStatus::success();
@@ -106,7 +117,8 @@ StoreResult<std::optional<CommandRecord>> PostgresStore::find_command(std::strin
   if (const auto pending = pending_commands_.find(command_id); pending != pending_commands_.end()) {
     return std::optional<CommandRecord>(pending->second);
   }
-  if (StoreStatus ready = ready_to_read(); !ready) return ready.error();
+  if (const auto ahead = commands_ahead_.find(command_id); ahead != commands_ahead_.end()) return ahead->second;
+  if (StoreStatus ready = ready_to_look_up(); !ready) return ready.error();
   auto rows = connection_.query_prepared(
       "find_command",
       "SELECT e.position, (SELECT count(*) FROM events t WHERE t.position > e.position AND t.position <= e.position + "
@@ -122,7 +134,8 @@ StoreResult<std::optional<std::string>> PostgresStore::resolve_alias(std::string
   if (const auto pending = pending_alias_streams_.find(alias); pending != pending_alias_streams_.end()) {
     return std::optional<std::string>(pending->second);
   }
-  if (StoreStatus ready = ready_to_read(); !ready) return ready.error();
+  if (const auto ahead = aliases_ahead_.find(alias); ahead != aliases_ahead_.end()) return ahead->second;
+  if (StoreStatus ready = ready_to_look_up(); !ready) return ready.error();
   auto rows = connection_.query_prepared("find_alias", "SELECT stream_id FROM aliases WHERE alias = $1",
                                          Params().add(alias), "resolving an alias");
   if (!rows) return std::move(rows).error();

@@ -27,6 +27,9 @@ inline constexpr const char* pg_event_columns =
     "position, stream_id, stream_version, event_type, schema_version, command_id, actor, role, business_time, "
     "recorded_time, payload, hash FROM events ";
 
+// One row of a query that selected pg_event_columns.
+void read_event_row(const PGresult* rows, int row, StoredEvent& event);
+
 // The channel every commit notifies, so followers on any node wake at once.
 inline constexpr const char* pg_commit_channel = "csp_ledger_commits";
 
@@ -49,6 +52,7 @@ class PostgresStore final : public EventStore {
   // Used by the batch, which holds the write transaction.
   StoreResult<AppendOutcome> append_in_transaction(const AppendRequest& request);
   StoreStatus import_in_transaction(const StoredEvent& event, const std::vector<std::string>& aliases);
+  StoreStatus read_ahead_in_transaction(const WriteBatch::ReadAhead& lookups);
   bool is_log_unchanged_by_others() const { return is_log_unchanged_by_others_; }
   std::optional<WriteBatch::AppendedByOthers> appended_by_others() const { return appended_by_others_; }
   bool is_batch_open() const { return is_batch_open_; }
@@ -81,8 +85,17 @@ class PostgresStore final : public EventStore {
   // the batch may not commit.
   StoreError fail_batch(const StoreError& error);
   void forget_uncommitted_state();
+  // What lookups answer from memory, for the batch that ends.
+  void forget_batch_lookups();
   StoreStatus follow_stream_versions();
   StoreResult<LogHead> head_of(const std::string& sql, std::string_view doing);
+  StoreStatus read_commands_ahead(const std::vector<std::string>& command_ids);
+  StoreStatus read_aliases_ahead(const std::vector<std::string>& aliases);
+  StoreStatus read_streams_ahead(const std::vector<WriteBatch::StreamFrom>& streams);
+  StoreStatus read_versions_ahead(const std::vector<std::string_view>& streams);
+  // Outside a batch or snapshot, a lost connection is opened again; rows
+  // waiting in a batch stay unsent (lookups answer from what waits).
+  StoreStatus ready_to_look_up();
 
   postgres::Connection connection_;
   PostgresOptions options_;
@@ -101,9 +114,21 @@ class PostgresStore final : public EventStore {
   // Rows appended in the open batch, not yet sent to the server.
   postgres::CopyWriter pending_events_;
   postgres::CopyWriter pending_aliases_;
+  // The commands and aliases the open batch added, sent or not: lookups
+  // answer from them without sending rows first.
   PgByText<CommandRecord> pending_commands_;
   PgByText<std::string> pending_alias_streams_;
   std::vector<postgres::Connection::Queued> queued_writes_;
+  // Read ahead for the open batch: what the log held when it took the
+  // head lock, so it stays true until the batch ends unless the batch
+  // itself changes it (an append drops what it makes stale).
+  PgByText<std::optional<CommandRecord>> commands_ahead_;
+  PgByText<std::optional<std::string>> aliases_ahead_;
+  struct StreamAhead {
+    std::int64_t from_version = 1;
+    std::vector<StoredEvent> events;
+  };
+  PgByText<StreamAhead> streams_ahead_;
   std::string import_command_id_;
   std::int64_t import_command_first_ = 0;
   // The session that runs LISTEN: 0 before the first wait, and another

@@ -333,6 +333,67 @@ TEST_P(Conformance, ABatchKnowsWhetherOthersWroteSinceThisHandlesLastOne) {
   EXPECT_EQ(ok_or_throw(after_other->read_stream("a")).size(), 2u);
 }
 
+// Reading ahead is only a hint: every lookup answers as it would without
+// it, in the same batch after appends, and after another handle wrote.
+TEST_P(Conformance, L3_L4_LookupsReadAheadAnswerAsWithoutReadingAhead) {
+  AppendRequest purchase = request("c1", "subscription-1", 0, {event("T", "1"), event("T", "2")});
+  purchase.writes[0].aliases = {"order:7"};
+  (void)ok_or_throw(store->append(purchase));
+  auto other = second_handle();
+  (void)ok_or_throw(other->append(request("c2", "subscription-1", 2, {event("T", "3")})));
+
+  auto batch = ok_or_throw(store->begin_batch());
+  WriteBatch::ReadAhead lookups;
+  lookups.command_ids = {"c1", "c2", "c-new"};
+  lookups.aliases = {"order:7", "order:8"};
+  lookups.streams = {{"subscription-1", 2}, {"subscription-2", 1}};
+  ASSERT_TRUE(batch->read_ahead(lookups).ok());
+  EXPECT_EQ(ok_or_throw(batch->find_command("c1"))->first_position, 1);
+  EXPECT_EQ(ok_or_throw(batch->find_command("c1"))->event_count, 2);
+  EXPECT_EQ(ok_or_throw(batch->find_command("c2"))->first_position, 3);
+  EXPECT_FALSE(ok_or_throw(batch->find_command("c-new")).has_value());
+  EXPECT_EQ(ok_or_throw(batch->resolve_alias("order:7")), std::optional<std::string>("subscription-1"));
+  EXPECT_FALSE(ok_or_throw(batch->resolve_alias("order:8")).has_value());
+  const auto tail = ok_or_throw(batch->read_stream("subscription-1", 3));
+  ASSERT_EQ(tail.size(), 1u);
+  EXPECT_EQ(tail[0].payload, "3");
+  EXPECT_TRUE(ok_or_throw(batch->read_stream("subscription-2")).empty());
+
+  // L4: the versions read ahead are the streams' own.
+  EXPECT_EQ(batch->append(request("c3", "subscription-1", 2, {event("T", "x")})).error().kind, StoreError::Kind::conflict);
+  AppendRequest next = request("c-new", "subscription-1", 3, {event("T", "4")});
+  next.writes[0].aliases = {"order:8"};
+  (void)ok_or_throw(batch->append(next));
+  (void)ok_or_throw(batch->append(request("c4", "subscription-2", 0, {event("T", "5")})));
+  // What the batch itself added answers now, not what was read ahead.
+  EXPECT_EQ(ok_or_throw(batch->find_command("c-new"))->first_position, 4);
+  EXPECT_EQ(ok_or_throw(batch->resolve_alias("order:8")), std::optional<std::string>("subscription-1"));
+  EXPECT_EQ(ok_or_throw(batch->read_stream("subscription-1")).size(), 4u);
+  EXPECT_EQ(ok_or_throw(batch->read_stream("subscription-2")).size(), 1u);
+  // L3: a command id seen in this batch appends nothing again.
+  EXPECT_TRUE(ok_or_throw(batch->append(request("c-new", "subscription-1", 4, {event("T", "y")}))).is_replay);
+  ASSERT_TRUE(batch->commit().ok());
+  EXPECT_EQ(head_position(), 5);
+  EXPECT_EQ(stream("subscription-1").back().payload, "4");
+}
+
+TEST_P(Conformance, LookupsReadAheadInADroppedBatchLeaveNothingBehind) {
+  (void)ok_or_throw(store->append(request("c1", "a", 0, {event("T", "1")})));
+  {
+    auto batch = ok_or_throw(store->begin_batch());
+    WriteBatch::ReadAhead lookups;
+    lookups.command_ids = {"c2"};
+    lookups.streams = {{"a", 1}};
+    ASSERT_TRUE(batch->read_ahead(lookups).ok());
+  }
+  auto other = second_handle();
+  (void)ok_or_throw(other->append(request("c2", "a", 1, {event("T", "2")})));
+  auto batch = ok_or_throw(store->begin_batch());
+  EXPECT_TRUE(ok_or_throw(batch->find_command("c2")).has_value());
+  EXPECT_EQ(ok_or_throw(batch->read_stream("a")).size(), 2u);
+  EXPECT_EQ(batch->append(request("c3", "a", 1, {event("T", "3")})).error().kind, StoreError::Kind::conflict);
+}
+
 TEST_P(Conformance, ReadingLeavesNoSnapshotThatBlocksTheNextWrite) {
   (void)ok_or_throw(store->append(request("c1", "a", 0, {event("T", "1")})));
   auto reader = second_handle();
