@@ -103,7 +103,8 @@ struct Cli {
                    "ledger: an SQLite file, or a postgresql:// URI of a PostgreSQL database (default: "
                    "$CSP_LEDGER_DB, else ./csp-ledger.db)");
     app.add_flag("--json", globals.is_json, "print one JSON object per result instead of text");
-    app.footer("Exit status: 0 done, 2 bad input or usage, 3 refused by a rule, 4 audit found a fault, 1 anything else.\n"
+    app.footer("Exit status: 0 done, 2 bad input or usage, 3 refused by a rule, 4 audit found a fault, 5 a lookup found\n"
+               "no such thing, 1 anything else.\n"
                "Run `csp-ledger COMMAND --help` for a command's flags and an example.");
 
     CLI::App* init = appending(&app, "init", "InitializeLedger", "create the ledger; AGENT holds admin-agent",
