@@ -289,6 +289,7 @@ int audit_replay(const Globals& globals, const std::string& until, bool is_confi
   const projections::Checkpoint& checkpoint = **rebuilt;
   json result{{"position", checkpoint.position}};
   if (checkpoint.until_time) result["until_time"] = checkpoint.until_time->str();
+  if (!until.empty() && checkpoint.position == 0) result["before_first_event"] = true;
   result["seconds"] = seconds;
   result["events_per_second"] = seconds > 0 ? static_cast<std::int64_t>(static_cast<double>(checkpoint.position) / seconds) : 0;
   if (globals.is_json) {

@@ -108,6 +108,24 @@ TEST_F(Conventions, TheRowCountIsForATerminalOnly) {
   EXPECT_FALSE(holds(table.out, " rows")) << "stdout is a file here, not a terminal:\n" << table.out;
 }
 
+TEST_F(Conventions, OnATerminalTheTableEndsWithItsRowCount) {
+  set_up_partner();
+  // script(1) gives the command a terminal for its stdout.
+  const std::string report = testing::quoted(CSP_LEDGER_BIN) + " --db " + testing::quoted(workspace.ledger("ledger.db")) +
+                             " report customers";
+  const std::string command = "cd " + testing::quoted(workspace.path(".").string()) + " && script -qec " +
+                              testing::quoted(report) + " /dev/null";
+  std::string printed;
+  if (FILE* pipe = popen(command.c_str(), "r")) {
+    char buffer[4096];
+    for (std::size_t got; (got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) printed.append(buffer, got);
+    EXPECT_EQ(pclose(pipe), 0) << printed;
+  }
+  EXPECT_TRUE(holds(printed, "2 rows")) << printed;
+  const Outcome page = workspace.run({"--db", "ledger.db", "report", "customers", "--limit", "1"});
+  EXPECT_FALSE(holds(page.out, "rows")) << page.out;
+}
+
 TEST_F(Conventions, HistoryQuotesTextsWithSpacesAndHasNoTrailingSpaces) {
   set_up_partner();
   ok(purchase_args());
@@ -207,6 +225,7 @@ TEST_F(Conventions, ReplayUntilBeforeTheFirstEventSaysSoAndAsksForYes) {
   const Outcome unconfirmed = ledger({"audit", "replay", "--until", "2025-01-01T00:00:00Z"});
   EXPECT_EQ(unconfirmed.status, 2);
   EXPECT_TRUE(holds(unconfirmed.err, "--yes")) << unconfirmed.err;
+  EXPECT_EQ(ok({"audit", "replay", "--until", "0", "--yes"}).json()["result"]["before_first_event"], true);
   const Outcome before = workspace.run({"--db", "ledger.db", "audit", "replay", "--until", "2025-01-01T00:00:00Z", "--yes"});
   EXPECT_EQ(before.status, 0) << before.err;
   EXPECT_TRUE(holds(before.out, "before the first event")) << before.out;

@@ -47,4 +47,23 @@ TEST(Layering, DomainHasNoMutableGlobals) {
   }
 }
 
+// The rules' refusals reach callers on the command line and over HTTP: a
+// message naming a csp-ledger command or a flag would be wrong for one of
+// them. Each front end adds its own hint (cmd/hints.cpp).
+TEST(Layering, DomainMessagesNameNoCommandLineVerbOrFlag) {
+  for (const auto& file : domain_sources()) {
+    std::istringstream lines(contents(file));
+    std::string line;
+    int number = 0;
+    while (std::getline(lines, line)) {
+      ++number;
+      const std::size_t quote = line.find('"');
+      if (quote == std::string::npos || line.find("//") < quote) continue;
+      const std::string literal = line.substr(quote);
+      EXPECT_EQ(literal.find("csp-ledger"), std::string::npos) << file.filename() << ":" << number << ": " << line;
+      EXPECT_EQ(literal.find(" --"), std::string::npos) << file.filename() << ":" << number << ": " << line;
+    }
+  }
+}
+
 }  // namespace
