@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
   // does the whole command: open, rebuild, swap, commit.
   const auto half = std::to_string(events_total / 2);
   const csp::bench::ChildRun rebuild_half =
-      csp::bench::run_child({CSP_LEDGER_BIN, "--db", ledger, "audit", "replay", "--until", half});
+      csp::bench::run_child({CSP_LEDGER_BIN, "--db", ledger, "audit", "replay", "--until", half, "--yes"});
   const csp::bench::ChildRun rebuild = csp::bench::run_child({CSP_LEDGER_BIN, "--db", ledger, "audit", "replay"});
   if (rebuild.status != 0 || rebuild_half.status != 0) fail("audit replay failed");
   const double rebuild_rate = static_cast<double>(events_total) / rebuild.seconds;

@@ -143,6 +143,20 @@ eventstore::StoreResult<std::optional<AliasFault>> check_aliases(eventstore::Eve
   return first;
 }
 
+// The first event whose business time is at or before `time`; empty when
+// every event is later. Business time orders each stream, not the log, so
+// the scan goes on until one is found.
+eventstore::StoreResult<std::optional<std::int64_t>> first_position_by(eventstore::EventStore& store,
+                                                                       const domain::Timestamp& time) {
+  std::optional<std::int64_t> found;
+  eventstore::StoreStatus scanned = store.for_each(1, [&](const eventstore::StoredEvent& stored) {
+    if (stored.business_time_us <= time.micros_since_epoch()) found = stored.position;
+    return !found;
+  });
+  if (!scanned) return scanned.error();
+  return found;
+}
+
 }  // namespace
 
 int audit_verify(const Globals& globals) {
@@ -218,7 +232,7 @@ int audit_verify(const Globals& globals) {
   return exit_done;
 }
 
-int audit_replay(const Globals& globals, const std::string& until) {
+int audit_replay(const Globals& globals, const std::string& until, bool is_confirmed) {
   projections::ReplayLimit limit;
   if (!until.empty()) {
     if (until.find_first_not_of("0123456789") == std::string::npos) {
@@ -241,6 +255,24 @@ int audit_replay(const Globals& globals, const std::string& until) {
   if (eventstore::sql::session_of(*opened->store) == nullptr) {
     return report(globals, domain::invalid_input("this store keeps no read models of its own"));
   }
+  // No lock says whether a server holds the ledger, and any reader would
+  // see the earlier ledger: so any rebuild short of the head is confirmed.
+  if (!until.empty() && !is_confirmed) {
+    auto head = opened->store->head();
+    if (!head) return report(globals, head.error());
+    if (!limit.position || *limit.position < head->position) {
+      return report(globals, domain::invalid_input(
+                                 "--until " + until + " rebuilds the read models as the ledger stood then, and every "
+                                 "reader (reports here and on any server of this ledger) sees that earlier ledger until "
+                                 "the next command; give --yes as well to do so"));
+    }
+  }
+  if (limit.time && !limit.position) {
+    auto first = first_position_by(*opened->store, *limit.time);
+    if (!first) return report(globals, first.error());
+    // Nothing happened by then: the read models are those of position 0.
+    if (!*first) limit.position = 0;
+  }
   const auto started = std::chrono::steady_clock::now();
   // The write lock for the whole rebuild: no command lands between the
   // replay and the swap, and readers see the old read models until commit.
@@ -257,10 +289,14 @@ int audit_replay(const Globals& globals, const std::string& until) {
   const projections::Checkpoint& checkpoint = **rebuilt;
   json result{{"position", checkpoint.position}};
   if (checkpoint.until_time) result["until_time"] = checkpoint.until_time->str();
+  if (!until.empty() && checkpoint.position == 0) result["before_first_event"] = true;
   result["seconds"] = seconds;
   result["events_per_second"] = seconds > 0 ? static_cast<std::int64_t>(static_cast<double>(checkpoint.position) / seconds) : 0;
   if (globals.is_json) {
     std::cout << json_line({{"ok", true}, {"command", "audit replay"}, {"result", result}}) << "\n";
+  } else if (!until.empty() && checkpoint.position == 0) {
+    std::cout << "audit replay: --until " << until << " is before the first event: the read models are empty, as of "
+              << "position 0, until the next command or csp-ledger audit replay brings them up to date.\n";
   } else {
     std::cout << "audit replay: the read models were rebuilt from the log up to position " << checkpoint.position
               << (checkpoint.until_time ? " as of " + checkpoint.until_time->str() : std::string()) << " in "

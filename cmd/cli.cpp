@@ -1,11 +1,13 @@
 #include "cmd/cli.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <functional>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
+#include "cmd/cli_diagnosis.h"
 #include "cmd/output.h"
 #include "cmd/reports.h"
 #include "cmd/session.h"
@@ -68,6 +70,30 @@ struct Cli {
     return sub;
   }
 
+  // --format, --limit and --from of a report or a listing.
+  void add_output_flags(CLI::App* command, const std::shared_ptr<ReportQuery>& query) {
+    CLI::Option* format = command->add_option("--format", query->format, "table (default), json or csv");
+    command->add_option("--from", query->from_row, "start at this row, counted from 1")->check(CLI::PositiveNumber);
+    command->add_option("--limit", query->limit, "at most this many rows")->check(CLI::Range(1, 1'000'000));
+    command->callback([this, query, format] {
+      // --json prints JSON: a format it would silently override is a mistake.
+      if (globals.is_json && format->count() > 0 && query->format != "json") {
+        throw CLI::ValidationError("--json prints JSON; it cannot be combined with --format " + query->format +
+                                   ": give one of them");
+      }
+      action = [this, query] { return show_report(globals, *query); };
+    });
+  }
+
+  // `<noun> list`: the rows of one report.
+  void listing(CLI::App* parent, const std::string& kind, const std::string& help, const std::string& example) {
+    CLI::App* list = parent->add_subcommand("list", help);
+    list->footer("Example:\n  " + example);
+    auto query = std::make_shared<ReportQuery>();
+    query->kind = kind;
+    add_output_flags(list, query);
+  }
+
   void define() {
     app.require_subcommand(1);
     app.fallthrough();
@@ -77,7 +103,8 @@ struct Cli {
                    "ledger: an SQLite file, or a postgresql:// URI of a PostgreSQL database (default: "
                    "$CSP_LEDGER_DB, else ./csp-ledger.db)");
     app.add_flag("--json", globals.is_json, "print one JSON object per result instead of text");
-    app.footer("Exit status: 0 done, 2 bad input or usage, 3 refused by a rule, 4 audit found a fault, 1 anything else.\n"
+    app.footer("Exit status: 0 done, 2 bad input or usage, 3 refused by a rule, 4 audit found a fault, 5 a lookup found\n"
+               "no such thing, 1 anything else.\n"
                "Run `csp-ledger COMMAND --help` for a command's flags and an example.");
 
     CLI::App* init = appending(&app, "init", "InitializeLedger", "create the ledger; AGENT holds admin-agent",
@@ -90,8 +117,9 @@ struct Cli {
       action = [this] { return execute_one(globals, fields); };
     });
 
-    CLI::App* agent = app.add_subcommand("agent", "grant or revoke an agent's role (needs admin-agent)");
+    CLI::App* agent = app.add_subcommand("agent", "list agents, grant or revoke an agent's role (needs admin-agent)");
     agent->require_subcommand(1);
+    listing(agent, "agents", "the agents and the roles they hold", "csp-ledger agent list");
     for (const auto& [verb, command] : {std::pair{"grant", "GrantRole"}, std::pair{"revoke", "RevokeRole"}}) {
       CLI::App* sub = appending(agent, verb, command, std::string(verb) + " a role",
                                 std::string("csp-ledger agent ") + verb +
@@ -101,8 +129,14 @@ struct Cli {
       flags.text("--role", "role", "admin-agent, sales-agent or helpdesk-agent")->required();
     }
 
-    CLI::App* customer = app.add_subcommand("customer", "manage customers");
+    CLI::App* customer = app.add_subcommand("customer", "list and register customers");
     customer->require_subcommand(1);
+    listing(customer, "customers", "the registered customers", "csp-ledger customer list");
+
+    CLI::App* catalogue = app.add_subcommand("catalogue", "the products that can be sold");
+    catalogue->require_subcommand(1);
+    listing(catalogue, "catalogue", "every SKU with its versions, languages and file types",
+            "csp-ledger catalogue list --format csv");
     CLI::App* add = appending(customer, "add", "RegisterCustomer", "register a customer",
                               "csp-ledger customer add --tenant 8f0c2b1e-4c3a-4d8e-9a51-2b7f3e6d9c10 "
                               "--domain contoso.onmicrosoft.com --market JP --name Contoso --actor sam@partner.example");
@@ -179,26 +213,38 @@ struct Cli {
     run->callback([this, run_path] { action = [this, run_path] { return run_file(globals, *run_path); }; });
 
     CLI::App* history = app.add_subcommand("history", "the audit trail of one thing, oldest first");
-    history->footer("Example:\n  csp-ledger history --subscription SUBSCRIPTION_ID");
+    history->footer("Examples:\n  csp-ledger history --subscription SUBSCRIPTION_ID\n"
+                    "  csp-ledger history --customer contoso.onmicrosoft.com --from 120 --limit 20");
     auto selector = std::make_shared<HistorySelector>();
     const auto select = [history, selector](const char* flag, HistorySelector::Kind kind, const char* help) {
       return history->add_option_function<std::string>(
-          flag, [selector, kind](const std::string& id) { *selector = HistorySelector{kind, id}; }, help);
+          flag, [selector, kind](const std::string& id) {
+            selector->kind = kind;
+            selector->id = id;
+          }, help);
     };
     auto* by_subscription = select("--subscription", HistorySelector::Kind::subscription, "subscription id");
     auto* by_order = select("--order", HistorySelector::Kind::order, "order id");
     auto* by_customer = select("--customer", HistorySelector::Kind::customer, "tenant GUID or primary domain");
     auto* by_ticket = select("--ticket", HistorySelector::Kind::ticket, "refund ticket id");
-    history->require_option(1);
-    for (auto* option : {by_subscription, by_order, by_customer, by_ticket}) {
-      for (auto* other : {by_subscription, by_order, by_customer, by_ticket}) {
+    auto* by_link = select("--link", HistorySelector::Kind::link, "download link id");
+    const std::vector<CLI::Option*> selectors{by_subscription, by_order, by_customer, by_ticket, by_link};
+    for (auto* option : selectors) {
+      for (auto* other : selectors) {
         if (option != other) option->excludes(other);
       }
     }
-    history->callback([this, selector] { action = [this, selector] { return show_history(globals, *selector); }; });
+    history->add_option("--from", selector->from_position, "only events at this log position or later")
+        ->check(CLI::PositiveNumber);
+    history->add_option("--limit", selector->limit, "at most this many events")->check(CLI::Range(1, 1'000'000));
+    history->callback([this, selector, selectors] {
+      const bool is_selected = std::any_of(selectors.begin(), selectors.end(), [](CLI::Option* option) { return option->count() > 0; });
+      if (!is_selected) throw CLI::RequiredError("one of --subscription, --order, --customer, --ticket or --link");
+      action = [this, selector] { return show_history(globals, *selector); };
+    });
 
     CLI::App* report_command = app.add_subcommand(
-        "report", "reports for audit and the back office, from the stored read models");
+        "report", "reports for audit and the back office, from the stored read models; agents and the catalogue");
     report_command->footer("Examples:\n  csp-ledger report links --status live\n"
                            "  csp-ledger report subscriptions --customer contoso.onmicrosoft.com --as-of 2026-02-01T00:00:00Z\n"
                            "  csp-ledger report refunds --status open --format csv\n"
@@ -207,14 +253,13 @@ struct Cli {
     auto query = std::make_shared<ReportQuery>();
     report_command->add_option("kind", query->kind,
                                "subscriptions, links, revocations, refunds, customers; or expiring-links, open-refunds, "
-                               "sales (by market and month), hybrid-benefit")
+                               "sales (by market and month), hybrid-benefit; or agents, catalogue")
         ->required();
     report_command->add_option("--within-days", query->within_days, "expiring-links: within this many days (default 7)");
     report_command->add_option("--customer", query->customer, "only this customer (tenant GUID or domain)");
     report_command->add_option("--status", query->status, "only rows with this status");
     report_command->add_option("--as-of", query->as_of, "as things stood at this time (RFC 3339)");
-    report_command->add_option("--format", query->format, "table (default), json or csv");
-    report_command->callback([this, query] { action = [this, query] { return show_report(globals, *query); }; });
+    add_output_flags(report_command, query);
 
     CLI::App* audit = app.add_subcommand("audit", "check the ledger");
     audit->require_subcommand(1);
@@ -225,10 +270,17 @@ struct Cli {
     replay->footer("Examples:\n  csp-ledger audit replay\n  csp-ledger audit replay --until 1500\n"
                    "  csp-ledger audit replay --until 2026-03-01T00:00:00Z\n"
                    "With --until the read models show the ledger as it stood then, until the next command or a\n"
-                   "replay without --until brings them up to date; reports note the difference meanwhile.");
+                   "replay without --until brings them up to date; reports note the difference meanwhile.\n"
+                   "Since every reader sees that, --until below the head asks for --yes.");
     auto until = std::make_shared<std::string>();
+    auto is_confirmed = std::make_shared<bool>(false);
     replay->add_option("--until", *until, "rebuild only up to this log position or RFC 3339 time");
-    replay->callback([this, until] { action = [this, until] { return audit_replay(globals, *until); }; });
+    replay->add_flag("--yes", *is_confirmed,
+                     "with --until: yes, every reader (reports here and on a server) sees the earlier ledger until "
+                     "the next command");
+    replay->callback([this, until, is_confirmed] {
+      action = [this, until, is_confirmed] { return audit_replay(globals, *until, *is_confirmed); };
+    });
 
     CLI::App* import_command = app.add_subcommand("import", "load an export into an empty ledger, checking the hash chain");
     import_command->footer("Example:\n  csp-ledger --db copy.db import ledger.jsonl");
@@ -263,7 +315,7 @@ int run_cli(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& help) {
     return cli.app.exit(help);
   } catch (const CLI::ParseError& failure) {
-    const domain::Error error = domain::invalid_input(std::string(failure.what()) + "; see csp-ledger --help");
+    const domain::Error error = domain::invalid_input(diagnose_arguments(cli.app, argc, argv, failure.what()));
     Globals globals;
     globals.is_json = asks_for_json(argc, argv);
     return report(globals, error);

@@ -11,6 +11,19 @@ int exit_status_of(const domain::Error& error) {
   return error.code == domain::ErrorCode::invalid_input ? exit_bad_input : exit_refused;
 }
 
+int lookup_exit_status_of(const domain::Error& error) {
+  switch (error.code) {
+    case domain::ErrorCode::unknown_customer:
+    case domain::ErrorCode::unknown_product:
+    case domain::ErrorCode::unknown_subscription:
+    case domain::ErrorCode::unknown_link:
+    case domain::ErrorCode::unknown_ticket:
+      return exit_not_found;
+    default:
+      return exit_status_of(error);
+  }
+}
+
 int exit_status_of(const eventstore::StoreError& error) {
   using Kind = eventstore::StoreError::Kind;
   switch (error.kind) {

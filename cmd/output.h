@@ -1,6 +1,7 @@
 #pragma once
 // What the command line prints, and the exit status of DESIGN.md: 0 done,
-// 2 bad input or usage, 3 refused by a rule, 4 audit found a fault, 1 else.
+// 2 bad input or usage, 3 refused by a rule, 4 audit found a fault, 5 a
+// read-only lookup found no such thing, 1 else.
 
 #include <iosfwd>
 #include <string_view>
@@ -12,9 +13,19 @@
 
 namespace csp::cmd {
 
-enum ExitStatus : int { exit_done = 0, exit_failed = 1, exit_bad_input = 2, exit_refused = 3, exit_audit_fault = 4 };
+enum ExitStatus : int {
+  exit_done = 0,
+  exit_failed = 1,
+  exit_bad_input = 2,
+  exit_refused = 3,
+  exit_audit_fault = 4,
+  exit_not_found = 5,
+};
 
 int exit_status_of(const domain::Error& error);
+// A lookup that changes nothing (history, report) is not refused by a rule
+// when it names nothing that exists: unknown_* is exit_not_found there.
+int lookup_exit_status_of(const domain::Error& error);
 int exit_status_of(const eventstore::StoreError& error);
 
 // {"ok":true,"command":...,"result":{...},"positions":[...]} or

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iostream>
 #include <set>
+#include <utility>
 
 #include "cmd/event_json.h"
 #include "cmd/output.h"
@@ -59,13 +60,23 @@ StoreResult<std::set<std::string>> selected_streams(eventstore::EventStore& stor
     unknown = domain::Error{domain::ErrorCode::unknown_ticket, "refund ticket " + id->str() + " does not exist"};
     return std::set<std::string>{domain::refund_stream(*id)};
   }
+  // A link and an order name their subscription's stream through an alias.
+  const auto aliased = [&](const std::string& alias) -> StoreResult<std::set<std::string>> {
+    auto stream = store.resolve_alias(alias);
+    if (!stream) return std::move(stream).error();
+    return *stream ? std::set<std::string>{**stream} : std::set<std::string>{};
+  };
+  if (selector.kind == Kind::link) {
+    auto id = domain::LinkId::parse(selector.id);
+    if (!id) return StoreError{StoreError::Kind::invalid_argument, id.error().message};
+    unknown = domain::Error{domain::ErrorCode::unknown_link, "download link " + id->str() + " does not exist"};
+    return aliased(link_alias(*id));
+  }
   if (selector.kind == Kind::order) {
     auto id = domain::OrderId::parse(selector.id);
     if (!id) return StoreError{StoreError::Kind::invalid_argument, id.error().message};
     unknown = domain::Error{domain::ErrorCode::unknown_subscription, "order " + id->str() + " does not exist"};
-    auto stream = store.resolve_alias(order_alias(*id));
-    if (!stream) return std::move(stream).error();
-    return *stream ? std::set<std::string>{**stream} : std::set<std::string>{};
+    return aliased(order_alias(*id));
   }
   unknown = domain::Error{domain::ErrorCode::unknown_customer, "customer " + selector.id + " is not registered"};
   std::string stream;
@@ -83,17 +94,43 @@ StoreResult<std::set<std::string>> selected_streams(eventstore::EventStore& stor
   return customer_streams(store, stream);
 }
 
+// A text with a space, comma or quote is quoted, so that `key=value`
+// pairs split back apart; inside, quotes and backslashes are escaped.
+// Lists and numbers are compact JSON, which delimits itself.
+std::string quoted_if_needed(const std::string& value) {
+  if (!value.empty() && value.find_first_of(" ,\"\\\t") == std::string::npos) return value;
+  std::string quoted = "\"";
+  for (const char c : value) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
 std::string summary_of(const nlohmann::ordered_json& fields) {
   std::string text;
   for (const auto& [key, value] : fields.items()) {
     if (key == "description" || key == "contact" || key == "attachments") continue;
+    std::string shown;
     if (value.is_object() && value.contains("amount")) {
-      text += key + "=" + value["amount"].get<std::string>() + " " + value["currency"].get<std::string>() + "  ";
+      shown = quoted_if_needed(value["amount"].get<std::string>() + " " + value["currency"].get<std::string>());
     } else {
-      text += key + "=" + (value.is_string() ? value.get<std::string>() : json_line(value)) + "  ";
+      shown = value.is_string() ? quoted_if_needed(value.get<std::string>()) : json_line(value);
     }
+    text += (text.empty() ? "" : "  ") + key + "=" + shown;
   }
   return text;
+}
+
+// A link's story within its subscription's stream: the events that name it.
+bool concerns_link(const nlohmann::ordered_json& line, const std::string& link) {
+  const nlohmann::ordered_json& event = line["event"];
+  if (event.contains("link_id")) return event["link_id"] == link;
+  if (event.contains("links_revoked")) {
+    const auto& revoked = event["links_revoked"];
+    return std::find(revoked.begin(), revoked.end(), link) != revoked.end();
+  }
+  return false;
 }
 
 }  // namespace
@@ -115,13 +152,18 @@ int show_history(const Globals& globals, const HistorySelector& selector) {
     if (!read) return report(globals, read.error());
     events.insert(events.end(), read->begin(), read->end());
   }
-  if (events.empty()) return report(globals, unknown);
+  if (events.empty()) return report_lookup(globals, unknown);
   std::sort(events.begin(), events.end(), [](const auto& a, const auto& b) { return a.position < b.position; });
   nlohmann::ordered_json lines = nlohmann::ordered_json::array();
+  const std::string link_id = selector.kind == HistorySelector::Kind::link ? domain::LinkId::parse(selector.id)->str() : "";
   for (const auto& stored : events) {
+    if (stored.position < selector.from_position) continue;
+    if (selector.limit && std::cmp_greater_equal(lines.size(), *selector.limit)) break;
     auto event = projections::decode_stored(stored);
     if (!event) return report(globals, event.error());
-    lines.push_back(stored_event_json(stored, *event, false));
+    nlohmann::ordered_json line = stored_event_json(stored, *event, false);
+    if (!link_id.empty() && !concerns_link(line, link_id)) continue;
+    lines.push_back(std::move(line));
   }
   if (globals.is_json) {
     std::cout << json_line(nlohmann::ordered_json{{"ok", true}, {"command", "history"}, {"result", {{"events", lines}}}})
@@ -129,10 +171,11 @@ int show_history(const Globals& globals, const HistorySelector& selector) {
     return exit_done;
   }
   for (const auto& line : lines) {
-    std::string who = line["actor"].get<std::string>();
+    std::string who = quoted_if_needed(line["actor"].get<std::string>());
     if (!line["role"].get<std::string>().empty()) who += " (" + line["role"].get<std::string>() + ")";
     std::cout << "#" << line["position"].get<std::int64_t>() << "  " << line["at"].get<std::string>() << "  "
-              << line["type"].get<std::string>() << "  by " << who << "\n      " << summary_of(line["event"]) << "\n";
+              << line["type"].get<std::string>() << "  by " << who << "\n";
+    if (const std::string summary = summary_of(line["event"]); !summary.empty()) std::cout << "      " << summary << "\n";
   }
   return exit_done;
 }

@@ -4,7 +4,12 @@
 #include <limits>
 #include <map>
 #include <iostream>
+#include <iterator>
 
+#include <unistd.h>
+
+#include "cmd/listings.h"
+#include "cmd/nearest.h"
 #include "cmd/output.h"
 #include "cmd/system.h"
 #include "domain/streams.h"
@@ -17,9 +22,32 @@ namespace {
 using json = nlohmann::ordered_json;
 using domain::invalid_input;
 
-const std::vector<std::string> report_kinds = {"subscriptions", "links",       "revocations", "refunds",
-                                               "customers",     "expiring-links", "open-refunds", "sales",
-                                               "hybrid-benefit"};
+const std::vector<std::string> report_kinds = {"subscriptions",  "links",        "revocations", "refunds",
+                                               "customers",      "expiring-links", "open-refunds", "sales",
+                                               "hybrid-benefit", "agents",       "catalogue"};
+
+// Every report's columns, so that CSV has its header even without rows.
+const std::map<std::string, std::vector<std::string>, std::less<>> columns_by_kind = {
+    {"customers", {"tenant_id", "domain", "market", "name", "registered_at", "subscriptions"}},
+    {"subscriptions",
+     {"subscription_id", "order_id", "tenant_id", "product", "quantity", "amount", "currency", "status", "purchased_at",
+      "cancel_deadline", "hybrid_benefit_eligible"}},
+    {"links", {"link_id", "subscription_id", "status", "downloads_used", "expires_at"}},
+    {"revocations", {"subscription_id", "ticket_id", "revoked_at", "keys_revoked"}},
+    {"refunds",
+     {"ticket_id", "subscription_id", "order_id", "tenant_id", "reason", "requested_amount", "currency", "status",
+      "refunded_amount"}},
+    {"expiring-links", {"link_id", "subscription_id", "tenant_id", "expires_at", "downloads_left"}},
+    {"hybrid-benefit", {"subscription_id", "tenant_id", "market", "product", "quantity", "purchased_at"}},
+    {"open-refunds", {"currency", "open_tickets", "requested_total"}},
+    {"sales", {"market", "month", "currency", "purchases", "purchased_amount", "refunds", "refunded_amount"}},
+    {"agents", {"agent", "roles"}},
+    {"catalogue",
+     {"sku", "display_name", "family", "edition", "kind", "versions", "languages", "file_types", "hybrid_benefit_eligible"}},
+};
+
+// A report of no rows but for the tenant filter: the listings.
+bool is_listing(const std::string& kind) { return kind == "agents" || kind == "catalogue"; }
 
 std::vector<std::string> statuses_of(const std::string& kind) {
   if (kind == "subscriptions") return {"active", "cancelled"};
@@ -36,7 +64,16 @@ std::string joined(const std::vector<std::string>& words) {
 
 domain::Status check_query(const ReportQuery& query) {
   if (std::find(report_kinds.begin(), report_kinds.end(), query.kind) == report_kinds.end()) {
-    return invalid_input("report \"" + query.kind + "\" is not one of " + joined(report_kinds));
+    return invalid_input("report \"" + query.kind + "\" is not one of " + joined(report_kinds) + " (nearest: " +
+                         nearest(query.kind, report_kinds) + ")");
+  }
+  if (query.from_row < 1) return invalid_input("--from " + std::to_string(query.from_row) + " is not a row number (1 or more)");
+  if (query.limit && (*query.limit < 1 || *query.limit > rows_per_page_max)) {
+    return invalid_input("--limit " + std::to_string(*query.limit) + " is out of range: give 1 to " +
+                         std::to_string(rows_per_page_max));
+  }
+  if (is_listing(query.kind) && (!query.customer.empty() || !query.as_of.empty())) {
+    return invalid_input("the " + query.kind + " report takes neither --customer nor --as-of");
   }
   if (query.format != "table" && query.format != "json" && query.format != "csv") {
     return invalid_input("format \"" + query.format + "\" is not one of table, json, csv");
@@ -163,10 +200,17 @@ bool is_report_kind(const std::string& kind) {
 
 std::string report_kinds_list() { return joined(report_kinds); }
 
+const std::vector<std::string>& report_columns(const std::string& kind) {
+  static const std::vector<std::string> none;
+  const auto found = columns_by_kind.find(kind);
+  return found == columns_by_kind.end() ? none : found->second;
+}
+
 domain::Result<std::vector<json>> report_rows(const projections::ReadModels& models, const ReportQuery& query,
                                               const domain::Timestamp& as_of,
                                               const std::optional<domain::TenantId>& tenant) {
   if (domain::Status valid = check_query(query); !valid) return valid.error();
+  if (is_listing(query.kind)) return std::vector<json>{};
   const auto wanted = [&](const domain::TenantId& row_tenant, std::string_view status) {
     return (!tenant || row_tenant == *tenant) && (query.status.empty() || query.status == status);
   };
@@ -228,8 +272,7 @@ std::string cell_text(const json& value) {
 
 }  // namespace
 
-std::string csv_of(const std::vector<json>& rows) {
-  if (rows.empty()) return "";
+std::string csv_of(const std::vector<json>& rows, const std::vector<std::string>& columns) {
   const auto field = [](const std::string& text) {
     if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
     std::string quoted = "\"";
@@ -239,26 +282,19 @@ std::string csv_of(const std::vector<json>& rows) {
     }
     return quoted + "\"";
   };
-  std::string out;
-  std::string header;
-  for (const auto& [key, value] : rows.front().items()) header += (header.empty() ? "" : ",") + field(key);
-  out += header + "\r\n";
-  for (const auto& row : rows) {
-    std::string line;
-    bool is_first = true;
-    for (const auto& [key, value] : row.items()) {
-      line += (is_first ? "" : ",") + field(cell_text(value));
-      is_first = false;
-    }
-    out += line + "\r\n";
-  }
+  const auto line = [&](const auto& cell_of) {
+    std::string text;
+    for (std::size_t index = 0; index < columns.size(); ++index) text += (index == 0 ? "" : ",") + field(cell_of(columns[index]));
+    return text + "\r\n";
+  };
+  std::string out = line([](const std::string& column) { return column; });
+  for (const auto& row : rows) out += line([&](const std::string& column) { return cell_text(row.at(column)); });
   return out;
 }
 
-std::string table_of(const std::vector<json>& rows) {
+std::string table_of(const std::vector<json>& rows, const std::vector<std::string>& columns,
+                     const std::optional<std::string>& footer) {
   if (rows.empty()) return "(no rows)\n";
-  std::vector<std::string> columns;
-  for (const auto& [key, value] : rows.front().items()) columns.push_back(key);
   std::vector<std::size_t> widths;
   for (const auto& column : columns) widths.push_back(column.size());
   for (const auto& row : rows) {
@@ -280,7 +316,7 @@ std::string table_of(const std::vector<json>& rows) {
     for (const auto& column : columns) cells.push_back(cell_text(row.at(column)));
     line(cells);
   }
-  out += std::to_string(rows.size()) + (rows.size() == 1 ? " row\n" : " rows\n");
+  if (footer) out += *footer + "\n";
   return out;
 }
 
@@ -349,10 +385,11 @@ eventstore::StoreResult<ReportModels> read_models_for_report(eventstore::EventSt
   auto head = store.head();
   if (!head) return std::move(head).error();
   if (checkpoint->is_partial) {
-    std::string note = "note: the read models show the ledger ";
-    if (checkpoint->until_time) note += "as it stood at " + checkpoint->until_time->str() + ", ";
-    note += "up to position " + std::to_string(checkpoint->position) + " of " + std::to_string(head->position) +
-            " (an audit replay --until); the next command or csp-ledger audit replay brings them up to date";
+    std::string note = "note: the read models show the ledger as of position " + std::to_string(checkpoint->position) +
+                       " of " + std::to_string(head->position);
+    if (checkpoint->position == 0) note += ", before the first event";
+    if (checkpoint->until_time) note += " (as it stood at " + checkpoint->until_time->str() + ")";
+    note += ", rebuilt by audit replay --until; the next command or csp-ledger audit replay brings them up to date";
     return ReportModels{std::move(loaded).value(), checkpoint->until_time, std::move(note)};
   }
   // Events no command projected (a writer of an older build) are folded
@@ -368,9 +405,44 @@ eventstore::StoreResult<ReportModels> read_models_for_report(eventstore::EventSt
 
 }  // namespace
 
+namespace {
+
+eventstore::StoreResult<std::vector<json>> listing_rows(eventstore::EventStore& store, const std::string& kind) {
+  if (kind == "agents") return agent_rows(store);
+  return catalogue_rows();
+}
+
+ReportRows page_of(std::vector<json> rows, const ReportQuery& query) {
+  ReportRows page{{}, rows.size(), query.from_row};
+  const auto first = static_cast<std::size_t>(query.from_row - 1);
+  if (first >= rows.size()) return page;
+  const std::size_t count = std::min(rows.size() - first, query.limit ? static_cast<std::size_t>(*query.limit) : rows.size());
+  page.rows.assign(std::make_move_iterator(rows.begin() + static_cast<std::ptrdiff_t>(first)),
+                   std::make_move_iterator(rows.begin() + static_cast<std::ptrdiff_t>(first + count)));
+  return page;
+}
+
+// "3 rows", or for a page "rows 51-100 of 230; the next: --from 101".
+std::string count_footer(const ReportRows& page) {
+  const std::size_t shown = page.rows.size();
+  if (shown == page.rows_total) return std::to_string(shown) + (shown == 1 ? " row" : " rows");
+  const auto first = static_cast<std::size_t>(page.from_row);
+  std::string footer = "rows " + std::to_string(first) + "-" + std::to_string(first + shown - 1) + " of " +
+                       std::to_string(page.rows_total);
+  if (first + shown <= page.rows_total) footer += "; the next: --from " + std::to_string(first + shown);
+  return footer;
+}
+
+}  // namespace
+
 ReportAnswer answer_report(eventstore::EventStore& store, const ReportQuery& query, const domain::Timestamp& now,
                            std::optional<std::string>* note) {
   if (domain::Status valid = check_query(query); !valid) return valid.error();
+  if (is_listing(query.kind)) {
+    auto rows = listing_rows(store, query.kind);
+    if (!rows) return std::move(rows).error();
+    return page_of(std::move(rows).value(), query);
+  }
   std::optional<domain::Timestamp> as_of;
   if (!query.as_of.empty()) {
     auto parsed = domain::Timestamp::parse(query.as_of);
@@ -386,7 +458,7 @@ ReportAnswer answer_report(eventstore::EventStore& store, const ReportQuery& que
   // link statuses too.
   auto rows = report_rows(models->models, query, as_of.value_or(models->as_of.value_or(now)), *tenant);
   if (!rows) return rows.error();
-  return std::move(rows).value();
+  return page_of(std::move(rows).value(), query);
 }
 
 int show_report(const Globals& globals, const ReportQuery& query) {
@@ -396,18 +468,21 @@ int show_report(const Globals& globals, const ReportQuery& query) {
   if (!opened) return report(globals, opened.error());
   std::optional<std::string> note;
   ReportAnswer answer = answer_report(*opened->store, query, now(), &note);
-  if (const auto* refusal = std::get_if<domain::Error>(&answer)) return report(globals, *refusal);
+  if (const auto* refusal = std::get_if<domain::Error>(&answer)) return report_lookup(globals, *refusal);
   if (const auto* failure = std::get_if<eventstore::StoreError>(&answer)) return report(globals, *failure);
-  auto& rows = std::get<std::vector<json>>(answer);
+  auto& page = std::get<ReportRows>(answer);
   if (note) std::cerr << *note << "\n";
+  const std::vector<std::string>& columns = report_columns(query.kind);
   if (query.format == "json" || globals.is_json) {
     json array = json::array();
-    for (auto& row : rows) array.push_back(std::move(row));
+    for (auto& row : page.rows) array.push_back(std::move(row));
     std::cout << json_line(array) << "\n";
   } else if (query.format == "csv") {
-    std::cout << csv_of(rows);
+    std::cout << csv_of(page.rows, columns);
   } else {
-    std::cout << table_of(rows);
+    // The count is for a person reading; a script reading a pipe gets the rows alone.
+    const bool is_terminal = isatty(STDOUT_FILENO) == 1;
+    std::cout << table_of(page.rows, columns, is_terminal ? std::optional(count_footer(page)) : std::nullopt);
   }
   return exit_done;
 }

@@ -1,6 +1,6 @@
 #pragma once
-// `report subscriptions|links|revocations|refunds|customers`: rows as JSON
-// objects (the `--format json` shape of DESIGN.md), then printed as a
+// `report subscriptions|links|revocations|refunds|customers|...`: rows as
+// JSON objects (the `--format json` shape of DESIGN.md), then printed as a
 // table, JSON or CSV.
 
 #include <string>
@@ -23,6 +23,17 @@ struct ReportQuery {
   std::string as_of;     // RFC 3339; empty: now, from the whole log
   std::string format = "table";
   std::int64_t within_days = 7;  // expiring-links: expiring within this many days of as_of
+  std::int64_t from_row = 1;          // the first row answered, counted from 1
+  std::optional<std::int64_t> limit;  // at most this many rows; empty: all from from_row on
+};
+
+inline constexpr std::int64_t rows_per_page_max = 1'000'000;
+
+// The rows a query pages to, and how many there are in all.
+struct ReportRows {
+  std::vector<nlohmann::ordered_json> rows;
+  std::size_t rows_total = 0;
+  std::int64_t from_row = 1;
 };
 
 int show_report(const Globals& globals, const ReportQuery& query);
@@ -30,11 +41,13 @@ int show_report(const Globals& globals, const ReportQuery& query);
 // Whether `kind` names a report, and the names there are.
 bool is_report_kind(const std::string& kind);
 std::string report_kinds_list();
+// The columns of a report's rows, in order; empty for an unknown kind.
+const std::vector<std::string>& report_columns(const std::string& kind);
 
 // Everything `report` does short of printing, for the command line and the
 // server: the query checked, the customer found, the rows built. `now` is
 // the time a query without `as_of` is answered for.
-using ReportAnswer = std::variant<std::vector<nlohmann::ordered_json>, domain::Error, eventstore::StoreError>;
+using ReportAnswer = std::variant<ReportRows, domain::Error, eventstore::StoreError>;
 // `note`, when given, receives what a reader should know about the answer
 // (read models rebuilt up to an earlier point, say).
 ReportAnswer answer_report(eventstore::EventStore& store, const ReportQuery& query, const domain::Timestamp& now,
@@ -47,8 +60,12 @@ domain::Result<std::vector<nlohmann::ordered_json>> report_rows(const projection
                                                                  const domain::Timestamp& as_of,
                                                                  const std::optional<domain::TenantId>& tenant);
 
-// CSV of RFC 4180: fields with a comma, quote or line break are quoted.
-std::string csv_of(const std::vector<nlohmann::ordered_json>& rows);
-std::string table_of(const std::vector<nlohmann::ordered_json>& rows);
+// CSV of RFC 4180: the header row of `columns`, even with no rows, then
+// one line per row; fields with a comma, quote or line break are quoted.
+std::string csv_of(const std::vector<nlohmann::ordered_json>& rows, const std::vector<std::string>& columns);
+// Aligned columns for a person; `footer` (the row count, for a terminal)
+// is printed after them when given.
+std::string table_of(const std::vector<nlohmann::ordered_json>& rows, const std::vector<std::string>& columns,
+                     const std::optional<std::string>& footer);
 
 }  // namespace csp::cmd

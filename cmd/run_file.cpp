@@ -9,6 +9,7 @@
 #include <limits>
 #include <vector>
 
+#include "cmd/hints.h"
 #include "cmd/output.h"
 #include "cmd/request_json.h"
 #include "cmd/session.h"
@@ -50,7 +51,8 @@ class Runner {
     auto outcome = opened_.ledger->execute(*request, *batch_);
     if (!outcome) return fail(outcome.error(), line_number);
     if (outcome->refusal) {
-      outcome->refusal = on_line(line_number, *outcome->refusal);
+      outcome->refusal =
+          with_hint(on_line(line_number, *outcome->refusal), FrontEnd::command_line, request->meta.actor.str());
       note_refusal(*outcome->refusal);
     }
     pending_.push_back(json_line(outcome_json(std::move(*outcome))));
@@ -98,10 +100,9 @@ class Runner {
     return pending_.size() < lines_per_flush || commit();
   }
 
-  void note_refusal(const domain::Error& error) {
-    print_error(domain::code_name(error.code), error.message);
-    worst_status_ = std::max(worst_status_, exit_status_of(error));
-  }
+  // A refusal is printed once, as its line's JSON result on stdout; stderr
+  // says only, at the end, that some lines were refused.
+  void note_refusal(const domain::Error& error) { worst_status_ = std::max(worst_status_, exit_status_of(error)); }
 
   bool fail(const eventstore::StoreError& error, std::size_t line_number) {
     // The batch is rolled back: say which lines to run again.

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cmd/catalogue_file.h"
+#include "cmd/hints.h"
 #include "cmd/output.h"
 #include "cmd/request_json.h"
 #include "cmd/system.h"
@@ -20,10 +21,24 @@ eventstore::StoreResult<OpenedLedger> open_ledger(const std::string& path, bool 
   return OpenedLedger{std::move(store).value(), std::move(ledger)};
 }
 
-int report(const Globals& globals, const domain::Error& error) {
+namespace {
+
+void print_refusal(const Globals& globals, const domain::Error& refusal) {
+  const domain::Error error = with_hint(refusal, FrontEnd::command_line, "");
   print_error(domain::code_name(error.code), error.message);
   if (globals.is_json) std::cout << json_line(refusal_json(error)) << "\n";
+}
+
+}  // namespace
+
+int report(const Globals& globals, const domain::Error& error) {
+  print_refusal(globals, error);
   return exit_status_of(error);
+}
+
+int report_lookup(const Globals& globals, const domain::Error& error) {
+  print_refusal(globals, error);
+  return lookup_exit_status_of(error);
 }
 
 int report(const Globals& globals, const eventstore::StoreError& error) {
@@ -66,6 +81,7 @@ int execute_one(const Globals& globals, const nlohmann::ordered_json& fields) {
   }
   if (!outcome) return report(globals, outcome.error());
   if (outcome->refusal) {
+    outcome->refusal = with_hint(std::move(*outcome->refusal), FrontEnd::command_line, request->meta.actor.str());
     print_error(domain::code_name(outcome->refusal->code), outcome->refusal->message);
     if (globals.is_json) std::cout << json_line(outcome_json(*outcome)) << "\n";
     return exit_status_of(*outcome->refusal);

@@ -3,6 +3,7 @@
 // subcommands run. Each returns the process exit status.
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -30,18 +31,21 @@ eventstore::StoreResult<OpenedLedger> open_ledger(const std::string& path, bool 
 int execute_one(const Globals& globals, const nlohmann::ordered_json& fields);
 // `run FILE|-`.
 int run_file(const Globals& globals, const std::string& path);
-// `history`: what to show, by one of its ids.
+// `history`: what to show, by one of its ids, and which of its events.
 struct HistorySelector {
-  enum class Kind { subscription, order, customer, ticket };
+  enum class Kind { subscription, order, customer, ticket, link };
   Kind kind = Kind::subscription;
   std::string id;
+  std::int64_t from_position = 1;
+  std::optional<std::int64_t> limit;  // empty: every event from from_position on
 };
 int show_history(const Globals& globals, const HistorySelector& selector);
 // `audit verify`: exit 4 when the chain is broken or the log does not replay.
 int audit_verify(const Globals& globals);
-// `audit replay [--until POSITION|TIME]`: the stored read models rebuilt
-// from the log and swapped in atomically.
-int audit_replay(const Globals& globals, const std::string& until);
+// `audit replay [--until POSITION|TIME [--yes]]`: the stored read models
+// rebuilt from the log and swapped in atomically. Rebuilt to before the
+// head, they show every reader an earlier ledger: that needs `is_confirmed`.
+int audit_replay(const Globals& globals, const std::string& until, bool is_confirmed);
 // `import FILE|-`: an export into an empty ledger, chain checked.
 int import_log(const Globals& globals, const std::string& path);
 // `export [--from POSITION]`.
@@ -50,6 +54,8 @@ int export_log(const Globals& globals, std::int64_t from_position);
 // Prints a refusal or failure the way every subcommand does and returns its
 // exit status.
 int report(const Globals& globals, const domain::Error& error);
+// The same for a read-only lookup: unknown things exit 5 (not found).
+int report_lookup(const Globals& globals, const domain::Error& error);
 int report(const Globals& globals, const eventstore::StoreError& error);
 
 }  // namespace csp::cmd

@@ -16,7 +16,7 @@ std::size_t admin_count(const AgentsState& state) {
 }
 
 Error not_initialized() {
-  return invalid_input("the ledger has no agents yet: run `csp-ledger init --admin AGENT` first");
+  return invalid_input("the ledger has no agents yet: it must first be initialized with its admin-agent");
 }
 
 struct AgentsDecider {
@@ -94,14 +94,13 @@ Result<Role> authorize(const AgentsState& agents, const Actor& actor, std::initi
   auto agent = AgentId::parse(actor.str());
   if (!agent) {
     return Error{ErrorCode::not_authorized, "actor \"" + actor.str() + "\" is not an agent id; to " +
-                                                std::string(action) + " give --actor with an agent holding " + needed};
+                                                std::string(action) + " the actor must be an agent holding " + needed};
   }
   for (const Role role : allowed) {
     if (agents.holds(*agent, role)) return role;
   }
   return Error{ErrorCode::not_authorized, "agent " + agent->str() + " may not " + std::string(action) + ": it needs " +
-                                              needed + "; an admin can run `csp-ledger agent grant " + agent->str() +
-                                              " --role " + std::string(role_name(*allowed.begin())) + "`"};
+                                              needed};
 }
 
 }  // namespace csp::domain

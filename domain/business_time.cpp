@@ -9,7 +9,7 @@ Status check_time_moves_forward(const std::optional<Timestamp>& latest_at, const
   if (latest_at && at < *latest_at) {
     return Error{ErrorCode::time_went_backwards,
                  "time " + at.str() + " is before the latest event of this " + std::string(stream_what) + " (" +
-                     latest_at->str() + "); give --at " + latest_at->str() + " or later"};
+                     latest_at->str() + "); give a business time of " + latest_at->str() + " or later"};
   }
   return Status::success();
 }

@@ -83,7 +83,7 @@ Result<Product> Catalogue::find(const Sku& sku) const {
                                       [](const Product& product, const Sku& wanted) { return product.sku < wanted; });
   if (found == products_.end() || !(found->sku == sku)) {
     return Error{ErrorCode::unknown_product,
-                 "product \"" + sku.str() + "\" is not in the catalogue; list the SKUs with `report` or see data/catalogue.json"};
+                 "product \"" + sku.str() + "\" is not in the catalogue"};
   }
   return *found;
 }

@@ -30,13 +30,12 @@ Decision decide(const SubscriptionState& state, const RecordDownload& command, c
   }
   if (context.meta.at >= link->expires_at) {
     return deny(state, *link, context, DenialReason::link_expired,
-                "download link " + id + " expired at " + link->expires_at.str() +
-                    "; an admin can issue a new one with `csp-ledger link issue` (R6)");
+                "download link " + id + " expired at " + link->expires_at.str() + " (R5)");
   }
   if (link->downloads_used >= link->downloads_max) {
     return deny(state, *link, context, DenialReason::download_limit_reached,
                 "download link " + id + " has used all " + std::to_string(link->downloads_max) +
-                    " downloads; an admin can issue a new one with `csp-ledger link issue` (R6)");
+                    " downloads (R5)");
   }
   return Decision::accept(std::nullopt, {DownloadRecorded{state.purchase->subscription, link->id, context.meta.actor,
                                                           context.meta.at, link->downloads_used + 1}});

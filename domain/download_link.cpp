@@ -47,7 +47,7 @@ Decision decide(const SubscriptionState& state, const IssueDownloadLink& command
     if (!check) return Decision::refuse(check.error());
   }
   if (state.find_link(command.link) != nullptr) {
-    return Decision::refuse(invalid_input("link id " + command.link.str() + " is already used; give a new --link-id"));
+    return Decision::refuse(invalid_input("link id " + command.link.str() + " is already used; give a new link id or leave it out"));
   }
   auto expires_at = context.meta.at.plus(context.policy.link_lifetime);
   if (!expires_at) return Decision::refuse(expires_at.error());

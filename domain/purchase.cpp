@@ -9,12 +9,12 @@ Decision decide(const SubscriptionState& state, const PurchaseSoftware& command,
   if (!role_used) return Decision::refuse(role_used.error());
   if (state.purchase) {
     return Decision::refuse(invalid_input("subscription id " + command.subscription.str() +
-                                          " is already used; give a new --subscription-id or leave it out"));
+                                          " is already used; give a new subscription id or leave it out"));
   }
   if (!customer.matches(command.customer)) {
     return Decision::refuse(Error{ErrorCode::unknown_customer,
                                   "customer " + customer_ref_text(command.customer) +
-                                      " is not registered; register it with `csp-ledger customer add` first"});
+                                      " is not registered"});
   }
   const CustomerRegistered& buyer = *customer.registration;
   auto product = context.catalogue.find(command.product);

@@ -12,7 +12,7 @@ Result<Money> refunded_amount(const RefundTicketOpened& ticket, const DecimalAmo
   const Money& requested = ticket.requested_amount;
   auto refunded = amount.in(requested.currency());
   if (!refunded) return refunded;
-  if (refunded->is_zero()) return invalid_input("a refunded amount must be more than zero; to refuse, use --rejected");
+  if (refunded->is_zero()) return invalid_input("a refunded amount must be more than zero; to refuse the refund, reject it with a reason");
   if (refunded->minor_units() > requested.minor_units()) {
     return Error{ErrorCode::amount_exceeds_paid,
                  "refund " + refunded->str() + " is more than the " + requested.str() + " requested (R11)"};

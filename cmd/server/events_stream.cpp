@@ -8,6 +8,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include <boost/asio/post.hpp>
@@ -26,6 +27,7 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 constexpr std::int64_t events_per_page = 1000;
+constexpr std::int64_t events_limit_max = 1'000'000;
 
 std::optional<std::int64_t> whole_number(const std::string& text) {
   std::int64_t value = 0;
@@ -52,10 +54,21 @@ void HttpSession::queue_events(const Request& request, const Target& target, Req
         return;
       }
       events.is_following = value == "1";
+    } else if (parameter == "limit") {
+      const auto limit = whole_number(value);
+      if (!limit || *limit < 1 || *limit > events_limit_max) {
+        answer_now(log, request.keep_alive(), refusal_response(domain::invalid_input("limit \"" + value + "\" is not 1 to " + std::to_string(events_limit_max))));
+        return;
+      }
+      events.events_max = *limit;
     } else {
-      answer_now(log, request.keep_alive(), refusal_response(domain::invalid_input("query parameter \"" + parameter + "\" is not known; give from and follow")));
+      answer_now(log, request.keep_alive(), refusal_response(domain::invalid_input("query parameter \"" + parameter + "\" is not known; give from, limit and follow")));
       return;
     }
+  }
+  if (events.events_max && events.is_following) {
+    answer_now(log, request.keep_alive(), refusal_response(domain::invalid_input("limit and follow=1 do not go together: a follow does not end")));
+    return;
   }
   events.log = std::move(log);
   events.keep_alive = request.keep_alive();
@@ -82,8 +95,19 @@ void HttpSession::begin_events() {
 void HttpSession::pump_events() {
   if (is_closed_) return;
   const std::int64_t from = events_->next_position;
-  const bool is_queued = context_.readers.post([self = shared_from_this(), from](eventstore::EventStore& store) {
-    auto page = read_event_page(store, from, events_per_page);
+  std::int64_t wanted = events_per_page;
+  if (events_->events_max) {
+    wanted = std::min(wanted, *events_->events_max - events_->events_sent);
+    if (wanted == 0) {
+      // The page is full: its end says where the next one starts.
+      nlohmann::ordered_json end = cmd::end_of_export_json(events_->events_sent, events_->last_hash);
+      end["end_of_export"]["next_from"] = events_->next_position;
+      write_chunk(cmd::json_line(end) + "\n", &HttpSession::end_events);
+      return;
+    }
+  }
+  const bool is_queued = context_.readers.post([self = shared_from_this(), from, wanted](eventstore::EventStore& store) {
+    auto page = read_event_page(store, from, wanted);
     net::post(self->stream_.get_executor(), [self, page = std::move(page)]() mutable { self->on_event_page(std::move(page)); });
   });
   if (!is_queued) end_events();

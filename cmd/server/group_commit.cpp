@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "cmd/hints.h"
 #include "cmd/output.h"
 #include "cmd/server/http_status.h"
 #include "cmd/system.h"
@@ -11,7 +12,8 @@ namespace csp::server {
 namespace {
 
 CommandAnswer refusal_answer(const domain::Error& error, const std::string& command_id) {
-  return CommandAnswer{cmd::refusal_json(error), http_status_of(error.code), std::string(domain::code_name(error.code)),
+  return CommandAnswer{cmd::refusal_json(cmd::with_hint(error, cmd::FrontEnd::http, "")), http_status_of(error.code),
+                       std::string(domain::code_name(error.code)),
                        command_id};
 }
 

@@ -51,6 +51,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   struct EventsStream {
     std::int64_t next_position = 1;
     bool is_following = false;
+    std::optional<std::int64_t> events_max;  // limit=N: a page of at most N events
     std::int64_t events_sent = 0;
     eventstore::Hash last_hash = {};
     RequestLog log;

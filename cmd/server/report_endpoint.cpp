@@ -8,6 +8,19 @@
 
 namespace csp::server {
 
+namespace {
+
+domain::Result<std::int64_t> whole_number(const std::string& parameter, const std::string& value, const char* example) {
+  std::int64_t number = 0;
+  const auto parsed = std::from_chars(value.data(), value.data() + value.size(), number);
+  if (parsed.ec != std::errc() || parsed.ptr != value.data() + value.size()) {
+    return domain::invalid_input(parameter + " \"" + value + "\" is not a whole number (example: " + example + ")");
+  }
+  return number;
+}
+
+}  // namespace
+
 domain::Result<cmd::ReportQuery> report_query_of(const std::string& name, const Target& target) {
   cmd::ReportQuery query;
   query.kind = name;
@@ -24,14 +37,15 @@ domain::Result<cmd::ReportQuery> report_query_of(const std::string& name, const 
         return domain::invalid_input("format \"" + value + "\" is not one of json, csv");
       }
       query.format = value;
-    } else if (parameter == "within_days") {
-      const auto parsed = std::from_chars(value.data(), value.data() + value.size(), query.within_days);
-      if (parsed.ec != std::errc() || parsed.ptr != value.data() + value.size()) {
-        return domain::invalid_input("within_days \"" + value + "\" is not a whole number of days (example: 7)");
-      }
+    } else if (parameter == "within_days" || parameter == "from" || parameter == "limit") {
+      auto number = whole_number(parameter, value, parameter == "within_days" ? "7" : "50");
+      if (!number) return number.error();
+      if (parameter == "within_days") query.within_days = *number;
+      if (parameter == "from") query.from_row = *number;
+      if (parameter == "limit") query.limit = *number;
     } else {
       return domain::invalid_input("query parameter \"" + parameter +
-                                   "\" is not known; give customer, status, as_of, within_days or format");
+                                   "\" is not known; give customer, status, as_of, within_days, from, limit or format");
     }
   }
   return query;
@@ -43,10 +57,12 @@ Response report_response(eventstore::EventStore& store, const cmd::ReportQuery& 
   if (const auto* failure = std::get_if<eventstore::StoreError>(&answer)) {
     return error_response(http::status::internal_server_error, "store_failure", failure->message);
   }
-  auto& rows = std::get<std::vector<nlohmann::ordered_json>>(answer);
-  if (query.format == "csv") return text_response(http::status::ok, cmd::csv_of(rows), "text/csv");
+  auto& page = std::get<cmd::ReportRows>(answer);
+  if (query.format == "csv") {
+    return text_response(http::status::ok, cmd::csv_of(page.rows, cmd::report_columns(query.kind)), "text/csv");
+  }
   nlohmann::ordered_json array = nlohmann::ordered_json::array();
-  for (auto& row : rows) array.push_back(std::move(row));
+  for (auto& row : page.rows) array.push_back(std::move(row));
   return json_response(http::status::ok, array);
 }
 

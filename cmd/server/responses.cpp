@@ -1,5 +1,6 @@
 #include "cmd/server/responses.h"
 
+#include "cmd/hints.h"
 #include "cmd/output.h"
 #include "cmd/server/http_status.h"
 
@@ -35,13 +36,17 @@ Response error_response(http::status status, std::string_view code, const std::s
 }
 
 Response refusal_response(const domain::Error& error) {
-  return json_response(static_cast<http::status>(http_status_of(error.code)), cmd::refusal_json(error));
+  return json_response(static_cast<http::status>(http_status_of(error.code)),
+                       cmd::refusal_json(cmd::with_hint(error, cmd::FrontEnd::http, "")));
 }
 
 namespace {
 
 nlohmann::ordered_json body_json(CommandAnswer& answer) {
-  if (auto* outcome = std::get_if<cmd::Outcome>(&answer.body)) return cmd::outcome_json(std::move(*outcome));
+  if (auto* outcome = std::get_if<cmd::Outcome>(&answer.body)) {
+    if (outcome->refusal) outcome->refusal = cmd::with_hint(std::move(*outcome->refusal), cmd::FrontEnd::http, "");
+    return cmd::outcome_json(std::move(*outcome));
+  }
   return std::move(std::get<nlohmann::ordered_json>(answer.body));
 }
 

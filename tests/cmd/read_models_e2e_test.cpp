@@ -80,10 +80,10 @@ TEST_F(ReadModels, AuditReplayRebuildsWhatWasDamaged) {
 }
 
 TEST_F(ReadModels, AuditReplayUntilAPositionShowsTheLedgerThenUntilTheNextCommand) {
-  ok({"audit", "replay", "--until", "9"});  // the first download, not the second
+  ok({"audit", "replay", "--until", "9", "--yes"});  // the first download, not the second
   const Outcome report = ledger({"report", "links", "--format", "json"});
   EXPECT_EQ(report.json().at(0)["downloads_used"], 1);
-  EXPECT_NE(report.err.find("up to position 9 of 10"), std::string::npos) << report.err;
+  EXPECT_NE(report.err.find("as of position 9 of 10"), std::string::npos) << report.err;
   EXPECT_EQ(ok({"audit", "verify"}).status, 0) << "rows up to the checkpoint equal a replay up to it";
   ok(download_args("2026-01-06T00:00:00Z"));
   const Outcome caught_up = ledger({"report", "links", "--format", "json"});
@@ -92,10 +92,10 @@ TEST_F(ReadModels, AuditReplayUntilAPositionShowsTheLedgerThenUntilTheNextComman
 }
 
 TEST_F(ReadModels, AuditReplayUntilATimeKeepsWhatHadHappenedByThen) {
-  ok({"audit", "replay", "--until", "2026-01-04T12:00:00Z"});
+  ok({"audit", "replay", "--until", "2026-01-04T12:00:00Z", "--yes"});
   EXPECT_EQ(link_row()["downloads_used"], 1);
   EXPECT_EQ(ok({"audit", "verify"}).status, 0);
-  ok({"audit", "replay", "--until", "2026-01-02T12:00:00Z"});
+  ok({"audit", "replay", "--until", "2026-01-02T12:00:00Z", "--yes"});
   EXPECT_TRUE(ok({"report", "links", "--format", "json"}).json().empty());
   EXPECT_EQ(ok({"report", "subscriptions", "--format", "json"}).json().size(), 1u);
   ok({"audit", "replay"});
@@ -150,7 +150,7 @@ TEST_F(ReadModels, L6_APurchaseDatedBeforeItsCustomerReplaysAtEveryTime) {
   ok({"purchase", "--customer", "late.onmicrosoft.com", "--product", "sql-server-2022-standard", "--quantity", "1",
       "--unit-price", "10.00", "--currency", "USD", "--actor", sales, "--at", "2026-02-01T00:00:00Z"});
   EXPECT_EQ(ok({"report", "subscriptions", "--as-of", "2026-02-15T00:00:00Z", "--format", "json"}).json().size(), 2u);
-  ok({"audit", "replay", "--until", "2026-02-15T00:00:00Z"});
+  ok({"audit", "replay", "--until", "2026-02-15T00:00:00Z", "--yes"});
   EXPECT_EQ(ok({"audit", "verify"}).status, 0);
   ok({"audit", "replay"});
   const auto customers = ok({"report", "customers", "--customer", "late.onmicrosoft.com", "--format", "json"}).json();
@@ -168,7 +168,7 @@ TEST_F(ReadModels, RowsOfAnotherLayoutAreNeitherTrustedNorVerified) {
 }
 
 TEST_F(ReadModels, LinkStatusesFollowTheTimeTheReadModelsWereRebuiltTo) {
-  ok({"audit", "replay", "--until", "2026-01-04T12:00:00Z"});
+  ok({"audit", "replay", "--until", "2026-01-04T12:00:00Z", "--yes"});
   EXPECT_EQ(link_row()["status"], "live") << "live then, though expired now";
 }
 

@@ -15,6 +15,20 @@ using csp::testing::contents;
 
 std::vector<std::filesystem::path> domain_sources() { return csp::testing::sources_in("domain"); }
 
+// Calls `check(where, line)` for every line of every domain source.
+template <class Check>
+void for_each_domain_line(const Check& check) {
+  for (const auto& file : domain_sources()) {
+    std::istringstream lines(contents(file));
+    std::string line;
+    int number = 0;
+    while (std::getline(lines, line)) {
+      ++number;
+      check(file.filename().string() + ":" + std::to_string(number) + ": " + line, line);
+    }
+  }
+}
+
 TEST(Layering, DomainHasNoClockRandomnessIoOrUpperLayers) {
   const std::vector<std::string> forbidden = {
       "system_clock", "steady_clock", "high_resolution_clock", "::now(", "<random>", "rand(", "<ctime>", "std::time(", "time(nullptr)",
@@ -31,20 +45,27 @@ TEST(Layering, DomainHasNoClockRandomnessIoOrUpperLayers) {
 }
 
 TEST(Layering, DomainHasNoMutableGlobals) {
-  for (const auto& file : domain_sources()) {
-    std::istringstream lines(contents(file));
-    std::string line;
-    int number = 0;
-    while (std::getline(lines, line)) {
-      ++number;
-      // Namespace-scope variables start at column 0 in this code base; only
-      // constants are allowed there.
-      const bool is_static_variable = line.rfind("static ", 0) == 0 && line.find("static_assert") != 0 &&
-                                      line.find('(') == std::string::npos;
-      EXPECT_FALSE(is_static_variable) << file.filename() << ":" << number << ": " << line;
-      EXPECT_EQ(line.find("thread_local"), std::string::npos) << file.filename() << ":" << number;
-    }
-  }
+  for_each_domain_line([](const std::string& where, const std::string& line) {
+    // Namespace-scope variables start at column 0 in this code base; only
+    // constants are allowed there.
+    const bool is_static_variable = line.rfind("static ", 0) == 0 && line.find("static_assert") != 0 &&
+                                    line.find('(') == std::string::npos;
+    EXPECT_FALSE(is_static_variable) << where;
+    EXPECT_EQ(line.find("thread_local"), std::string::npos) << where;
+  });
+}
+
+// The rules' refusals reach callers on the command line and over HTTP: a
+// message naming a csp-ledger command or a flag would be wrong for one of
+// them. Each front end adds its own hint (cmd/hints.cpp).
+TEST(Layering, DomainMessagesNameNoCommandLineVerbOrFlag) {
+  for_each_domain_line([](const std::string& where, const std::string& line) {
+    const std::size_t quote = line.find('"');
+    if (quote == std::string::npos || line.find("//") < quote) return;
+    const std::string literal = line.substr(quote);
+    EXPECT_EQ(literal.find("csp-ledger"), std::string::npos) << where;
+    EXPECT_EQ(literal.find(" --"), std::string::npos) << where;
+  });
 }
 
 }  // namespace
