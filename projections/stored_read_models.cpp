@@ -77,35 +77,38 @@ std::string upsert_sql(const std::string& table, std::span<const Column> columns
 // sent as one array (?1 the keys, ?2 the next column, ...). A statement
 // per row would cost the server a parse and an execution each, more than
 // the writes themselves.
-std::string bulk_upsert_sql(const std::string& table, std::span<const Column> columns) {
+std::string unnest_of_columns(std::span<const Column> columns) {
   std::string arrays;
-  std::string updates;
   for (std::size_t index = 0; index < columns.size(); ++index) {
     arrays += (index == 0 ? "?" : ", ?") + std::to_string(index + 1) + (columns[index].is_integer ? "::bigint[]" : "::text[]");
-    if (index == 0) continue;
-    const std::string name(columns[index].name);
-    updates += (updates.empty() ? "" : ", ") + name + " = excluded." + name;
   }
-  return "INSERT INTO " + table + " (" + column_list(columns) + ") SELECT * FROM unnest(" + arrays + ") ON CONFLICT (" +
-         std::string(columns.front().name) + ") " + (updates.empty() ? "DO NOTHING" : "DO UPDATE SET " + updates);
+  return "unnest(" + arrays + ")";
 }
 
-// The same for rows the table holds already: an UPDATE finds each by its
-// key, which costs the server less than a refused insert turned update.
-std::string bulk_update_sql(const std::string& table, std::span<const Column> columns) {
-  std::string arrays;
-  std::string names;
-  std::string updates;
-  for (std::size_t index = 0; index < columns.size(); ++index) {
-    arrays += (index == 0 ? "?" : ", ?") + std::to_string(index + 1) + (columns[index].is_integer ? "::bigint[]" : "::text[]");
+// `name = <from>.name` for every column but the key.
+std::string assignments_from(std::span<const Column> columns, std::string_view from) {
+  std::string assignments;
+  for (std::size_t index = 1; index < columns.size(); ++index) {
     const std::string name(columns[index].name);
-    names += (index == 0 ? "" : ", ") + name;
-    if (index == 0) continue;
-    updates += (updates.empty() ? "" : ", ") + name + " = changed." + name;
+    assignments += (assignments.empty() ? "" : ", ") + name + " = " + std::string(from) + "." + name;
   }
+  return assignments;
+}
+
+// New rows: inserted, or updated should the key be there after all.
+std::string bulk_upsert_sql(const std::string& table, std::span<const Column> columns) {
+  const std::string updates = assignments_from(columns, "excluded");
+  return "INSERT INTO " + table + " (" + column_list(columns) + ") SELECT * FROM " + unnest_of_columns(columns) +
+         " ON CONFLICT (" + std::string(columns.front().name) + ") " +
+         (updates.empty() ? "DO NOTHING" : "DO UPDATE SET " + updates);
+}
+
+// Rows the table holds already: an UPDATE finds each by its key, which
+// costs the server less than a refused insert turned update.
+std::string bulk_update_sql(const std::string& table, std::span<const Column> columns) {
   const std::string key(columns.front().name);
-  return "UPDATE " + table + " SET " + updates + " FROM unnest(" + arrays + ") AS changed(" + names + ") WHERE " + table +
-         "." + key + " = changed." + key;
+  return "UPDATE " + table + " SET " + assignments_from(columns, "changed") + " FROM " + unnest_of_columns(columns) +
+         " AS changed(" + column_list(columns) + ") WHERE " + table + "." + key + " = changed." + key;
 }
 
 // One cell as an element of a PostgreSQL array literal.

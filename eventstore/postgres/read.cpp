@@ -120,14 +120,12 @@ StoreResult<std::optional<CommandRecord>> PostgresStore::find_command(std::strin
   if (const auto ahead = commands_ahead_.find(command_id); ahead != commands_ahead_.end()) return ahead->second;
   if (StoreStatus ready = ready_to_look_up(); !ready) return ready.error();
   auto rows = connection_.query_prepared(
-      "find_command",
-      "SELECT e.position, (SELECT count(*) FROM events t WHERE t.position > e.position AND t.position <= e.position + "
-      "1000 AND t.command_first = e.position) FROM events e WHERE e.command_id = $1 AND e.command_first IS NULL",
-      Params().add(command_id), "looking up a command");
+      "find_command", std::string(pg_command_records) + "e.command_id = $1", Params().add(command_id),
+      "looking up a command");
   if (!rows) return std::move(rows).error();
   if (PQntuples(rows->get()) == 0) return std::optional<CommandRecord>();
   return std::optional<CommandRecord>(
-      CommandRecord{postgres::integer_at(rows->get(), 0, 0), 1 + postgres::integer_at(rows->get(), 0, 1)});
+      CommandRecord{postgres::integer_at(rows->get(), 0, 1), 1 + postgres::integer_at(rows->get(), 0, 2)});
 }
 
 StoreResult<std::optional<std::string>> PostgresStore::resolve_alias(std::string_view alias) {

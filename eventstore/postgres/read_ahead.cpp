@@ -29,10 +29,7 @@ StoreStatus PostgresStore::read_ahead_in_transaction(const WriteBatch::ReadAhead
 StoreStatus PostgresStore::read_commands_ahead(const std::vector<std::string>& command_ids) {
   if (command_ids.empty()) return StoreStatus::success();
   auto rows = connection_.query_prepared(
-      "commands_ahead",
-      "SELECT e.command_id, e.position, (SELECT count(*) FROM events t WHERE t.position > e.position AND t.position <= "
-      "e.position + 1000 AND t.command_first = e.position) FROM events e WHERE e.command_id = ANY($1::text[]) AND "
-      "e.command_first IS NULL",
+      "commands_ahead", std::string(pg_command_records) + "e.command_id = ANY($1::text[])",
       Params().add_array(views_of(command_ids)), "looking up commands");
   if (!rows) return rows.error();
   for (const auto& id : command_ids) {

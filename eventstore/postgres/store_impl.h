@@ -27,6 +27,12 @@ inline constexpr const char* pg_event_columns =
     "position, stream_id, stream_version, event_type, schema_version, command_id, actor, role, business_time, "
     "recorded_time, payload, hash FROM events ";
 
+// A command's first position and how many events follow it, for the
+// commands the condition appended to it selects (on `e`).
+inline constexpr const char* pg_command_records =
+    "SELECT e.command_id, e.position, (SELECT count(*) FROM events t WHERE t.position > e.position AND t.position <= "
+    "e.position + 1000 AND t.command_first = e.position) FROM events e WHERE e.command_first IS NULL AND ";
+
 // One row of a query that selected pg_event_columns.
 void read_event_row(const PGresult* rows, int row, StoredEvent& event);
 

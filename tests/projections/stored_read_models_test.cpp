@@ -167,6 +167,54 @@ TEST_F(Stored, AReplayThatFailsNamesThePositionOfTheEvent) {
   EXPECT_NE(replayed.error().message.find("does not replay"), std::string::npos) << replayed.error().message;
 }
 
+// Another writer folds the later events into the tables; this one, which
+// cached the customer, a subscription and a link before them, follows
+// them: its cached rows become what the writer stored, and it reads or
+// adds no other row.
+TEST_F(Stored, AFollowerKeepsItsCachedRowsAsTheOtherWriterStoredThem) {
+  const auto& log = ledger.log();
+  std::size_t cut = 0;
+  while (!std::holds_alternative<domain::DownloadLinkIssued>(log.at(cut))) ++cut;
+  ++cut;
+  const auto subscription = std::get<domain::DownloadLinkIssued>(log.at(cut - 1)).subscription;
+  const auto link = std::get<domain::DownloadLinkIssued>(log.at(cut - 1)).link;
+  const auto tenant = customer.registration->tenant;
+  StoredReadModels follower(session(), live_tables);
+  {
+    auto batch = store->begin_batch();
+    ASSERT_TRUE(batch);
+    ASSERT_TRUE(follower.create_empty());
+    for (std::size_t index = 0; index < cut; ++index) ASSERT_TRUE(follower.apply(log[index], static_cast<std::int64_t>(index) + 1));
+    ASSERT_TRUE(follower.flush());
+    ASSERT_TRUE((*batch)->commit());
+  }
+  {
+    auto batch = store->begin_batch();
+    ASSERT_TRUE(batch);
+    StoredReadModels writer(session(), live_tables);
+    for (std::size_t index = cut; index < log.size(); ++index) ASSERT_TRUE(writer.apply(log[index], static_cast<std::int64_t>(index) + 1));
+    ASSERT_TRUE(writer.flush());
+    ASSERT_TRUE(writer.write_checkpoint(Checkpoint{static_cast<std::int64_t>(log.size()), std::nullopt, read_models_layout, false}));
+    ASSERT_TRUE((*batch)->commit());
+  }
+  const std::size_t cached_before = follower.cached_rows();
+  auto batch = store->begin_batch();
+  ASSERT_TRUE(batch);
+  for (std::size_t index = cut; index < log.size(); ++index) {
+    ASSERT_TRUE(follower.follow(log[index], static_cast<std::int64_t>(index) + 1));
+  }
+  EXPECT_EQ(follower.cached_rows(), cached_before);
+  ASSERT_TRUE(follower.flush());
+  ASSERT_TRUE((*batch)->commit());
+  EXPECT_TRUE(differences_from_fold().empty());
+  const ReadModels folded = fold();
+  EXPECT_EQ(Table<CustomerRow>::cells(*follower.find_customer(tenant)), Table<CustomerRow>::cells(folded.customers().at(tenant)));
+  EXPECT_EQ(Table<SubscriptionRow>::cells(*follower.find_subscription(subscription)),
+            Table<SubscriptionRow>::cells(folded.subscriptions().at(subscription)));
+  EXPECT_EQ(Table<LinkRow>::cells(*follower.find_link(link)), Table<LinkRow>::cells(folded.links().at(link)));
+  EXPECT_TRUE(follower.find_subscription(subscription)->is_cancelled);
+}
+
 TEST_F(Stored, TablesExistOnlyOnceCreated) {
   StoredReadModels stored(session(), live_tables);
   auto before = stored.exist();
