@@ -315,7 +315,7 @@ int run_cli(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& help) {
     return cli.app.exit(help);
   } catch (const CLI::ParseError& failure) {
-    const domain::Error error = domain::invalid_input(diagnose_arguments(cli.app, argc, argv, failure.what()));
+    const domain::Error error = domain::invalid_input(diagnose_arguments(cli.app, "csp-ledger", argc, argv, failure.what()));
     Globals globals;
     globals.is_json = asks_for_json(argc, argv);
     return report(globals, error);

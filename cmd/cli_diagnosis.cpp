@@ -59,8 +59,8 @@ struct Walk {
   std::optional<std::string> unknown;
 };
 
-Walk walk(const CLI::App& root, int argc, const char* const* argv) {
-  Walk at{&root, "csp-ledger", std::nullopt};
+Walk walk(const CLI::App& root, const std::string& program, int argc, const char* const* argv) {
+  Walk at{&root, program, std::nullopt};
   std::size_t positionals_used = 0;
   for (int index = 1; index < argc; ++index) {
     const std::string word = argv[index];
@@ -105,8 +105,9 @@ std::string without_help_pointer(std::string message) {
 
 }  // namespace
 
-std::string diagnose_arguments(const CLI::App& root, int argc, const char* const* argv, const std::string& parse_message) {
-  const Walk at = walk(root, argc, argv);
+std::string diagnose_arguments(const CLI::App& root, const std::string& program, int argc, const char* const* argv,
+                               const std::string& parse_message) {
+  const Walk at = walk(root, program, argc, argv);
   const std::string help = "; see `" + at.path + " --help`";
   if (at.unknown) return *at.unknown + help;
   const std::vector<std::string> commands = subcommand_names(*at.app);

@@ -11,6 +11,8 @@ namespace csp::cmd {
 
 // `parse_message` is CLI11's message, kept when the walk finds no unknown
 // word (a required flag missing, a value that does not parse).
-std::string diagnose_arguments(const CLI::App& root, int argc, const char* const* argv, const std::string& parse_message);
+// `program` names the executable in the messages ("csp-ledger").
+std::string diagnose_arguments(const CLI::App& root, const std::string& program, int argc, const char* const* argv,
+                               const std::string& parse_message);
 
 }  // namespace csp::cmd

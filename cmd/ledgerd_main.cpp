@@ -8,6 +8,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "cmd/cli_diagnosis.h"
 #include "cmd/server/server.h"
 
 namespace {
@@ -32,7 +33,8 @@ int run(int argc, char** argv) {
       "  csp-ledgerd --db ledger.db --listen 127.0.0.1:8080 --tokens tokens.txt\n"
       "  curl -H \"Authorization: Bearer TOKEN\" -d '{\"command\":\"GrantRole\",\"agent\":\"sam@partner.example\",\"role\":\"sales-agent\"}' \\\n"
       "       http://127.0.0.1:8080/commands\n"
-      "Every request but GET /health needs `Authorization: Bearer TOKEN`; a command's actor is the token's agent.\n"
+      "Every request but GET or HEAD /health (and /metrics with --metrics-public) needs `Authorization: Bearer TOKEN`;\n"
+      "a command's actor is the token's agent.\n"
       "SIGTERM or SIGINT: commands already received are committed and answered, then the server exits 0.");
   app.add_option("--db", options.db_path,
                  "ledger made by `csp-ledger init`: an SQLite file or a postgresql:// URI (default "
@@ -65,9 +67,18 @@ int run(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{64}));
   app.add_option("--reader-threads", limits.reader_threads, "threads answering /reports and /events")
       ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{64}));
+  app.add_flag("--metrics-public", options.is_metrics_public,
+               "serve GET /metrics without a token (for a Prometheus scrape); it shows counts and timings, no ledger data");
   app.add_option("--log-level", log_level, "one line per request at info; warn logs only problems")
       ->capture_default_str()->check(CLI::IsMember({"debug", "info", "warn", "error"}));
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::ParseError& failure) {
+    std::cerr << "csp-ledgerd: " << csp::cmd::diagnose_arguments(app, "csp-ledgerd", argc, argv, failure.what()) << "\n";
+    return 2;
+  }
   limits.idle_timeout = std::chrono::seconds(idle_timeout_seconds);
   limits.header_timeout = std::chrono::seconds(header_timeout_seconds);
 

@@ -62,29 +62,37 @@ std::string joined(const std::vector<std::string>& words) {
   return text;
 }
 
+// "within_days" as the query's front end spells it.
+std::string setting(const ReportQuery& query, std::string name) {
+  if (query.asked_through == FrontEnd::http) return name;
+  std::replace(name.begin(), name.end(), '_', '-');
+  return "--" + name;
+}
+
 domain::Status check_query(const ReportQuery& query) {
   if (std::find(report_kinds.begin(), report_kinds.end(), query.kind) == report_kinds.end()) {
     return invalid_input("report \"" + query.kind + "\" is not one of " + joined(report_kinds) + " (nearest: " +
                          nearest(query.kind, report_kinds) + ")");
   }
-  if (query.from_row < 1) return invalid_input("--from " + std::to_string(query.from_row) + " is not a row number (1 or more)");
+  if (query.from_row < 1) return invalid_input(setting(query, "from") + " " + std::to_string(query.from_row) + " is not a row number (1 or more)");
   if (query.limit && (*query.limit < 1 || *query.limit > rows_per_page_max)) {
-    return invalid_input("--limit " + std::to_string(*query.limit) + " is out of range: give 1 to " +
+    return invalid_input(setting(query, "limit") + " " + std::to_string(*query.limit) + " is out of range: give 1 to " +
                          std::to_string(rows_per_page_max));
   }
   if (is_listing(query.kind) && (!query.customer.empty() || !query.as_of.empty())) {
-    return invalid_input("the " + query.kind + " report takes neither --customer nor --as-of");
+    return invalid_input("the " + query.kind + " report takes neither " + setting(query, "customer") + " nor " +
+                         setting(query, "as_of"));
   }
   if (query.format != "table" && query.format != "json" && query.format != "csv") {
     return invalid_input("format \"" + query.format + "\" is not one of table, json, csv");
   }
   if (query.within_days < 1 || query.within_days > 3650) {
-    return invalid_input("--within-days " + std::to_string(query.within_days) + " is out of range: give 1 to 3650");
+    return invalid_input(setting(query, "within_days") + " " + std::to_string(query.within_days) + " is out of range: give 1 to 3650");
   }
   if (!query.status.empty()) {
     const auto statuses = statuses_of(query.kind);
     if (std::find(statuses.begin(), statuses.end(), query.status) == statuses.end()) {
-      return invalid_input(statuses.empty() ? "the " + query.kind + " report has no --status"
+      return invalid_input(statuses.empty() ? "the " + query.kind + " report has no " + setting(query, "status")
                                             : "status \"" + query.status + "\" is not one of " + joined(statuses) +
                                                   " for the " + query.kind + " report");
     }
@@ -446,7 +454,7 @@ ReportAnswer answer_report(eventstore::EventStore& store, const ReportQuery& que
   std::optional<domain::Timestamp> as_of;
   if (!query.as_of.empty()) {
     auto parsed = domain::Timestamp::parse(query.as_of);
-    if (!parsed) return domain::invalid_input("--as-of: " + parsed.error().message);
+    if (!parsed) return domain::invalid_input(setting(query, "as_of") + ": " + parsed.error().message);
     as_of = *parsed;
   }
   auto tenant = customer_filter(store, query.customer);

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cmd/hints.h"
 #include "cmd/session.h"
 #include "projections/read_models.h"
 
@@ -25,6 +26,9 @@ struct ReportQuery {
   std::int64_t within_days = 7;  // expiring-links: expiring within this many days of as_of
   std::int64_t from_row = 1;          // the first row answered, counted from 1
   std::optional<std::int64_t> limit;  // at most this many rows; empty: all from from_row on
+  // Messages name a setting as this front end spells it: --within-days on
+  // the command line, within_days in a query string.
+  FrontEnd asked_through = FrontEnd::command_line;
 };
 
 inline constexpr std::int64_t rows_per_page_max = 1'000'000;

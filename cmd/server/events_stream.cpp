@@ -87,7 +87,10 @@ void HttpSession::begin_events() {
   http::async_write_header(stream_, *events_serializer_, [self = shared_from_this()](beast::error_code error, std::size_t) {
     if (error) return self->close_now();
     self->stream_.expires_never();
-    if (self->events_->is_following) self->watch_follower();
+    if (self->events_->is_following) {
+      self->log_follow_start();
+      self->watch_follower();
+    }
     self->pump_events();
   });
 }
@@ -110,7 +113,10 @@ void HttpSession::pump_events() {
     auto page = read_event_page(store, from, wanted);
     net::post(self->stream_.get_executor(), [self, page = std::move(page)]() mutable { self->on_event_page(std::move(page)); });
   });
-  if (!is_queued) end_events();
+  if (!is_queued) {
+    log_follow_end("server_stopping");
+    end_events();
+  }
 }
 
 void HttpSession::on_event_page(eventstore::StoreResult<EventPage> page) {
@@ -118,6 +124,7 @@ void HttpSession::on_event_page(eventstore::StoreResult<EventPage> page) {
   if (!page) {
     // The status is already sent: ending the stream early is all that is left.
     spdlog::error("event=events_failed target={} error=\"{}\"", domain::printable(events_->log.target), domain::printable(page.error().message));
+    log_follow_end("store_failure");
     end_events();
     return;
   }
@@ -133,6 +140,7 @@ void HttpSession::on_event_page(eventstore::StoreResult<EventPage> page) {
     return;
   }
   if (context_.feed.is_closed()) {
+    log_follow_end("server_stopping");
     end_events();
     return;
   }
@@ -163,6 +171,18 @@ void HttpSession::end_events() {
     if (!keep_alive) return self->linger();
     self->read_next();
   });
+}
+
+void HttpSession::log_follow_start() const {
+  spdlog::info("event=follow_start target={} from={}", domain::printable(events_->log.target), events_->next_position);
+}
+
+void HttpSession::log_follow_end(std::string_view reason) {
+  if (!events_ || !events_->is_following || !events_->has_begun || events_->is_end_logged) return;
+  events_->is_end_logged = true;
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - events_->log.start).count();
+  spdlog::info("event=follow_end target={} reason={} events_sent={} next_from={} duration_s={:.3f}",
+               domain::printable(events_->log.target), reason, events_->events_sent, events_->next_position, seconds);
 }
 
 // A follower sends nothing while it waits; a readable socket then means it

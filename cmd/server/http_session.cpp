@@ -30,7 +30,7 @@ constexpr std::size_t coalesced_body_bytes_max = 16 << 10;
 // What one read takes while a connection waits for its next request.
 constexpr std::size_t request_start_read_bytes = 16 << 10;
 
-const std::string paths_known = "the server answers POST /commands, GET /reports/<name>, GET /events, GET /health, GET /metrics";
+const std::string paths_known = "the server answers POST /commands, GET /reports/<name>, GET /events, GET or HEAD /health, GET or HEAD /metrics";
 
 std::string_view view_of(beast::string_view text) { return {text.data(), text.size()}; }
 
@@ -50,11 +50,29 @@ int route_check(std::string_view path, http::verb method, std::string& allowed) 
     allowed = "POST";
     return method == http::verb::post ? 1 : 0;
   }
-  if (path == "/health" || path == "/metrics" || path == "/events" || is_reports) {
+  if (path == "/health" || path == "/metrics") {
+    allowed = "GET, HEAD";
+    return method == http::verb::get || method == http::verb::head ? 1 : 0;
+  }
+  if (path == "/events" || is_reports) {
     allowed = "GET";
     return method == http::verb::get ? 1 : 0;
   }
   return -1;
+}
+
+Response method_not_allowed(const std::string& path, const std::string& allowed) {
+  Response response = error_response(http::status::method_not_allowed, "method_not_allowed", path + " takes " + allowed + " only");
+  response.set(http::field::allow, allowed);
+  return response;
+}
+
+// GET's header, its Content-Length included, without the body (RFC 9110, HEAD).
+Response without_body(Response response) {
+  const std::size_t length = response.body().size();
+  response.body().clear();
+  response.content_length(length);
+  return response;
 }
 
 }  // namespace
@@ -235,10 +253,16 @@ void HttpSession::dispatch(Request request) {
     answer_now(log, false, error_response(http::status::service_unavailable, "unavailable", "the server is stopping: send the request again once it is back"));
     return;
   }
-  // Only /health answers without a token; everything else, unknown paths
-  // included, says nothing before the caller is known.
-  if (target->path == "/health" && request.method() == http::verb::get) {
-    answer_now(log, keep_alive, json_response(http::status::ok, {{"ok", true}, {"head_position", context_.feed.head_position()}}));
+  // Only /health (and /metrics when made public) answers without a token:
+  // a load balancer's probe and a Prometheus scrape carry none. Everything
+  // else, unknown paths included, says nothing before the caller is known.
+  std::string allowed;
+  if (target->path == "/health" || (target->path == "/metrics" && context_.is_metrics_public)) {
+    if (route_check(target->path, request.method(), allowed) == 0) {
+      answer_now(log, keep_alive, method_not_allowed(target->path, allowed));
+    } else {
+      answer_status_page(log, keep_alive, target->path, request.method());
+    }
     return;
   }
   const auto token = bearer_token(request);
@@ -250,21 +274,17 @@ void HttpSession::dispatch(Request request) {
     answer_now(log, keep_alive, std::move(response));
     return;
   }
-  std::string allowed;
   const int route = route_check(target->path, request.method(), allowed);
   if (route < 0) {
     answer_now(log, keep_alive, error_response(http::status::not_found, "not_found", "no such path: " + paths_known));
     return;
   }
   if (route == 0) {
-    Response response = error_response(http::status::method_not_allowed, "method_not_allowed",
-                                       target->path + " takes " + allowed + " only");
-    response.set(http::field::allow, allowed);
-    answer_now(log, keep_alive, std::move(response));
+    answer_now(log, keep_alive, method_not_allowed(target->path, allowed));
     return;
   }
   if (target->path == "/metrics") {
-    answer_now(log, keep_alive, text_response(http::status::ok, context_.metrics.prometheus_text(), "text/plain; version=0.0.4"));
+    answer_status_page(log, keep_alive, target->path, request.method());
     return;
   }
   if (target->path == "/events") {
@@ -277,6 +297,13 @@ void HttpSession::dispatch(Request request) {
   } else {
     answer_report(target->path.substr(std::string_view("/reports/").size()), *target, slot);
   }
+}
+
+void HttpSession::answer_status_page(RequestLog log, bool keep_alive, const std::string& path, http::verb method) {
+  Response response = path == "/health"
+                          ? json_response(http::status::ok, {{"ok", true}, {"head_position", context_.feed.head_position()}})
+                          : text_response(http::status::ok, context_.metrics.prometheus_text(), "text/plain; version=0.0.4");
+  answer_now(std::move(log), keep_alive, method == http::verb::head ? without_body(std::move(response)) : std::move(response));
 }
 
 void HttpSession::answer_commands(Request& request, const std::string& agent, std::uint64_t slot) {
@@ -461,6 +488,7 @@ void HttpSession::drain() {
 void HttpSession::close_now() {
   if (is_closed_) return;
   is_closed_ = true;
+  log_follow_end("connection_closed");
   update_waiting();
   beast::error_code ignored;
   stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);

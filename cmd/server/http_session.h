@@ -57,6 +57,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     RequestLog log;
     bool keep_alive = true;
     bool has_begun = false;
+    bool is_end_logged = false;
   };
 
   void read_next();
@@ -68,6 +69,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void dispatch(Request request);
   void answer_commands(Request& request, const std::string& agent, std::uint64_t slot);
   void answer_report(const std::string& name, const Target& target, std::uint64_t slot);
+  // A follow lasts hours: its request line is logged only at its end, so
+  // these say when it started and why it ended.
+  void log_follow_start() const;
+  void log_follow_end(std::string_view reason);
+  // /health or /metrics, to GET or HEAD.
+  void answer_status_page(RequestLog log, bool keep_alive, const std::string& path, http::verb method);
   void queue_events(const Request& request, const Target& target, RequestLog log);
 
   std::uint64_t add_slot(RequestLog log, bool keep_alive);

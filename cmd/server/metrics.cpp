@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "cmd/server/process_metrics.h"
+
 namespace csp::server {
 namespace {
 
@@ -12,6 +14,8 @@ std::string number(double value) {
 }
 
 }  // namespace
+
+Metrics::Metrics(std::string version, std::string backend) : version_(std::move(version)), backend_(std::move(backend)) {}
 
 template <std::size_t N>
 void Metrics::Histogram<N>::add(const std::array<double, N>& bounds, double value) {
@@ -69,8 +73,10 @@ void Metrics::record_connection_closed(std::string_view reason) {
 }
 
 std::string Metrics::prometheus_text() const {
-  std::lock_guard lock(mutex_);
-  std::string out;
+  std::string out = "# HELP csp_ledger_build_info The server's version and the backend its ledger is on.\n";
+  out += "# TYPE csp_ledger_build_info gauge\n";
+  out += "csp_ledger_build_info{version=\"" + version_ + "\",backend=\"" + backend_ + "\"} 1\n";
+  std::unique_lock lock(mutex_);
   out += "# HELP csp_ledger_commands_total Commands answered, by command and outcome (ok or the refusal code).\n";
   out += "# TYPE csp_ledger_commands_total counter\n";
   for (const auto& [key, count] : commands_) {
@@ -99,7 +105,8 @@ std::string Metrics::prometheus_text() const {
   for (const auto& [reason, count] : connections_closed_) {
     out += "csp_ledger_connections_closed_total{reason=\"" + reason + "\"} " + std::to_string(count) + "\n";
   }
-  return out;
+  lock.unlock();
+  return out + process_metrics_text();
 }
 
 }  // namespace csp::server

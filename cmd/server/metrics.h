@@ -1,8 +1,9 @@
 #pragma once
 // What GET /metrics shows, in the Prometheus text format: commands by type
 // and outcome, their latency from request to durable answer, batch sizes,
-// the time each durable commit took, the log's head, requests by status and
-// connections closed or refused to protect the others.
+// the time each durable commit took, the log's head, requests by status,
+// connections closed or refused to protect the others, the build and the
+// process's own figures.
 
 #include <array>
 #include <cstdint>
@@ -17,6 +18,10 @@ namespace csp::server {
 
 class Metrics {
  public:
+  // Shown as csp_ledger_build_info's labels, so a dashboard tells nodes of
+  // different versions or backends apart.
+  Metrics(std::string version, std::string backend);
+
   struct CommandTally {
     std::string_view command;
     std::string_view outcome;  // "ok", a refusal code or "store_failure"
@@ -55,6 +60,8 @@ class Metrics {
   Histogram<batch_bounds.size()> batches_;
   Histogram<latency_bounds_seconds.size()> commits_;
   std::int64_t head_position_ = 0;
+  const std::string version_;
+  const std::string backend_;
 };
 
 }  // namespace csp::server

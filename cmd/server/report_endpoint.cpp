@@ -25,6 +25,7 @@ domain::Result<cmd::ReportQuery> report_query_of(const std::string& name, const 
   cmd::ReportQuery query;
   query.kind = name;
   query.format = "json";
+  query.asked_through = cmd::FrontEnd::http;
   for (const auto& [parameter, value] : target.parameters) {
     if (parameter == "customer") {
       query.customer = value;

@@ -213,7 +213,7 @@ int run_server(const ServerOptions& options) {
     checkpointer = std::move(started).value();
   }
   CommitFeed feed(head->position);
-  Metrics metrics;
+  Metrics metrics(CSP_LEDGER_VERSION, eventstore::names_postgres(options.db_path) ? "postgresql" : "sqlite");
   metrics.set_head_position(head->position);
   GroupCommitLimits group_commit = options.limits.group_commit;
   // On a database server every commit writes its rows in one statement a
@@ -222,7 +222,7 @@ int run_server(const ServerOptions& options) {
   if (eventstore::names_postgres(options.db_path)) group_commit.read_model_flush_interval = std::chrono::milliseconds(0);
   GroupCommitWriter writer(std::move(opened).value(), feed, metrics, group_commit);
   ConnectionTable connections(options.limits.connections_max, options.limits.connections_per_address_max);
-  ServerContext context{*tokens, writer, **readers, feed, metrics, options.limits, connections};
+  ServerContext context{*tokens, writer, **readers, feed, metrics, options.limits, connections, options.is_metrics_public};
   make_room_for_connections(options.limits.connections_max);
 
   net::io_context io(static_cast<int>(options.limits.io_threads));

@@ -13,6 +13,9 @@ struct ServerOptions {
   std::string db_path;
   std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free one
   std::string tokens_path;
+  // GET /metrics without a token, for a Prometheus scrape: the figures say
+  // how busy the ledger is, never what is in it.
+  bool is_metrics_public = false;
   ServerLimits limits;
 };
 

@@ -44,6 +44,7 @@ struct ServerContext {
   Metrics& metrics;
   ServerLimits limits;
   ConnectionTable& connections;
+  bool is_metrics_public = false;
   // Requests read whose answers are not written yet: a stopping server
   // waits for them.
   std::atomic<std::int64_t> answers_unwritten{0};

@@ -487,6 +487,9 @@ TEST_F(Cli, BackOfficeReportsOnTheDemo) {
   ASSERT_EQ(hybrid.size(), 1u);  // the cancelled Windows Server subscription no longer counts
   EXPECT_EQ(hybrid[0]["market"], "BR");
   refused({"report", "expiring-links", "--within-days", "0"}, "invalid_input", 2);
+  EXPECT_NE(ledger({"report", "expiring-links", "--within-days", "0"}).err.find("--within-days 0 is out of range"),
+            std::string::npos)
+      << "the command line names its own flag";
 }
 
 TEST_F(Cli, ExportThenImportGivesTheSameLedger) {
