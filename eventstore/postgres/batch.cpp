@@ -24,10 +24,7 @@ constexpr const char* aliases_copy_sql = "COPY aliases (alias, stream_id) FROM S
 
 StoreResult<std::unique_ptr<WriteBatch>> PostgresStore::begin_batch() {
   if (is_batch_open_) throw std::logic_error("a batch is already open on this store object");
-  if (connection_.is_broken()) {
-    if (StoreStatus again = connection_.reconnect(); !again) return again.error();
-    forget_uncommitted_state();
-  }
+  if (StoreStatus ready = ready_to_look_up(); !ready) return ready.error();
   if (StoreStatus begun = connection_.exec("BEGIN", "starting a write transaction"); !begun) return begun.error();
   is_batch_open_ = true;
   batch_failure_.reset();
@@ -78,7 +75,7 @@ StoreStatus PostgresStore::follow_stream_versions() {
 }
 
 StoreStatus PostgresStore::ready_to_look_up() {
-  if (!is_batch_open_ && !is_snapshot_open_ && connection_.is_broken()) {
+  if (!is_batch_open_ && !is_snapshot_open_ && connection_.is_lost_while_idle()) {
     if (StoreStatus again = connection_.reconnect(); !again) return again;
     forget_uncommitted_state();
   }

@@ -1,5 +1,7 @@
 #include "eventstore/postgres/connection.h"
 
+#include <poll.h>
+
 #include <algorithm>
 #include <optional>
 #include <utility>
@@ -158,6 +160,19 @@ StoreStatus Connection::reconnect() {
                                                 trimmed(PQerrorMessage(conn_))};
   }
   return StoreStatus::success();
+}
+
+bool Connection::is_lost_while_idle() {
+  // Readable while idle: notifications, or the session's end, which comes
+  // as a FATAL message and then the end of the stream, possibly in reads
+  // of their own. Reading keeps the notifications for PQnotifies, and only
+  // the end of the stream marks the connection broken.
+  for (int reads = 0; reads < 4 && !is_broken(); ++reads) {
+    pollfd socket{PQsocket(conn_), POLLIN, 0};
+    if (::poll(&socket, 1, 0) <= 0) return false;
+    (void)PQconsumeInput(conn_);
+  }
+  return is_broken();
 }
 
 bool Connection::is_in_transaction() const {

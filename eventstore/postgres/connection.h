@@ -63,6 +63,11 @@ class Connection {
 
   PGconn* handle() const { return conn_; }
   bool is_broken() const { return conn_ == nullptr || PQstatus(conn_) == CONNECTION_BAD; }
+  // Broken, or ended by the server while idle (a restart, an admin's
+  // pg_terminate_backend): libpq learns of that only when it next reads,
+  // so the socket is looked at without waiting. Only between transactions:
+  // inside one, a lost session is a failure for the caller to see.
+  bool is_lost_while_idle();
   // Reconnects a broken connection with the same parameters; statements
   // prepared before are gone (generation() changes).
   StoreStatus reconnect();

@@ -152,6 +152,9 @@ class PostgresSession final : public sql::Session {
     // Snapshots nest (a report inside a batch, or inside another snapshot):
     // the outermost is a transaction, the others savepoints in it.
     const bool is_nested = store_.connection().is_in_transaction();
+    if (!is_nested) {
+      if (StoreStatus ready = store_.ready_to_read(); !ready) return ready;
+    }
     StoreStatus begun = is_nested ? exec("SAVEPOINT read_snapshot", "starting a read snapshot")
                                   : exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "starting a read snapshot");
     if (begun) {

@@ -1,9 +1,13 @@
 // Ledgers in PostgreSQL: what cannot be reached, is not a ledger or is newer
 // is refused with a clear message and left as it was; L1 holds against plain
 // SQL; the server's role cannot change events; a connection lost in the
-// middle of a batch commits nothing, and the store reconnects.
+// middle of a batch commits nothing, and the store reconnects; one the
+// server ended while idle is opened again without a failed call.
 
 #include <libpq-fe.h>
+
+#include <chrono>
+#include <thread>
 
 #include "eventstore/postgres/store.h"
 #include "eventstore/verify.h"
@@ -156,6 +160,26 @@ TEST_F(PostgresLedger, AConnectionLostMidBatchCommitsNothingAndTheStoreReconnect
   EXPECT_FALSE(again->is_replay);
   EXPECT_EQ(again->positions, std::vector<std::int64_t>{2});
   EXPECT_FALSE(ok_or_throw(verify_chain(*store)).first_break.has_value());
+}
+
+TEST_F(PostgresLedger, ASessionEndedWhileIdleIsOpenedAgainBeforeTheNextReadOrBatch) {
+  auto store = ledger_with_events(1);
+  ASSERT_EQ(ok_or_throw(store->head()).position, 1);
+  ASSERT_EQ(run_sql(database.uri(), "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" +
+                                        database.name() + "' AND pid <> pg_backend_pid()"),
+            "");
+  // The session's end reaches this side's socket before the next read.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const auto head = store->head();
+  ASSERT_TRUE(head.ok()) << head.error().message;
+  EXPECT_EQ(head->position, 1);
+  ASSERT_EQ(run_sql(database.uri(), "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" +
+                                        database.name() + "' AND pid <> pg_backend_pid()"),
+            "");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const auto appended = store->append(request("after-idle-loss", "s", 1, {event("T", "x")}));
+  ASSERT_TRUE(appended.ok()) << appended.error().message;
+  EXPECT_EQ(appended->positions, std::vector<std::int64_t>{2});
 }
 
 }  // namespace
