@@ -401,6 +401,7 @@ eventstore::StoreStatus Ledger::project(const std::vector<std::vector<domain::Ev
 }
 
 eventstore::StoreStatus Ledger::read_ahead(const std::vector<const Request*>& requests, eventstore::WriteBatch& batch) {
+  if (!batch.reads_ahead()) return eventstore::StoreStatus::success();
   // Aliases are resolved first: the streams they name are read next.
   eventstore::WriteBatch::ReadAhead first;
   eventstore::WriteBatch::ReadAhead second;

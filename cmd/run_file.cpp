@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include "cmd/hints.h"
@@ -35,33 +36,23 @@ class Runner {
     opened_.ledger->set_read_model_flush_interval(read_model_flush_interval);
   }
 
-  // Returns false when the store failed and the run must stop.
+  // Returns false when the store failed and the run must stop. Lines are
+  // decided a batch at a time, so that what they look up is read ahead in
+  // a few round trips (on a database server, one per lookup otherwise).
   bool line(const std::string& text, std::size_t line_number) {
     if (text.find_first_not_of(" \t\r") == std::string::npos) return true;
     const auto object = parse_command_text(text);
-    if (!object) return refuse(on_line(line_number, object.error()));
+    if (!object) return refuse(on_line(line_number, object.error()), line_number);
     auto request = parse_request(*object, defaults_);
-    if (!request) return refuse(on_line(line_number, request.error()));
-    if (!batch_) {
-      auto begun = opened_.ledger->begin_batch();
-      if (!begun) return fail(begun.error(), line_number);
-      batch_ = std::move(begun).value();
-      first_line_in_batch_ = line_number;
-    }
-    auto outcome = opened_.ledger->execute(*request, *batch_);
-    if (!outcome) return fail(outcome.error(), line_number);
-    if (outcome->refusal) {
-      outcome->refusal =
-          with_hint(on_line(line_number, *outcome->refusal), FrontEnd::command_line, request->meta.actor.str());
-      note_refusal(*outcome->refusal);
-    }
-    pending_.push_back(json_line(outcome_json(std::move(*outcome))));
-    last_line_ = line_number;
-    return pending_.size() < lines_per_flush || commit();
+    if (!request) return refuse(on_line(line_number, request.error()), line_number);
+    window_.push_back(ParsedLine{line_number, std::move(request).value(), std::nullopt});
+    return window_.size() < lines_per_flush || commit();
   }
 
-  // Makes the batch durable, then prints the results it holds.
+  // Decides the lines waiting, makes their batch durable, then prints the
+  // results it holds.
   bool commit() {
+    if (!decide_window()) return false;
     if (batch_) {
       if (eventstore::StoreStatus committed = opened_.ledger->commit(*batch_); !committed) {
         return fail(committed.error(), last_line_);
@@ -90,14 +81,53 @@ class Runner {
   int exit_status() const { return worst_status_; }
 
   bool refuse_too_long(std::size_t line_number) {
-    return refuse(domain::invalid_input("line " + std::to_string(line_number) + " is longer than 1 MiB"));
+    return refuse(domain::invalid_input("line " + std::to_string(line_number) + " is longer than 1 MiB"), line_number);
   }
 
  private:
-  bool refuse(const domain::Error& error) {
-    pending_.push_back(json_line(refusal_json(error)));
-    note_refusal(error);
-    return pending_.size() < lines_per_flush || commit();
+  struct ParsedLine {
+    std::size_t number = 0;
+    std::optional<Request> request;
+    std::optional<domain::Error> refusal;  // the line did not parse
+  };
+
+  bool refuse(const domain::Error& error, std::size_t line_number) {
+    window_.push_back(ParsedLine{line_number, std::nullopt, error});
+    return window_.size() < lines_per_flush || commit();
+  }
+
+  bool decide_window() {
+    std::vector<const Request*> requests;
+    for (const auto& parsed : window_) {
+      if (parsed.request) requests.push_back(&*parsed.request);
+    }
+    if (!requests.empty() && !batch_) {
+      auto begun = opened_.ledger->begin_batch();
+      if (!begun) return fail(begun.error(), window_.back().number);
+      batch_ = std::move(begun).value();
+      first_line_in_batch_ = window_.front().number;
+      if (eventstore::StoreStatus read = opened_.ledger->read_ahead(requests, *batch_); !read) {
+        return fail(read.error(), window_.back().number);
+      }
+    }
+    for (auto& parsed : window_) {
+      if (!parsed.request) {
+        pending_.push_back(json_line(refusal_json(*parsed.refusal)));
+        note_refusal(*parsed.refusal);
+        continue;
+      }
+      auto outcome = opened_.ledger->execute(*parsed.request, *batch_);
+      if (!outcome) return fail(outcome.error(), window_.back().number);
+      if (outcome->refusal) {
+        outcome->refusal = with_hint(on_line(parsed.number, *outcome->refusal), FrontEnd::command_line,
+                                     parsed.request->meta.actor.str());
+        note_refusal(*outcome->refusal);
+      }
+      pending_.push_back(json_line(outcome_json(std::move(*outcome))));
+    }
+    if (!window_.empty()) last_line_ = window_.back().number;
+    window_.clear();
+    return true;
   }
 
   // A refusal is printed once, as its line's JSON result on stdout; stderr
@@ -118,6 +148,7 @@ class Runner {
   OpenedLedger& opened_;
   RequestDefaults defaults_ = system_defaults();
   std::unique_ptr<eventstore::WriteBatch> batch_;
+  std::vector<ParsedLine> window_;
   std::vector<std::string> pending_;
   std::size_t first_line_in_batch_ = 0;
   std::size_t last_line_ = 0;

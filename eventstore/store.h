@@ -79,6 +79,9 @@ class WriteBatch {
     (void)lookups;
     return StoreStatus::success();
   }
+  // Whether read_ahead saves anything: false where a lookup is no round
+  // trip (SQLite), so callers skip gathering the keys.
+  virtual bool reads_ahead() const { return false; }
 
   // Loads one event exactly as another ledger stored it (position, stream
   // version, command id, both times, hash), for `import`. Refused unless it

@@ -27,6 +27,9 @@ class TransactionBatch final : public WriteBatch {
   StoreResult<std::optional<std::string>> resolve_alias(std::string_view alias) override {
     return store_.resolve_alias(alias);
   }
+  bool reads_ahead() const override {
+    return requires(const ReadAhead& lookups) { store_.read_ahead_in_transaction(lookups); };
+  }
   StoreStatus read_ahead(const ReadAhead& lookups) override {
     if constexpr (requires { store_.read_ahead_in_transaction(lookups); }) {
       return store_.read_ahead_in_transaction(lookups);
