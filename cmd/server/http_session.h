@@ -54,6 +54,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     std::optional<std::int64_t> events_max;  // limit=N: a page of at most N events
     std::int64_t events_sent = 0;
     eventstore::Hash last_hash = {};
+    std::string reader;  // the token's agent, whose roles decide what is shown
     RequestLog log;
     bool keep_alive = true;
     bool has_begun = false;
@@ -68,7 +69,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void dispatch(Request request);
   void answer_commands(Request& request, const std::string& agent, std::uint64_t slot);
   void answer_report(const std::string& name, const Target& target, std::uint64_t slot);
-  void queue_events(const Request& request, const Target& target, RequestLog log);
+  void queue_events(const Request& request, const Target& target, const std::string& agent, RequestLog log);
 
   std::uint64_t add_slot(RequestLog log, bool keep_alive);
   void fulfil(std::uint64_t slot, Response response);
