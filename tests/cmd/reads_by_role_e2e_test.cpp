@@ -81,7 +81,8 @@ TEST_F(ReadsByRole, HistoryForAnAgentWithoutAdminAgentWithholdsKeysAndContacts) 
   expect_withheld(history_as({"--actor", "nobody@partner.example"}));
 }
 
-TEST_F(ReadsByRole, HistoryForAnAdminAgentShowsKeysAndContacts) {
+TEST_F(ReadsByRole, HistoryShowsKeysAndContactsToAnAdminAgentOnly) {
+  expect_withheld(history_as({"--actor", sales}));
   expect_shown(history_as({"--actor", admin}));
   const Outcome text = workspace.run({"--db", "ledger.db", "history", "--subscription", subscription, "--actor", admin});
   EXPECT_EQ(text.status, 0) << text.err;
