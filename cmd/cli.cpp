@@ -213,9 +213,12 @@ struct Cli {
     run->callback([this, run_path] { action = [this, run_path] { return run_file(globals, *run_path); }; });
 
     CLI::App* history = app.add_subcommand("history", "the audit trail of one thing, oldest first");
-    history->footer("Examples:\n  csp-ledger history --subscription SUBSCRIPTION_ID\n"
+    history->footer("Product keys and a refund ticket's contact and attachments are shown only with --actor naming\n"
+                    "an admin-agent; otherwise the event lists them as withheld.\n"
+                    "Examples:\n  csp-ledger history --subscription SUBSCRIPTION_ID --actor alice@partner.example\n"
                     "  csp-ledger history --customer contoso.onmicrosoft.com --from 120 --limit 20");
     auto selector = std::make_shared<HistorySelector>();
+    auto reader = std::make_shared<std::string>();
     const auto select = [history, selector](const char* flag, HistorySelector::Kind kind, const char* help) {
       return history->add_option_function<std::string>(
           flag, [selector, kind](const std::string& id) {
@@ -237,10 +240,13 @@ struct Cli {
     history->add_option("--from", selector->from_position, "only events at this log position or later")
         ->check(CLI::PositiveNumber);
     history->add_option("--limit", selector->limit, "at most this many events")->check(CLI::Range(1, 1'000'000));
-    history->callback([this, selector, selectors] {
+    history->add_option("--actor", *reader,
+                        "the agent who reads: an admin-agent also sees product keys and refund contacts "
+                        "(default: nobody, and they are withheld)");
+    history->callback([this, selector, selectors, reader] {
       const bool is_selected = std::any_of(selectors.begin(), selectors.end(), [](CLI::Option* option) { return option->count() > 0; });
       if (!is_selected) throw CLI::RequiredError("one of --subscription, --order, --customer, --ticket or --link");
-      action = [this, selector] { return show_history(globals, *selector); };
+      action = [this, selector, reader] { return show_history(globals, *selector, *reader); };
     });
 
     CLI::App* report_command = app.add_subcommand(

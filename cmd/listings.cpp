@@ -4,7 +4,6 @@
 #include <string>
 
 #include "cmd/catalogue_file.h"
-#include "domain/agents.h"
 #include "domain/streams.h"
 #include "projections/stored_events.h"
 
@@ -22,7 +21,7 @@ std::string spaced(const Words& words) {
 
 }  // namespace
 
-eventstore::StoreResult<std::vector<json>> agent_rows(eventstore::EventStore& store) {
+eventstore::StoreResult<domain::AgentsState> current_agents(eventstore::EventStore& store) {
   auto events = store.read_stream(std::string(domain::agents_stream));
   if (!events) return std::move(events).error();
   domain::AgentsState agents;
@@ -31,8 +30,14 @@ eventstore::StoreResult<std::vector<json>> agent_rows(eventstore::EventStore& st
     if (!event) return std::move(event).error();
     agents = domain::evolve(std::move(agents), *event);
   }
+  return agents;
+}
+
+eventstore::StoreResult<std::vector<json>> agent_rows(eventstore::EventStore& store) {
+  auto agents = current_agents(store);
+  if (!agents) return std::move(agents).error();
   std::vector<json> rows;
-  for (const auto& [agent, roles] : agents.roles) {
+  for (const auto& [agent, roles] : agents->roles) {
     if (roles.empty()) continue;
     std::vector<std::string_view> names;
     for (const domain::Role role : roles) names.push_back(domain::role_name(role));

@@ -7,9 +7,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/agents.h"
 #include "eventstore/store.h"
 
 namespace csp::cmd {
+
+// Who holds which role now: the agents stream folded.
+eventstore::StoreResult<domain::AgentsState> current_agents(eventstore::EventStore& store);
 
 // One row per agent holding a role: agent, roles (space-separated).
 eventstore::StoreResult<std::vector<nlohmann::ordered_json>> agent_rows(eventstore::EventStore& store);

@@ -7,6 +7,7 @@
 
 #include "cmd/event_json.h"
 #include "cmd/output.h"
+#include "cmd/private_fields.h"
 #include "cmd/session.h"
 #include "domain/event_codec.h"
 #include "domain/streams.h"
@@ -135,9 +136,11 @@ bool concerns_link(const nlohmann::ordered_json& line, const std::string& link) 
 
 }  // namespace
 
-int show_history(const Globals& globals, const HistorySelector& selector) {
+int show_history(const Globals& globals, const HistorySelector& selector, const std::string& reader) {
   auto opened = open_ledger(globals.db_path, false);
   if (!opened) return report(globals, opened.error());
+  auto is_private_shown = reads_private_fields(*opened->store, reader);
+  if (!is_private_shown) return report(globals, is_private_shown.error());
   domain::Error unknown;
   auto streams = selected_streams(*opened->store, selector, unknown);
   if (!streams) {
@@ -163,6 +166,7 @@ int show_history(const Globals& globals, const HistorySelector& selector) {
     if (!event) return report(globals, event.error());
     nlohmann::ordered_json line = stored_event_json(stored, *event, false);
     if (!link_id.empty() && !concerns_link(line, link_id)) continue;
+    if (!*is_private_shown) withhold_private_fields(line);
     lines.push_back(std::move(line));
   }
   if (globals.is_json) {
@@ -175,7 +179,9 @@ int show_history(const Globals& globals, const HistorySelector& selector) {
     if (!line["role"].get<std::string>().empty()) who += " (" + line["role"].get<std::string>() + ")";
     std::cout << "#" << line["position"].get<std::int64_t>() << "  " << line["at"].get<std::string>() << "  "
               << line["type"].get<std::string>() << "  by " << who << "\n";
-    if (const std::string summary = summary_of(line["event"]); !summary.empty()) std::cout << "      " << summary << "\n";
+    std::string summary = summary_of(line["event"]);
+    if (line.contains("withheld")) summary += (summary.empty() ? "" : "  ") + ("withheld=" + json_line(line["withheld"]));
+    if (!summary.empty()) std::cout << "      " << summary << "\n";
   }
   return exit_done;
 }

@@ -39,7 +39,10 @@ struct HistorySelector {
   std::int64_t from_position = 1;
   std::optional<std::int64_t> limit;  // empty: every event from from_position on
 };
-int show_history(const Globals& globals, const HistorySelector& selector);
+// `reader` (--actor) is the agent whose roles decide what is shown: the
+// private fields of private_fields.h only to an admin-agent, and to nobody
+// when `reader` is empty.
+int show_history(const Globals& globals, const HistorySelector& selector, const std::string& reader);
 // `audit verify`: exit 4 when the chain is broken or the log does not replay.
 int audit_verify(const Globals& globals);
 // `audit replay [--until POSITION|TIME [--yes]]`: the stored read models

@@ -2,11 +2,14 @@
 
 #include "cmd/event_json.h"
 #include "cmd/output.h"
+#include "cmd/private_fields.h"
 
 namespace csp::server {
 
 eventstore::StoreResult<EventPage> read_event_page(eventstore::EventStore& store, std::int64_t from_position,
-                                                   std::int64_t events_max) {
+                                                   std::int64_t events_max, const std::string& reader) {
+  auto is_private_shown = cmd::reads_private_fields(store, reader);
+  if (!is_private_shown) return std::move(is_private_shown).error();
   EventPage page;
   page.next_position = from_position;
   std::optional<eventstore::StoreError> failure;
@@ -16,6 +19,7 @@ eventstore::StoreResult<EventPage> read_event_page(eventstore::EventStore& store
       failure = line.error();
       return false;
     }
+    if (!*is_private_shown) cmd::withhold_private_fields(*line);
     page.lines += cmd::json_line(*line);
     page.lines += '\n';
     page.next_position = stored.position + 1;

@@ -17,8 +17,10 @@ struct EventPage {
 };
 
 // Up to `events_max` events from `from_position` on; none when the log
-// ends before it.
+// ends before it. The private fields of private_fields.h are withheld
+// unless `reader` holds admin-agent as the page is read, so a role granted
+// or revoked during a follow counts from the next page on.
 eventstore::StoreResult<EventPage> read_event_page(eventstore::EventStore& store, std::int64_t from_position,
-                                                   std::int64_t events_max);
+                                                   std::int64_t events_max, const std::string& reader);
 
 }  // namespace csp::server

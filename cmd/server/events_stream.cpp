@@ -38,7 +38,7 @@ std::optional<std::int64_t> whole_number(const std::string& text) {
 
 }  // namespace
 
-void HttpSession::queue_events(const Request& request, const Target& target, RequestLog log) {
+void HttpSession::queue_events(const Request& request, const Target& target, const std::string& agent, RequestLog log) {
   EventsStream events;
   for (const auto& [parameter, value] : target.parameters) {
     if (parameter == "from") {
@@ -70,6 +70,7 @@ void HttpSession::queue_events(const Request& request, const Target& target, Req
     answer_now(log, request.keep_alive(), refusal_response(domain::invalid_input("limit and follow=1 do not go together: a follow does not end")));
     return;
   }
+  events.reader = agent;
   events.log = std::move(log);
   events.keep_alive = request.keep_alive();
   events_ = std::move(events);
@@ -109,8 +110,9 @@ void HttpSession::pump_events() {
       return;
     }
   }
-  const bool is_queued = context_.readers.post([self = shared_from_this(), from, wanted](eventstore::EventStore& store) {
-    auto page = read_event_page(store, from, wanted);
+  // The reader thread gets its own copy of the reader: events_ belongs to this connection's thread.
+  const bool is_queued = context_.readers.post([self = shared_from_this(), from, wanted, reader = events_->reader](eventstore::EventStore& store) {
+    auto page = read_event_page(store, from, wanted, reader);
     net::post(self->stream_.get_executor(), [self, page = std::move(page)]() mutable { self->on_event_page(std::move(page)); });
   });
   if (!is_queued) {

@@ -288,7 +288,7 @@ void HttpSession::dispatch(Request request) {
     return;
   }
   if (target->path == "/events") {
-    queue_events(request, *target, std::move(log));
+    queue_events(request, *target, *agent, std::move(log));
     return;
   }
   const std::uint64_t slot = add_slot(std::move(log), keep_alive);

@@ -54,6 +54,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     std::optional<std::int64_t> events_max;  // limit=N: a page of at most N events
     std::int64_t events_sent = 0;
     eventstore::Hash last_hash = {};
+    std::string reader;  // the token's agent, whose roles decide what is shown
     RequestLog log;
     bool keep_alive = true;
     bool has_begun = false;
@@ -75,7 +76,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void log_follow_end(std::string_view reason);
   // /health or /metrics, to GET or HEAD.
   void answer_status_page(RequestLog log, bool keep_alive, const std::string& path, http::verb method);
-  void queue_events(const Request& request, const Target& target, RequestLog log);
+  void queue_events(const Request& request, const Target& target, const std::string& agent, RequestLog log);
 
   std::uint64_t add_slot(RequestLog log, bool keep_alive);
   void fulfil(std::uint64_t slot, Response response);

@@ -45,7 +45,7 @@ TEST_F(Cli, TheWholeStoryOfASubscription) {
                                               "DownloadDenied"}));
   const auto by_order = ok({"history", "--order", order}).json()["result"]["events"];
   EXPECT_EQ(by_order.size(), history.size());
-  const auto by_ticket = ok({"history", "--ticket", ticket}).json()["result"]["events"];
+  const auto by_ticket = ok({"history", "--ticket", ticket, "--actor", admin}).json()["result"]["events"];
   ASSERT_EQ(by_ticket.size(), 2u);
   EXPECT_EQ(by_ticket[0]["event"]["attachments"][0]["name"], "invoice.pdf");
   EXPECT_EQ(by_ticket[0]["event"]["attachments"][0]["sha256"].get<std::string>().size(), 64u);

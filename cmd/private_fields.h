@@ -1,0 +1,26 @@
+#pragma once
+// The event fields that hold a secret or personal data: a product key
+// (ProductKeyIssued) and a refund ticket's contact and attachments
+// (RefundTicketOpened). Only a reader holding admin-agent sees them in
+// `history` and GET /events; everyone else gets the event without them.
+
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "eventstore/store.h"
+
+namespace csp::cmd {
+
+// Whether `reader` holds admin-agent in the agents stream as it stands now.
+// A reader that is no agent id, or holds no role, does not; a failure is
+// the store's, reading that stream.
+eventstore::StoreResult<bool> reads_private_fields(eventstore::EventStore& store, std::string_view reader);
+
+// Takes the private fields out of `line` (the shape of stored_event_json),
+// names them in the line's "withheld" list, and drops its payload_hex,
+// whose bytes hold them too. The line of an event without such fields is
+// left as it is.
+void withhold_private_fields(nlohmann::ordered_json& line);
+
+}  // namespace csp::cmd
