@@ -102,7 +102,8 @@ json stored_event_json(const eventstore::StoredEvent& stored, const domain::Even
   return line;
 }
 
-eventstore::StoreResult<json> exported_event_json(eventstore::EventStore& store, const eventstore::StoredEvent& stored) {
+eventstore::StoreResult<json> exported_event_json(eventstore::EventStore& store,
+                                                  const eventstore::StoredEvent& stored) {
   // The bytes go out as stored, so an import can recheck the chain; the
   // readable fields come from the current version of the event.
   auto event = projections::decode_stored(stored);

@@ -74,11 +74,13 @@ StoreStatus check_aliases_free(EventStore& store, const AppendRequest& request) 
 
 StoreResult<AppendOutcome> seen_command_outcome(const AppendRequest& request, const CommandRecord& known) {
   if (known.digest && request.command_digest && *known.digest != *request.command_digest) {
-    return StoreError{StoreError::Kind::command_differs,
-                      "command id '" + request.command_id + "' was already used for a different command; nothing was written"};
+    return StoreError{StoreError::Kind::command_differs, "command id '" + request.command_id +
+                                                             "' was already used for a different command; nothing was written"};
   }
   AppendOutcome replay{true, {}};
-  for (std::int64_t offset = 0; offset < known.event_count; ++offset) replay.positions.push_back(known.first_position + offset);
+  for (std::int64_t offset = 0; offset < known.event_count; ++offset) {
+    replay.positions.push_back(known.first_position + offset);
+  }
   return replay;
 }
 

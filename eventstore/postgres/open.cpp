@@ -74,8 +74,8 @@ COMMIT;
 )sql";
 
 constexpr const char* drop_sql =
-    "DROP TABLE IF EXISTS events, aliases, command_digests, ledger_head, ledger_meta, read_model_checkpoint, rm_customers, "
-    "rm_subscriptions, rm_links, rm_revocations, rm_refunds, rm_next_customers, rm_next_subscriptions, "
+    "DROP TABLE IF EXISTS events, aliases, command_digests, ledger_head, ledger_meta, read_model_checkpoint, "
+    "rm_customers, rm_subscriptions, rm_links, rm_revocations, rm_refunds, rm_next_customers, rm_next_subscriptions, "
     "rm_next_links, rm_next_revocations, rm_next_refunds CASCADE; "
     "DROP FUNCTION IF EXISTS csp_ledger_refuse_change() CASCADE;";
 
@@ -88,7 +88,8 @@ struct Contents {
 StoreResult<Contents> contents_of(Connection& connection) {
   auto tables = connection.query(
       "SELECT count(*) FILTER (WHERE tablename = 'ledger_meta'), count(*) FILTER (WHERE tablename NOT IN "
-      "('ledger_meta', 'ledger_head', 'events', 'aliases', 'command_digests', 'read_model_checkpoint') AND tablename NOT LIKE 'rm\\_%') "
+      "('ledger_meta', 'ledger_head', 'events', 'aliases', 'command_digests', 'read_model_checkpoint') "
+      "AND tablename NOT LIKE 'rm\\_%') "
       "FROM pg_tables WHERE schemaname = current_schema()",
       Params(), "looking at the database's tables");
   if (!tables) return std::move(tables).error();

@@ -134,7 +134,8 @@ StoreResult<CommandRecord> read_command_row(const PGresult* rows, int row) {
   if (postgres::is_null_at(rows, row, 3)) return record;
   record.digest = hash_from_bytes(postgres::bytes_at(rows, row, 3));
   if (!record.digest) {
-    return StoreError{StoreError::Kind::corrupt, "the digest of command " + std::string(postgres::bytes_at(rows, row, 0)) +
+    return StoreError{StoreError::Kind::corrupt, "the digest of command " +
+                                                     std::string(postgres::bytes_at(rows, row, 0)) +
                                                      " is not 32 bytes: the database is damaged"};
   }
   return record;
