@@ -7,6 +7,7 @@
 
 #include "domain/events.h"
 #include "eventstore/envelope.h"
+#include "eventstore/store.h"
 #include "eventstore/store_error.h"
 
 namespace csp::cmd {
@@ -18,9 +19,11 @@ nlohmann::ordered_json event_fields(const domain::Event& event);
 nlohmann::ordered_json stored_event_json(const eventstore::StoredEvent& stored, const domain::Event& event, bool with_bytes);
 
 // One line of `export` (and of the server's /events): an event read with
-// its payload as stored, decoded for the readable fields; `corrupt` when
-// the bytes do not decode.
-eventstore::StoreResult<nlohmann::ordered_json> exported_event_json(const eventstore::StoredEvent& stored);
+// its payload as stored, decoded for the readable fields, and on the first
+// event of a command recorded with a digest, its `command_digest` (looked
+// up in `store`); `corrupt` when the bytes do not decode.
+eventstore::StoreResult<nlohmann::ordered_json> exported_event_json(eventstore::EventStore& store,
+                                                                    const eventstore::StoredEvent& stored);
 
 // The last line of an export, which vouches for the rest: an import refuses
 // a file without it.

@@ -471,7 +471,7 @@ StoreResult<Outcome> Ledger::attempt(const Request& request, eventstore::WriteBa
   outcome.refusal = decision.refusal;
   if (decision.events.empty()) return outcome;
 
-  eventstore::AppendRequest append{request.meta.id ? request.meta.id->str() : std::string(), {}};
+  eventstore::AppendRequest append{request.meta.id ? request.meta.id->str() : std::string(), {}, request.digest};
   std::vector<std::vector<domain::Event>> events_by_write;
   std::vector<CacheSlot> slots;
   const std::string role = decision.role_used ? std::string(domain::role_name(*decision.role_used)) : std::string();
@@ -530,6 +530,14 @@ StoreResult<Outcome> Ledger::replay(const Request& request, const eventstore::Co
     outcome.refusal = domain::invalid_input("command id " + request.meta.id->str() + " was used for " +
                                             std::string(first_name) + " by " + stored->front().actor +
                                             "; give this command an id of its own");
+    return outcome;
+  }
+  // L3: the id binds the whole command. A record kept before digests were
+  // is compared by name and actor only.
+  if (record.digest && request.digest && *record.digest != *request.digest) {
+    outcome.refusal = domain::invalid_input("command id '" + request.meta.id->str() +
+                                            "' was already used for a different command; give this command an id of "
+                                            "its own");
     return outcome;
   }
   outcome.is_replay = true;

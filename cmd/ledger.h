@@ -28,6 +28,9 @@ namespace csp::cmd {
 struct Request {
   domain::Command command;
   domain::CommandMeta meta;
+  // Set with an id (cmd/command_digest.h): recorded with it, and compared
+  // when the id comes again (L3).
+  std::optional<eventstore::Hash> digest = std::nullopt;
 };
 
 struct Outcome {

@@ -32,6 +32,7 @@ int exit_status_of(const eventstore::StoreError& error) {
     case Kind::newer_format:
     case Kind::already_exists:
     case Kind::invalid_argument:
+    case Kind::command_differs:
       return exit_bad_input;
     case Kind::conflict:
     case Kind::alias_taken:

@@ -193,7 +193,7 @@ int export_log(const Globals& globals, std::int64_t from_position) {
   std::int64_t exported = 0;
   eventstore::Hash last_hash{};
   eventstore::StoreStatus read = opened->store->for_each_stored(from_position, [&](const StoredEvent& stored) {
-    auto line = exported_event_json(stored);
+    auto line = exported_event_json(*opened->store, stored);
     if (!line) {
       failure = line.error();
       return false;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "cmd/command_digest.h"
 #include "cmd/system.h"
 #include "domain/text.h"
 #include "eventstore/chain.h"
@@ -143,6 +144,15 @@ Result<domain::CustomerRef> customer_ref(const std::string& text) {
   if (auto domain_name = domain::DomainName::parse(text)) return domain::CustomerRef{*domain_name};
   return invalid_input("customer \"" + std::string(domain::utf8_prefix(text, 80)) +
                        "\" is neither a tenant GUID nor a domain name (example: contoso.onmicrosoft.com)");
+}
+
+// The caller-chosen ids new_or_given made up because the caller gave none.
+std::vector<std::string_view> made_up_ids(const Fields& fields) {
+  std::vector<std::string_view> made_up;
+  for (const char* name : {"order_id", "subscription_id", "link_id", "ticket_id"}) {
+    if (!fields.has(name)) made_up.emplace_back(name);
+  }
+  return made_up;
 }
 
 // Shorthand: return the error of a Result expression, else bind its value.
@@ -343,7 +353,9 @@ Result<Request> parse_request(const json& object, const RequestDefaults& default
   // already known to be well formed should do.
   CSP_TRY(command, parse_command(name, fields, defaults));
   if (domain::Status known = fields.check_no_unknown_fields(); !known) return known.error();
-  return Request{std::move(command), domain::CommandMeta{id, *actor, at.value_or(defaults.now())}};
+  std::optional<eventstore::Hash> digest;
+  if (id) digest = command_digest(canonical_command_json(command, *actor, made_up_ids(fields)));
+  return Request{std::move(command), domain::CommandMeta{id, *actor, at.value_or(defaults.now())}, digest};
 }
 
 #undef CSP_TRY

@@ -72,6 +72,25 @@ StoreStatus check_aliases_free(EventStore& store, const AppendRequest& request) 
   return StoreStatus::success();
 }
 
+StoreResult<AppendOutcome> seen_command_outcome(const AppendRequest& request, const CommandRecord& known) {
+  if (known.digest && request.command_digest && *known.digest != *request.command_digest) {
+    return StoreError{StoreError::Kind::command_differs, "command id '" + request.command_id +
+                                                             "' was already used for a different command; nothing was written"};
+  }
+  AppendOutcome replay{true, {}};
+  for (std::int64_t offset = 0; offset < known.event_count; ++offset) {
+    replay.positions.push_back(known.first_position + offset);
+  }
+  return replay;
+}
+
+StoreStatus check_imported_digest(const StoredEvent& event, bool starts_command,
+                                  const std::optional<Hash>& command_digest) {
+  if (!command_digest || (starts_command && event.command_id.front() != '@')) return StoreStatus::success();
+  return invalid("event at position " + std::to_string(event.position) +
+                 " carries a command digest but starts no command with a caller's id");
+}
+
 std::string derived_command_id(std::int64_t first_position) { return "@" + std::to_string(first_position); }
 
 }  // namespace csp::eventstore

@@ -26,6 +26,17 @@ StoreStatus check_alias_free(EventStore& store, const std::string& alias);
 // The same for every alias of a request, which may not give one twice.
 StoreStatus check_aliases_free(EventStore& store, const AppendRequest& request);
 
+// What an append under an id already recorded as `known` gets (L3): its
+// first positions again, or `command_differs` when both have a digest and
+// the digests differ.
+StoreResult<AppendOutcome> seen_command_outcome(const AppendRequest& request, const CommandRecord& known);
+
+// `invalid_argument` when an imported event carries a command digest but
+// starts no command with a caller's id (`starts_command`: it does not
+// continue the previous event's command).
+StoreStatus check_imported_digest(const StoredEvent& event, bool starts_command,
+                                  const std::optional<Hash>& command_digest);
+
 // The id a command without a caller's id is named by (FORMAT.md).
 std::string derived_command_id(std::int64_t first_position);
 

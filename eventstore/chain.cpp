@@ -87,8 +87,17 @@ std::string bytes_hex(std::string_view bytes) {
   return text;
 }
 
-std::string hash_hex(const Hash& hash) {
-  return bytes_hex(std::string_view(reinterpret_cast<const char*>(hash.data()), hash.size()));
+std::string hash_hex(const Hash& hash) { return bytes_hex(hash_bytes(hash)); }
+
+std::string_view hash_bytes(const Hash& hash) {
+  return std::string_view(reinterpret_cast<const char*>(hash.data()), hash.size());
+}
+
+std::optional<Hash> hash_from_bytes(std::string_view bytes) {
+  Hash hash{};
+  if (bytes.size() != hash.size()) return std::nullopt;
+  std::copy(bytes.begin(), bytes.end(), reinterpret_cast<char*>(hash.data()));
+  return hash;
 }
 
 std::optional<std::string> bytes_from_hex(std::string_view text) {
@@ -111,10 +120,8 @@ std::optional<std::string> bytes_from_hex(std::string_view text) {
 
 std::optional<Hash> hash_from_hex(std::string_view text) {
   const auto bytes = bytes_from_hex(text);
-  Hash hash{};
-  if (!bytes || bytes->size() != hash.size()) return std::nullopt;
-  std::copy(bytes->begin(), bytes->end(), hash.begin());
-  return hash;
+  if (!bytes) return std::nullopt;
+  return hash_from_bytes(*bytes);
 }
 
 }  // namespace csp::eventstore

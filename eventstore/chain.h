@@ -55,5 +55,9 @@ std::string hash_hex(const Hash& hash);
 // The inverse of bytes_hex; empty when the text is not lowercase hex.
 std::optional<std::string> bytes_from_hex(std::string_view text);
 std::optional<Hash> hash_from_hex(std::string_view text);
+// A hash as the 32 bytes a BLOB or BYTEA column holds, and back; empty
+// when the column holds another number of bytes.
+std::string_view hash_bytes(const Hash& hash);
+std::optional<Hash> hash_from_bytes(std::string_view bytes);
 
 }  // namespace csp::eventstore

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,10 +37,13 @@ struct StreamWrite {
 // One command's append: all its writes commit together or not at all.
 // `command_id` is the caller's idempotency key (L3); left empty, the store
 // names the command "@<position of its first event>". Caller ids may not
-// start with '@'.
+// start with '@'. `command_digest` says what the command was (the caller's
+// hash of it, opaque here); stored with the id, it makes a later append
+// under that id with another digest a `command_differs` refusal.
 struct AppendRequest {
   std::string command_id;
   std::vector<StreamWrite> writes;
+  std::optional<Hash> command_digest = std::nullopt;
 };
 
 inline constexpr std::size_t events_per_request_max = 1000;

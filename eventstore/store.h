@@ -33,6 +33,8 @@ struct LogHead {
 struct CommandRecord {
   std::int64_t first_position = 0;
   std::int64_t event_count = 0;
+  // Empty for a command recorded without one (before digests were kept).
+  std::optional<Hash> digest = std::nullopt;
 };
 
 // One store transaction holding many commands: the command runner's and the
@@ -47,7 +49,8 @@ class WriteBatch {
   WriteBatch& operator=(const WriteBatch&) = delete;
 
   // Appends one command's events, all or nothing. L3: a command id seen
-  // before appends nothing and returns its first positions. L4: `conflict`
+  // before appends nothing and returns its first positions, unless both
+  // appends carry a digest and they differ: then `command_differs`. L4: `conflict`
   // when a stream is not at its expected version; nothing of this request
   // is written and the batch stays usable. Any other failure (the disk, the
   // file) undoes the whole batch: later appends and commit fail too.
@@ -86,8 +89,11 @@ class WriteBatch {
   // Loads one event exactly as another ledger stored it (position, stream
   // version, command id, both times, hash), for `import`. Refused unless it
   // is the next position, the next version of its stream, continues or
-  // starts its command correctly, and its hash chains from the head.
-  virtual StoreStatus import_event(const StoredEvent& event, const std::vector<std::string>& aliases) = 0;
+  // starts its command correctly, and its hash chains from the head. A
+  // `command_digest` is recorded with the command the event starts, and
+  // refused on any other event.
+  virtual StoreStatus import_event(const StoredEvent& event, const std::vector<std::string>& aliases,
+                                   const std::optional<Hash>& command_digest) = 0;
 
   // Durable when it returns success (synchronous=FULL for SQLite).
   virtual StoreStatus commit() = 0;

@@ -14,6 +14,7 @@ struct StoreError {
   enum class Kind {
     conflict,          // a stream moved past the expected version; nothing was written
     alias_taken,       // an alias of the request already names a stream; nothing was written
+    command_differs,   // the command id was recorded with another command digest; nothing was written
     invalid_argument,  // the request itself is malformed (empty command id, ...)
     not_found,         // no file at the path
     already_exists,    // create refused: something is at the path already

@@ -37,9 +37,10 @@ class TransactionBatch final : public WriteBatch {
       return WriteBatch::read_ahead(lookups);
     }
   }
-  StoreStatus import_event(const StoredEvent& event, const std::vector<std::string>& aliases) override {
+  StoreStatus import_event(const StoredEvent& event, const std::vector<std::string>& aliases,
+                           const std::optional<Hash>& command_digest) override {
     if (is_finished_) throw std::logic_error("import on a finished batch");
-    return store_.import_in_transaction(event, aliases);
+    return store_.import_in_transaction(event, aliases, command_digest);
   }
   StoreStatus commit() override {
     if (is_finished_) throw std::logic_error("commit on a finished batch");

@@ -14,7 +14,7 @@ eventstore::StoreResult<EventPage> read_event_page(eventstore::EventStore& store
   page.next_position = from_position;
   std::optional<eventstore::StoreError> failure;
   eventstore::StoreStatus read = store.for_each_stored(from_position, [&](const eventstore::StoredEvent& stored) {
-    auto line = cmd::exported_event_json(stored);
+    auto line = cmd::exported_event_json(store, stored);
     if (!line) {
       failure = line.error();
       return false;

@@ -19,6 +19,7 @@ constexpr const char* events_copy_sql =
     "COPY events (position, stream_id, stream_version, event_type, schema_version, command_id, command_first, actor, "
     "role, business_time, recorded_time, payload, hash) FROM STDIN (FORMAT binary)";
 constexpr const char* aliases_copy_sql = "COPY aliases (alias, stream_id) FROM STDIN (FORMAT binary)";
+constexpr const char* digests_copy_sql = "COPY command_digests (position, digest) FROM STDIN (FORMAT binary)";
 
 }  // namespace
 
@@ -96,6 +97,10 @@ StoreStatus PostgresStore::send_pending_rows() {
     const std::string rows = pending_aliases_.finish();
     if (StoreStatus sent = connection_.copy_in(aliases_copy_sql, rows, "adding aliases"); !sent) return sent;
   }
+  if (!pending_digests_.is_empty()) {
+    const std::string rows = pending_digests_.finish();
+    if (StoreStatus sent = connection_.copy_in(digests_copy_sql, rows, "recording command digests"); !sent) return sent;
+  }
   if (!queued_writes_.empty()) {
     const std::vector<postgres::Connection::Queued> writes = std::move(queued_writes_);
     queued_writes_.clear();
@@ -146,6 +151,7 @@ void PostgresStore::forget_uncommitted_state() {
   stream_versions_.clear();
   pending_events_.clear();
   pending_aliases_.clear();
+  pending_digests_.clear();
   forget_batch_lookups();
   queued_writes_.clear();
   is_log_unchanged_by_others_ = false;
@@ -179,13 +185,7 @@ StoreResult<AppendOutcome> PostgresStore::append_in_transaction(const AppendRequ
   if (!request.command_id.empty()) {
     auto known = find_command(request.command_id);
     if (!known) return fail_batch(known.error());
-    if (*known) {
-      AppendOutcome replay{true, {}};
-      for (std::int64_t offset = 0; offset < (*known)->event_count; ++offset) {
-        replay.positions.push_back((*known)->first_position + offset);
-      }
-      return replay;
-    }
+    if (*known) return seen_command_outcome(request, **known);
   }
   std::vector<std::int64_t> versions;
   for (const auto& write : request.writes) {
@@ -221,7 +221,7 @@ void PostgresStore::add_event_row(const ChainFields& fields, bool is_first_of_co
   rows.integer(fields.business_time_us);
   rows.integer(fields.recorded_time_us);
   rows.bytes(fields.payload);
-  rows.bytes(std::string_view(reinterpret_cast<const char*>(hash.data()), hash.size()));
+  rows.bytes(hash_bytes(hash));
   head_ = LogHead{fields.position, hash};
 }
 
@@ -232,6 +232,13 @@ void PostgresStore::add_alias_rows(const std::vector<std::string>& aliases, cons
     pending_aliases_.bytes(stream_id);
     pending_alias_streams_.emplace(alias, stream_id);
   }
+}
+
+void PostgresStore::add_digest_row(std::int64_t first_position, const std::optional<Hash>& command_digest) {
+  if (!command_digest) return;
+  pending_digests_.begin_row(2);
+  pending_digests_.integer(first_position);
+  pending_digests_.bytes(hash_bytes(*command_digest));
 }
 
 StoreResult<AppendOutcome> PostgresStore::write_events(const AppendRequest& request,
@@ -255,14 +262,19 @@ StoreResult<AppendOutcome> PostgresStore::write_events(const AppendRequest& requ
     streams_ahead_.erase(write.stream_id);
     add_alias_rows(write.aliases, write.stream_id);
   }
+  // A command without a caller's id can never come again: its digest would
+  // never be read.
   if (!request.command_id.empty()) {
-    pending_commands_.emplace(request.command_id,
-                              CommandRecord{first_position, static_cast<std::int64_t>(outcome.positions.size())});
+    pending_commands_.emplace(request.command_id, CommandRecord{first_position,
+                                                                static_cast<std::int64_t>(outcome.positions.size()),
+                                                                request.command_digest});
+    add_digest_row(first_position, request.command_digest);
   }
   return outcome;
 }
 
-StoreStatus PostgresStore::import_in_transaction(const StoredEvent& event, const std::vector<std::string>& aliases) {
+StoreStatus PostgresStore::import_in_transaction(const StoredEvent& event, const std::vector<std::string>& aliases,
+                                                 const std::optional<Hash>& command_digest) {
   if (batch_failure_) return *batch_failure_;
   const std::string at = "event at position " + std::to_string(event.position);
   const auto refuse = [&](const std::string& why) { return StoreError{StoreError::Kind::invalid_argument, at + " " + why}; };
@@ -293,6 +305,7 @@ StoreStatus PostgresStore::import_in_transaction(const StoredEvent& event, const
     if (!known) return fail_batch(known.error());
     if (*known) return refuse("repeats command id " + event.command_id);
   }
+  if (StoreStatus digest = check_imported_digest(event, !continues, command_digest); !digest) return digest;
   if (hasher_.next(head_.hash, chain_fields(event)) != event.hash) {
     return StoreError{StoreError::Kind::corrupt, at + " does not match its hash: the export was changed"};
   }
@@ -309,7 +322,10 @@ StoreStatus PostgresStore::import_in_transaction(const StoredEvent& event, const
   if (!continues) {
     import_command_id_ = event.command_id;
     import_command_first_ = event.position;
-    if (event.command_id.front() != '@') pending_commands_.emplace(event.command_id, CommandRecord{event.position, 1});
+    if (event.command_id.front() != '@') {
+      pending_commands_.emplace(event.command_id, CommandRecord{event.position, 1, command_digest});
+    }
+    add_digest_row(event.position, command_digest);
   } else if (const auto found = pending_commands_.find(event.command_id); found != pending_commands_.end()) {
     ++found->second.event_count;
   }

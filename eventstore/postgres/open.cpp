@@ -52,9 +52,30 @@ END $$;
 COMMIT;
 )sql";
 
+// Added to ledgers of format version 1 when they are opened (FORMAT.md):
+// ledgers made before digests were kept gain the table, empty. The head
+// lock makes nodes that open one at once add it once.
+constexpr const char* command_digests_sql = R"sql(
+BEGIN;
+SELECT position FROM ledger_head WHERE id = 1 FOR UPDATE;
+CREATE TABLE IF NOT EXISTS command_digests(position BIGINT PRIMARY KEY, digest BYTEA NOT NULL);
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_trigger WHERE tgname = 'command_digests_are_immutable'
+                 AND tgrelid = 'command_digests'::regclass) THEN
+    CREATE TRIGGER command_digests_are_immutable BEFORE UPDATE OR DELETE OR TRUNCATE ON command_digests
+      FOR EACH STATEMENT EXECUTE FUNCTION csp_ledger_refuse_change();
+    IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'csp_ledger_server') THEN
+      GRANT SELECT, INSERT ON command_digests TO csp_ledger_server;
+    END IF;
+  END IF;
+END $$;
+COMMIT;
+)sql";
+
 constexpr const char* drop_sql =
-    "DROP TABLE IF EXISTS events, aliases, ledger_head, ledger_meta, read_model_checkpoint, rm_customers, "
-    "rm_subscriptions, rm_links, rm_revocations, rm_refunds, rm_next_customers, rm_next_subscriptions, "
+    "DROP TABLE IF EXISTS events, aliases, command_digests, ledger_head, ledger_meta, read_model_checkpoint, "
+    "rm_customers, rm_subscriptions, rm_links, rm_revocations, rm_refunds, rm_next_customers, rm_next_subscriptions, "
     "rm_next_links, rm_next_revocations, rm_next_refunds CASCADE; "
     "DROP FUNCTION IF EXISTS csp_ledger_refuse_change() CASCADE;";
 
@@ -67,7 +88,8 @@ struct Contents {
 StoreResult<Contents> contents_of(Connection& connection) {
   auto tables = connection.query(
       "SELECT count(*) FILTER (WHERE tablename = 'ledger_meta'), count(*) FILTER (WHERE tablename NOT IN "
-      "('ledger_meta', 'ledger_head', 'events', 'aliases', 'read_model_checkpoint') AND tablename NOT LIKE 'rm\\_%') "
+      "('ledger_meta', 'ledger_head', 'events', 'aliases', 'command_digests', 'read_model_checkpoint') "
+      "AND tablename NOT LIKE 'rm\\_%') "
       "FROM pg_tables WHERE schemaname = current_schema()",
       Params(), "looking at the database's tables");
   if (!tables) return std::move(tables).error();
@@ -104,6 +126,17 @@ StoreStatus check_format(Connection& connection, const std::string& where) {
     return StoreError{StoreError::Kind::corrupt, where + " has no readable ledger format version: it is damaged"};
   }
   return StoreStatus::success();
+}
+
+StoreStatus add_command_digests(Connection& connection) {
+  auto present = connection.query(
+      "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'command_digests'", Params(),
+      "looking for command digests");
+  if (!present) return present.error();
+  if (postgres::integer_at(present->get(), 0, 0) == 1) return StoreStatus::success();
+  StoreStatus added = connection.exec(command_digests_sql, "adding the command digests table");
+  if (!added) (void)connection.exec("ROLLBACK", "rolling back");
+  return added;
 }
 
 }  // namespace
@@ -149,6 +182,7 @@ StoreResult<std::unique_ptr<EventStore>> open_postgres_store(const std::string& 
                       "no ledger in " + where + ": create one with `csp-ledger init`, or give --db"};
   }
   if (StoreStatus format = check_format(*connection, where); !format) return format.error();
+  if (StoreStatus digests = add_command_digests(*connection); !digests) return digests.error();
   return std::unique_ptr<EventStore>(
       std::make_unique<detail::PostgresStore>(std::move(connection).value(), std::move(options)));
 }

@@ -124,8 +124,21 @@ StoreResult<std::optional<CommandRecord>> PostgresStore::find_command(std::strin
       "looking up a command");
   if (!rows) return std::move(rows).error();
   if (PQntuples(rows->get()) == 0) return std::optional<CommandRecord>();
-  return std::optional<CommandRecord>(
-      CommandRecord{postgres::integer_at(rows->get(), 0, 1), 1 + postgres::integer_at(rows->get(), 0, 2)});
+  auto record = read_command_row(rows->get(), 0);
+  if (!record) return std::move(record).error();
+  return std::optional<CommandRecord>(std::move(record).value());
+}
+
+StoreResult<CommandRecord> read_command_row(const PGresult* rows, int row) {
+  CommandRecord record{postgres::integer_at(rows, row, 1), 1 + postgres::integer_at(rows, row, 2)};
+  if (postgres::is_null_at(rows, row, 3)) return record;
+  record.digest = hash_from_bytes(postgres::bytes_at(rows, row, 3));
+  if (!record.digest) {
+    return StoreError{StoreError::Kind::corrupt, "the digest of command " +
+                                                     std::string(postgres::bytes_at(rows, row, 0)) +
+                                                     " is not 32 bytes: the database is damaged"};
+  }
+  return record;
 }
 
 StoreResult<std::optional<std::string>> PostgresStore::resolve_alias(std::string_view alias) {

@@ -36,9 +36,9 @@ StoreStatus PostgresStore::read_commands_ahead(const std::vector<std::string>& c
     if (!pending_commands_.contains(id)) commands_ahead_.insert_or_assign(id, std::nullopt);
   }
   for (int row = 0; row < PQntuples(rows->get()); ++row) {
-    commands_ahead_.insert_or_assign(
-        std::string(postgres::bytes_at(rows->get(), row, 0)),
-        CommandRecord{postgres::integer_at(rows->get(), row, 1), 1 + postgres::integer_at(rows->get(), row, 2)});
+    auto record = read_command_row(rows->get(), row);
+    if (!record) return record.error();
+    commands_ahead_.insert_or_assign(std::string(postgres::bytes_at(rows->get(), row, 0)), std::move(record).value());
   }
   return StoreStatus::success();
 }

@@ -29,9 +29,15 @@ inline constexpr const char* pg_event_columns =
 
 // A command's first position and how many events follow it, for the
 // commands the condition appended to it selects (on `e`).
+// Its digest, NULL when it was recorded without one, comes last.
 inline constexpr const char* pg_command_records =
     "SELECT e.command_id, e.position, (SELECT count(*) FROM events t WHERE t.position > e.position AND t.position <= "
-    "e.position + 1000 AND t.command_first = e.position) FROM events e WHERE e.command_first IS NULL AND ";
+    "e.position + 1000 AND t.command_first = e.position), d.digest FROM events e LEFT JOIN command_digests d "
+    "USING (position) WHERE e.command_first IS NULL AND ";
+
+// The CommandRecord of one row of a query that selected pg_command_records;
+// `corrupt` when its digest is not 32 bytes.
+StoreResult<CommandRecord> read_command_row(const PGresult* rows, int row);
 
 // One row of a query that selected pg_event_columns.
 void read_event_row(const PGresult* rows, int row, StoredEvent& event);
@@ -57,7 +63,8 @@ class PostgresStore final : public EventStore {
 
   // Used by the batch, which holds the write transaction.
   StoreResult<AppendOutcome> append_in_transaction(const AppendRequest& request);
-  StoreStatus import_in_transaction(const StoredEvent& event, const std::vector<std::string>& aliases);
+  StoreStatus import_in_transaction(const StoredEvent& event, const std::vector<std::string>& aliases,
+                                    const std::optional<Hash>& command_digest);
   StoreStatus read_ahead_in_transaction(const WriteBatch::ReadAhead& lookups);
   bool is_log_unchanged_by_others() const { return is_log_unchanged_by_others_; }
   std::optional<WriteBatch::AppendedByOthers> appended_by_others() const { return appended_by_others_; }
@@ -86,6 +93,7 @@ class PostgresStore final : public EventStore {
   void add_event_row(const ChainFields& fields, bool is_first_of_command, std::int64_t command_first,
                      const Hash& hash);
   void add_alias_rows(const std::vector<std::string>& aliases, const std::string& stream_id);
+  void add_digest_row(std::int64_t first_position, const std::optional<Hash>& command_digest);
   StoreResult<AppendOutcome> write_events(const AppendRequest& request, const std::vector<std::int64_t>& versions);
   // A failure half-way through a batch: the transaction is rolled back and
   // the batch may not commit.
@@ -120,6 +128,7 @@ class PostgresStore final : public EventStore {
   // Rows appended in the open batch, not yet sent to the server.
   postgres::CopyWriter pending_events_;
   postgres::CopyWriter pending_aliases_;
+  postgres::CopyWriter pending_digests_;
   // The commands and aliases the open batch added, sent or not: lookups
   // answer from them without sending rows first.
   PgByText<CommandRecord> pending_commands_;

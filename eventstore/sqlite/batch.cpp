@@ -119,13 +119,7 @@ StoreResult<AppendOutcome> SqliteStore::append_in_transaction(const AppendReques
   if (!request.command_id.empty()) {
     auto known = find_command(request.command_id);
     if (!known) return std::move(known).error();
-    if (*known) {
-      AppendOutcome replay{true, {}};
-      for (std::int64_t offset = 0; offset < (*known)->event_count; ++offset) {
-        replay.positions.push_back((*known)->first_position + offset);
-      }
-      return replay;
-    }
+    if (*known) return seen_command_outcome(request, **known);
   }
   std::vector<StreamPlace> places;
   for (const auto& write : request.writes) {
@@ -171,7 +165,7 @@ StoreStatus SqliteStore::insert_event_row(const ChainFields& fields, std::int64_
   if (command_first) insert.bind(7, *command_first);
   insert.bind(8, name_keys[1]).bind(9, name_keys[2]).bind(10, fields.business_time_us).bind(11, fields.recorded_time_us);
   insert.bind_blob(12, fields.payload);
-  insert.bind_blob(13, std::string_view(reinterpret_cast<const char*>(hash.data()), hash.size()));
+  insert.bind_blob(13, hash_bytes(hash));
   if (StoreStatus inserted = insert.run("appending an event"); !inserted) return inserted;
   head_ = LogHead{fields.position, hash};
   return StoreStatus::success();
@@ -185,6 +179,12 @@ StoreStatus SqliteStore::insert_aliases(const std::vector<std::string>& aliases,
     }
   }
   return StoreStatus::success();
+}
+
+StoreStatus SqliteStore::insert_digest(std::int64_t first_position, const std::optional<Hash>& command_digest) {
+  if (!command_digest) return StoreStatus::success();
+  return statements_.insert_digest.reset().bind(1, first_position).bind_blob(2, hash_bytes(*command_digest))
+      .run("recording a command digest");
 }
 
 StoreResult<AppendOutcome> SqliteStore::write_events(const AppendRequest& request,
@@ -217,10 +217,16 @@ StoreResult<AppendOutcome> SqliteStore::write_events(const AppendRequest& reques
     stream_versions_[*key] = version;
     if (StoreStatus added = insert_aliases(write.aliases, *key); !added) return added.error();
   }
+  // A command without a caller's id can never come again: its digest would
+  // never be read.
+  if (!request.command_id.empty()) {
+    if (StoreStatus recorded = insert_digest(first_position, request.command_digest); !recorded) return recorded.error();
+  }
   return outcome;
 }
 
-StoreStatus SqliteStore::import_in_transaction(const StoredEvent& event, const std::vector<std::string>& aliases) {
+StoreStatus SqliteStore::import_in_transaction(const StoredEvent& event, const std::vector<std::string>& aliases,
+                                               const std::optional<Hash>& command_digest) {
   if (batch_failure_) return *batch_failure_;
   const std::string at = "event at position " + std::to_string(event.position);
   const auto refuse = [&](const std::string& why) { return StoreError{StoreError::Kind::invalid_argument, at + " " + why}; };
@@ -256,6 +262,7 @@ StoreStatus SqliteStore::import_in_transaction(const StoredEvent& event, const s
     if (*known) return refuse("repeats command id " + event.command_id);
     stored_id = event.command_id;
   }
+  if (StoreStatus digest = check_imported_digest(event, !continues, command_digest); !digest) return digest;
   if (hasher_.next(head_.hash, chain_fields(event)) != event.hash) {
     return StoreError{StoreError::Kind::corrupt, at + " does not match its hash: the export was changed"};
   }
@@ -266,6 +273,7 @@ StoreStatus SqliteStore::import_in_transaction(const StoredEvent& event, const s
   if (!key) return key.error();
   StoreStatus written = insert_event_row(chain_fields(event), *key, stored_id, first, event.hash);
   if (written) written = insert_aliases(aliases, *key);
+  if (written) written = insert_digest(event.position, command_digest);
   if (!written) {
     rollback_transaction();
     is_batch_open_ = true;

@@ -50,6 +50,29 @@ PRAGMA user_version = 1;
 COMMIT;
 )sql";
 
+// Added to files of format version 1 when they are opened (FORMAT.md):
+// files made before digests were kept gain the table, empty, and keep
+// their version number, since a build without it reads them as before.
+constexpr const char* command_digests_sql = R"sql(
+BEGIN IMMEDIATE;
+CREATE TABLE IF NOT EXISTS command_digests(position INTEGER PRIMARY KEY, digest BLOB NOT NULL);
+CREATE TRIGGER IF NOT EXISTS command_digests_are_immutable BEFORE UPDATE ON command_digests
+  BEGIN SELECT RAISE(ABORT, 'command digests are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS command_digests_are_never_deleted BEFORE DELETE ON command_digests
+  BEGIN SELECT RAISE(ABORT, 'command digests are never deleted'); END;
+COMMIT;
+)sql";
+
+StoreStatus add_command_digests(Connection& connection) {
+  auto present = connection.query_integer(
+      "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'command_digests'", "looking for command digests");
+  if (!present) return present.error();
+  if (*present == 1) return StoreStatus::success();
+  StoreStatus added = connection.exec(command_digests_sql, "adding the command digests table");
+  if (!added) (void)connection.exec("ROLLBACK", "rolling back");
+  return added;
+}
+
 std::uint32_t big_endian_u32(const char* bytes) {
   std::uint32_t value = 0;
   for (int i = 0; i < 4; ++i) value = (value << 8) | static_cast<unsigned char>(bytes[i]);
@@ -105,7 +128,9 @@ StoreResult<Statements> prepare_statements(sqlite3* db) {
       {&s.write_head, "UPDATE ledger_meta SET value = ?1 WHERE key = 'head'"},
       {&s.head, "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1"},
       {&s.recorded_head, "SELECT value FROM ledger_meta WHERE key = 'head'"},
-      {&s.find_command, "SELECT position FROM events WHERE command_id = ?1"},
+      {&s.find_command, "SELECT e.position, d.digest FROM events e LEFT JOIN command_digests d USING (position) "
+                        "WHERE e.command_id = ?1"},
+      {&s.insert_digest, "INSERT INTO command_digests(position, digest) VALUES (?1, ?2)"},
       {&s.command_tail, "SELECT count(*) FROM events WHERE position > ?1 AND position <= ?1 + 1000 AND "
                         "command_first = ?1"},
       {&s.find_stream, "SELECT stream_key FROM streams WHERE stream_id = ?1"},
@@ -213,6 +238,7 @@ StoreResult<std::unique_ptr<EventStore>> open_sqlite_store(const std::string& pa
                       path + " is damaged: its ledger tables are missing or unreadable" +
                           (marker ? std::string() : " (" + marker.error().message + ")")};
   }
+  if (StoreStatus digests = add_command_digests(*connection); !digests) return digests.error();
   auto statements = prepare_statements(connection->handle());
   if (!statements) {
     return StoreError{StoreError::Kind::corrupt, path + " is damaged: " + statements.error().message};

@@ -146,13 +146,22 @@ StoreResult<std::optional<CommandRecord>> SqliteStore::find_command(std::string_
   if (!has_row) return std::move(has_row).error();
   if (!*has_row) return std::optional<CommandRecord>();
   const std::int64_t first = query.integer(0);
+  std::optional<Hash> digest;
+  if (!query.is_null(1)) {
+    digest = hash_from_bytes(query.blob(1));
+    if (!digest) {
+      query.reset();
+      return StoreError{StoreError::Kind::corrupt, path_ + " is damaged: the digest of command " + std::string(command_id) +
+                                                       " is not 32 bytes"};
+    }
+  }
   query.reset();
   auto& tail = statements_.command_tail.reset().bind(1, first);
   auto counted = tail.step("counting a command's events");
   if (!counted) return std::move(counted).error();
   const std::int64_t others = tail.integer(0);
   tail.reset();
-  return std::optional<CommandRecord>(CommandRecord{first, 1 + others});
+  return std::optional<CommandRecord>(CommandRecord{first, 1 + others, digest});
 }
 
 StoreResult<std::optional<std::string>> SqliteStore::resolve_alias(std::string_view alias) {

@@ -25,7 +25,7 @@ struct Statements {
   sqlite::Statement find_stream, insert_stream, stream_version;
   sqlite::Statement find_name, insert_name, name_of;
   sqlite::Statement insert_event, read_stream;
-  sqlite::Statement find_alias, insert_alias;
+  sqlite::Statement find_alias, insert_alias, insert_digest;
 };
 
 // The SELECT list both reads use: command ids resolved through the first
@@ -53,7 +53,8 @@ class SqliteStore final : public EventStore {
 
   // Used by SqliteBatch, which holds the write transaction.
   StoreResult<AppendOutcome> append_in_transaction(const AppendRequest& request);
-  StoreStatus import_in_transaction(const StoredEvent& event, const std::vector<std::string>& aliases);
+  StoreStatus import_in_transaction(const StoredEvent& event, const std::vector<std::string>& aliases,
+                                    const std::optional<Hash>& command_digest);
   bool is_log_unchanged_by_others() const { return is_log_unchanged_by_others_; }
   // SQLite's data version says that others wrote, not what: a rebuild of
   // the read models moves it too.
@@ -67,6 +68,7 @@ class SqliteStore final : public EventStore {
   StoreStatus insert_event_row(const ChainFields& fields, std::int64_t stream_key, std::optional<std::string_view> command_id,
                                std::optional<std::int64_t> command_first, const Hash& hash);
   StoreStatus insert_aliases(const std::vector<std::string>& aliases, std::int64_t stream_key);
+  StoreStatus insert_digest(std::int64_t first_position, const std::optional<Hash>& command_digest);
   // The key of `text` in a names-like table, from `cache` or the file;
   // with `insert`, a missing one is added.
   StoreResult<std::int64_t> interned_key(std::string_view text, KeyByText& cache, sqlite::Statement& find,

@@ -208,7 +208,15 @@ TEST_F(Cli, L3_TheSameCommandIdReturnsTheFirstResultAndAppendsNothing) {
   const Outcome text = workspace.run({"--db", "ledger.db", "purchase", "--customer", tenant_jp, "--product",
                                   "sql-server-2022-standard", "--quantity", "1", "--unit-price", "1", "--currency",
                                   "USD", "--actor", sales, "--id", "order-2026-001"});
-  EXPECT_NE(text.out.find("same command id"), std::string::npos) << text.out;
+  EXPECT_EQ(text.status, 2) << "another purchase under the same id is no retry";
+  EXPECT_NE(text.err.find("command id 'order-2026-001' was already used for a different command"), std::string::npos)
+      << text.err;
+  EXPECT_EQ(exported(), before);
+  const Outcome retried = workspace.run({"--db", "ledger.db", "purchase", "--customer", "contoso.onmicrosoft.com",
+                                         "--product", "windows-server-2022-datacenter", "--quantity", "2",
+                                         "--unit-price", "1234.50", "--currency", "USD", "--actor", sales, "--order-id",
+                                         order, "--subscription-id", subscription, "--id", "order-2026-001"});
+  EXPECT_NE(retried.out.find("same command id"), std::string::npos) << retried.out;
 }
 
 TEST_F(Cli, L3_AnIdIsNoKeyToAnotherCommandsResult) {

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "backends.h"
+#include "eventstore/sql_session.h"
 #include "eventstore/verify.h"
 
 namespace csp::eventstore {
@@ -96,6 +97,96 @@ TEST_P(Conformance, L3_ASeenCommandIdReturnsItsFirstPositionsAndAppendsNothing) 
   EXPECT_EQ(record->first_position, 2);
   EXPECT_EQ(record->event_count, 2);
   EXPECT_FALSE(ok_or_throw(store->find_command("never")).has_value());
+}
+
+AppendRequest with_digest(AppendRequest request, std::uint8_t digest_byte) {
+  Hash digest{};
+  digest.fill(digest_byte);
+  request.command_digest = digest;
+  return request;
+}
+
+TEST_P(Conformance, L3_ASeenCommandIdWithAnotherDigestIsRefusedAndAppendsNothing) {
+  const auto first = ok_or_throw(store->append(with_digest(request("same", "a", 0, {event("T", "1")}), 1)));
+  const auto refused = store->append(with_digest(request("same", "b", 0, {event("T", "2")}), 2));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, StoreError::Kind::command_differs);
+  EXPECT_NE(refused.error().message.find("'same'"), std::string::npos) << refused.error().message;
+  EXPECT_EQ(head_position(), 1);
+  const auto again = ok_or_throw(store->append(with_digest(request("same", "b", 0, {event("T", "2")}), 1)));
+  EXPECT_TRUE(again.is_replay);
+  EXPECT_EQ(again.positions, first.positions);
+  const auto record = ok_or_throw(second_handle()->find_command("same"));
+  ASSERT_TRUE(record.has_value());
+  EXPECT_EQ(record->digest, with_digest(request("x", "a", 0, {}), 1).command_digest);
+}
+
+TEST_P(Conformance, L3_WithinOneBatchASeenIdWithAnotherDigestIsRefused) {
+  auto batch = ok_or_throw(store->begin_batch());
+  (void)ok_or_throw(batch->append(with_digest(request("same", "a", 0, {event("T", "1")}), 1)));
+  EXPECT_EQ(ok_or_throw(batch->find_command("same"))->digest, with_digest(request("x", "a", 0, {}), 1).command_digest);
+  EXPECT_EQ(batch->append(with_digest(request("same", "b", 0, {event("T", "2")}), 2)).error().kind,
+            StoreError::Kind::command_differs);
+  EXPECT_TRUE(ok_or_throw(batch->append(with_digest(request("same", "b", 0, {event("T", "2")}), 1))).is_replay);
+  ASSERT_TRUE(batch->commit().ok());
+  EXPECT_EQ(head_position(), 1);
+}
+
+TEST_P(Conformance, L3_AnIdRecordedWithoutADigestReplaysAsBefore) {
+  const auto first = ok_or_throw(store->append(request("old", "a", 0, {event("T", "1")})));
+  EXPECT_FALSE(ok_or_throw(store->find_command("old"))->digest.has_value());
+  const auto again = ok_or_throw(store->append(with_digest(request("old", "a", 1, {event("T", "2")}), 7)));
+  EXPECT_TRUE(again.is_replay);
+  EXPECT_EQ(again.positions, first.positions);
+  (void)ok_or_throw(store->append(with_digest(request("kept", "c", 0, {event("T", "4")}), 3)));
+  EXPECT_TRUE(ok_or_throw(store->append(request("kept", "c", 1, {event("T", "5")}))).is_replay);
+}
+
+TEST_P(Conformance, L3_DigestsReadAheadAreTheStoredOnes) {
+  (void)ok_or_throw(store->append(with_digest(request("c1", "a", 0, {event("T", "1")}), 4)));
+  (void)ok_or_throw(store->append(request("c2", "a", 1, {event("T", "2")})));
+  auto batch = ok_or_throw(store->begin_batch());
+  WriteBatch::ReadAhead lookups;
+  lookups.command_ids = {"c1", "c2"};
+  ASSERT_TRUE(batch->read_ahead(lookups).ok());
+  EXPECT_EQ(ok_or_throw(batch->find_command("c1"))->digest, with_digest(request("x", "a", 0, {}), 4).command_digest);
+  EXPECT_FALSE(ok_or_throw(batch->find_command("c2"))->digest.has_value());
+  EXPECT_EQ(batch->append(with_digest(request("c1", "b", 0, {event("T", "3")}), 5)).error().kind,
+            StoreError::Kind::command_differs);
+}
+
+// A ledger made before digests were kept has no table for them: opening
+// it adds one, and its old commands replay as before.
+TEST_P(Conformance, L3_ALedgerWithoutDigestsOpensAndKeepsThemFromThenOn) {
+  (void)ok_or_throw(store->append(request("old", "a", 0, {event("T", "1")})));
+  ASSERT_TRUE(sql::session_of(*store)->exec("DROP TABLE command_digests", "making an older ledger").ok());
+  store.reset();
+  store = second_handle();
+  EXPECT_FALSE(ok_or_throw(store->find_command("old"))->digest.has_value());
+  EXPECT_TRUE(ok_or_throw(store->append(with_digest(request("old", "b", 0, {event("T", "2")}), 1))).is_replay);
+  (void)ok_or_throw(store->append(with_digest(request("new", "b", 0, {event("T", "3")}), 1)));
+  EXPECT_EQ(store->append(with_digest(request("new", "c", 0, {event("T", "4")}), 2)).error().kind,
+            StoreError::Kind::command_differs);
+  EXPECT_EQ(head_position(), 2);
+  EXPECT_FALSE(ok_or_throw(verify_chain(*store)).first_break.has_value());
+}
+
+TEST_P(Conformance, L3_AnImportKeepsDigestsOnTheCommandsTheyStart) {
+  (void)ok_or_throw(store->append(with_digest(request("c1", "a", 0, {event("T", "1"), event("T", "2")}), 9)));
+  (void)ok_or_throw(store->append(request("", "a", 2, {event("T", "3")})));
+  const auto original = ok_or_throw(store->read_all(1, 100));
+  const std::optional<Hash> digest = ok_or_throw(store->find_command("c1"))->digest;
+  auto copy = GetParam().create(places, clock, "copy.db");
+  auto batch = ok_or_throw(copy->begin_batch());
+  ASSERT_TRUE(batch->import_event(original[0], {}, digest).ok());
+  EXPECT_EQ(batch->import_event(original[1], {}, digest).error().kind, StoreError::Kind::invalid_argument);
+  ASSERT_TRUE(batch->import_event(original[1], {}, std::nullopt).ok());
+  EXPECT_EQ(batch->import_event(original[2], {}, digest).error().kind, StoreError::Kind::invalid_argument);
+  ASSERT_TRUE(batch->import_event(original[2], {}, std::nullopt).ok());
+  ASSERT_TRUE(batch->commit().ok());
+  EXPECT_EQ(ok_or_throw(copy->find_command("c1"))->digest, digest);
+  EXPECT_EQ(copy->append(with_digest(request("c1", "b", 0, {event("T", "4")}), 8)).error().kind,
+            StoreError::Kind::command_differs);
 }
 
 TEST_P(Conformance, WithoutACallerIdTheCommandIsNamedByItsFirstPosition) {
@@ -415,7 +506,7 @@ TEST_P(Conformance, AnImportReproducesTheLogExactly) {
     for (const auto& stored : original) {
       const std::vector<std::string> aliases = stored.position == 4 ? std::vector<std::string>{"order:1"}
                                                                     : std::vector<std::string>{};
-      ASSERT_TRUE(batch->import_event(stored, aliases).ok()) << stored.position;
+      ASSERT_TRUE(batch->import_event(stored, aliases, std::nullopt).ok()) << stored.position;
     }
     ASSERT_TRUE(batch->commit().ok());
   }
@@ -434,15 +525,15 @@ TEST_P(Conformance, AnImportRefusesWhatDoesNotChain) {
   auto batch = ok_or_throw(copy->begin_batch());
   StoredEvent changed = original[0];
   changed.payload = "9";
-  EXPECT_EQ(batch->import_event(changed, {}).error().kind, StoreError::Kind::corrupt);
-  EXPECT_EQ(batch->import_event(original[1], {}).error().kind, StoreError::Kind::invalid_argument);  // not next
-  ASSERT_TRUE(batch->import_event(original[0], {}).ok());
+  EXPECT_EQ(batch->import_event(changed, {}, std::nullopt).error().kind, StoreError::Kind::corrupt);
+  EXPECT_EQ(batch->import_event(original[1], {}, std::nullopt).error().kind, StoreError::Kind::invalid_argument);  // not next
+  ASSERT_TRUE(batch->import_event(original[0], {}, std::nullopt).ok());
   StoredEvent skipped_version = original[1];
   skipped_version.stream_version = 3;
-  EXPECT_EQ(batch->import_event(skipped_version, {}).error().kind, StoreError::Kind::invalid_argument);
+  EXPECT_EQ(batch->import_event(skipped_version, {}, std::nullopt).error().kind, StoreError::Kind::invalid_argument);
   StoredEvent reused_id = original[1];
   reused_id.command_id = "c0";
-  EXPECT_FALSE(batch->import_event(reused_id, {}).ok());  // its hash covers the id
+  EXPECT_FALSE(batch->import_event(reused_id, {}, std::nullopt).ok());  // its hash covers the id
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Conformance, ::testing::ValuesIn(backends()),

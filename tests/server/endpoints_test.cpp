@@ -58,6 +58,37 @@ TEST_F(Endpoints, L3_SameCommandIdAnswersTheFirstResultAgain) {
   EXPECT_EQ(again.json()["positions"], first.json()["positions"]);
 }
 
+TEST_F(Endpoints, L3_SameCommandIdWithAnotherPayloadIsRefused) {
+  HttpClient client = server.client();
+  const json command{{"id", "c-1"}, {"command", "GrantRole"}, {"agent", "sam@partner.example"}, {"role", "sales-agent"}};
+  ASSERT_EQ(client.post(command).status, 200u);
+  json changed = command;
+  changed["role"] = "admin-agent";
+  const HttpAnswer refused = client.post(changed);
+  EXPECT_EQ(refused.status, 400u) << refused.body;
+  EXPECT_EQ(refused.json()["error"]["code"], "invalid_input");
+  EXPECT_NE(refused.json()["error"]["message"].get<std::string>().find("'c-1'"), std::string::npos) << refused.body;
+  const auto events = client.get("/events?from=2").json_lines();
+  ASSERT_EQ(events.size(), 2u) << "the first grant only";
+  EXPECT_EQ(events[0]["command_digest"].get<std::string>().size(), 64u);
+}
+
+TEST_F(Endpoints, L3_WithinOneBodyTheSameIdWithAnotherPayloadIsRefused) {
+  HttpClient client = server.client();
+  const json first{{"id", "c-2"}, {"command", "GrantRole"}, {"agent", "kim@partner.example"}, {"role", "sales-agent"}};
+  json changed = first;
+  changed["agent"] = "lee@partner.example";
+  const HttpAnswer answer =
+      client.send(http::verb::post, "/commands", first.dump() + "\n" + changed.dump() + "\n" + first.dump() + "\n");
+  ASSERT_EQ(answer.status, 200u) << answer.body;
+  const auto results = answer.json_lines();
+  ASSERT_EQ(results.size(), 3u) << answer.body;
+  EXPECT_EQ(results[0]["ok"], true);
+  EXPECT_EQ(results[1]["ok"], false);
+  EXPECT_EQ(results[1]["error"]["code"], "invalid_input");
+  EXPECT_EQ(results[2]["positions"], results[0]["positions"]);
+}
+
 TEST_F(Endpoints, Status400ForMalformedJsonAndInvalidInput) {
   HttpClient client = server.client();
   const HttpAnswer malformed = client.send(http::verb::post, "/commands", "{\"command\":");
