@@ -45,7 +45,7 @@ struct FieldWriter {
     json fields{{purchase_field(c.purchase), purchase_text(c.purchase)},
                 {"customer", domain::customer_ref_text(c.customer)},
                 {"reason", c.reason.str()},
-                {"amount", c.amount.str()},
+                {"amount", c.amount.canonical_text()},
                 {"contact_name", c.contact.name.str()},
                 {"contact_email", c.contact.email.str()},
                 {"contact_phone", c.contact.phone.str()},
@@ -58,7 +58,7 @@ struct FieldWriter {
   json operator()(const domain::ResolveRefundTicket& c) const {
     json fields{{"ticket", c.ticket.str()}};
     if (const auto* refunded = std::get_if<domain::Refunded>(&c.outcome)) {
-      fields["refunded"] = refunded->amount.str();
+      fields["refunded"] = refunded->amount.canonical_text();
     } else {
       fields["rejected"] = std::get<domain::Rejected>(c.outcome).reason.str();
     }

@@ -10,10 +10,13 @@
 namespace csp::cmd {
 namespace {
 
-// Named as event_json writes them, in the order it writes them.
+// The events whose payload bytes hold a secret or personal data, and the
+// readable fields that show it (named as event_json writes them, in its
+// order). A revocation shows only a count, but its bytes hold the keys.
 const std::map<std::string_view, std::vector<std::string_view>> private_fields_by_type = {
     {domain::ProductKeyIssued::type_name, {"product_key"}},
     {domain::RefundTicketOpened::type_name, {"contact", "attachments"}},
+    {domain::ProductKeysRevoked::type_name, {}},
 };
 
 }  // namespace
@@ -27,17 +30,21 @@ eventstore::StoreResult<bool> reads_private_fields(eventstore::EventStore& store
 }
 
 void withhold_private_fields(nlohmann::ordered_json& line) {
+  // A digest covers every value of its command, contacts included: with the
+  // rest of the command in view, it would confirm a guess of them.
+  line.erase("command_digest");
   const std::string type = line.at("type").get<std::string>();
-  nlohmann::ordered_json& event = line.at("event");
   const auto found = private_fields_by_type.find(type);
   if (found == private_fields_by_type.end()) return;
+  // The hash, too, would confirm a guess of the bytes.
+  line.erase("payload_hex");
+  line.erase("hash");
+  nlohmann::ordered_json& event = line.at("event");
   nlohmann::ordered_json withheld = nlohmann::ordered_json::array();
   for (const std::string_view field : found->second) {
     if (event.erase(std::string(field)) == 1) withheld.push_back(std::string(field));
   }
-  if (withheld.empty()) return;
-  line.erase("payload_hex");
-  line["withheld"] = std::move(withheld);
+  if (!withheld.empty()) line["withheld"] = std::move(withheld);
 }
 
 }  // namespace csp::cmd

@@ -17,10 +17,11 @@ namespace csp::cmd {
 // the store's, reading that stream.
 eventstore::StoreResult<bool> reads_private_fields(eventstore::EventStore& store, std::string_view reader);
 
-// Takes the private fields out of `line` (the shape of stored_event_json),
-// names them in the line's "withheld" list, and drops its payload_hex,
-// whose bytes hold them too. The line of an event without such fields is
-// left as it is.
+// Takes the private fields out of `line` (the shape of stored_event_json)
+// and names them in the line's "withheld" list. The line of an event whose
+// bytes hold private data (a key revocation too) also loses its
+// payload_hex and hash, and every line its command_digest: each would
+// confirm a guess of what was withheld.
 void withhold_private_fields(nlohmann::ordered_json& line);
 
 }  // namespace csp::cmd

@@ -45,7 +45,7 @@ class Runner {
     if (!object) return refuse(on_line(line_number, object.error()), line_number);
     auto request = parse_request(*object, defaults_);
     if (!request) return refuse(on_line(line_number, request.error()), line_number);
-    window_.push_back(ParsedLine{line_number, std::move(request).value(), std::nullopt});
+    window_.push_back(ParsedLine{line_number, std::move(request).value(), std::nullopt, object->contains("at")});
     return window_.size() < lines_per_flush || commit();
   }
 
@@ -55,7 +55,7 @@ class Runner {
     if (!decide_window()) return false;
     if (batch_) {
       if (eventstore::StoreStatus committed = opened_.ledger->commit(*batch_); !committed) {
-        return fail(committed.error(), last_line_);
+        return fail(committed.error(), 0);
       }
       batch_.reset();
     }
@@ -89,6 +89,9 @@ class Runner {
     std::size_t number = 0;
     std::optional<Request> request;
     std::optional<domain::Error> refusal;  // the line did not parse
+    // Without `at`, a line happens when it is decided, not when it was read:
+    // another writer may have moved its stream on in between.
+    bool has_business_time = false;
   };
 
   bool refuse(const domain::Error& error, std::size_t line_number) {
@@ -103,7 +106,7 @@ class Runner {
     }
     if (!requests.empty() && !batch_) {
       auto begun = opened_.ledger->begin_batch();
-      if (!begun) return fail(begun.error(), window_.back().number);
+      if (!begun) return fail(begun.error(), window_.back().number, window_.front().number);
       batch_ = std::move(begun).value();
       first_line_in_batch_ = window_.front().number;
       if (eventstore::StoreStatus read = opened_.ledger->read_ahead(requests, *batch_); !read) {
@@ -116,8 +119,9 @@ class Runner {
         note_refusal(*parsed.refusal);
         continue;
       }
+      if (!parsed.has_business_time) parsed.request->meta.at = defaults_.now();
       auto outcome = opened_.ledger->execute(*parsed.request, *batch_);
-      if (!outcome) return fail(outcome.error(), window_.back().number);
+      if (!outcome) return fail(outcome.error(), parsed.number);
       if (outcome->refusal) {
         outcome->refusal = with_hint(on_line(parsed.number, *outcome->refusal), FrontEnd::command_line,
                                      parsed.request->meta.actor.str());
@@ -125,7 +129,6 @@ class Runner {
       }
       pending_.push_back(json_line(outcome_json(std::move(*outcome))));
     }
-    if (!window_.empty()) last_line_ = window_.back().number;
     window_.clear();
     return true;
   }
@@ -134,14 +137,16 @@ class Runner {
   // says only, at the end, that some lines were refused.
   void note_refusal(const domain::Error& error) { worst_status_ = std::max(worst_status_, exit_status_of(error)); }
 
-  bool fail(const eventstore::StoreError& error, std::size_t line_number) {
-    // The batch is rolled back: say which lines to run again.
-    const bool had_batch = batch_ != nullptr;
+  // The batch is rolled back and the run stops: says which lines to run
+  // again, from the batch's first (or `unbatched_from`, the first line
+  // read that no batch held yet) on. `failed_at` is 0 for the commit.
+  bool fail(const eventstore::StoreError& error, std::size_t failed_at, std::size_t unbatched_from = 0) {
+    const std::size_t first = batch_ ? first_line_in_batch_ : unbatched_from;
     batch_.reset();
-    print_error("store_failure", error.message + (had_batch ? "; lines " + std::to_string(first_line_in_batch_) +
-                                                                  " to " + std::to_string(line_number) +
-                                                                  " were not committed: run them again"
-                                                            : std::string()));
+    std::string message = error.message;
+    if (failed_at > 0) message += " (deciding line " + std::to_string(failed_at) + ")";
+    if (first > 0) message += "; lines " + std::to_string(first) + " on were not committed: run them again";
+    print_error("store_failure", message);
     return false;
   }
 
@@ -151,7 +156,6 @@ class Runner {
   std::vector<ParsedLine> window_;
   std::vector<std::string> pending_;
   std::size_t first_line_in_batch_ = 0;
-  std::size_t last_line_ = 0;
   int worst_status_ = exit_done;
 };
 

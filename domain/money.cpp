@@ -1,5 +1,6 @@
 #include "domain/money.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "domain/text.h"
@@ -93,6 +94,15 @@ Result<Money> Money::times(Quantity quantity) const {
     return invalid_input(str() + " times " + std::to_string(count) + " is too large to record");
   }
   return of_minor_units(minor_units_ * count, currency_);
+}
+
+std::string DecimalAmount::canonical_text() const {
+  const std::size_t point = text_.find('.');
+  std::string whole = text_.substr(0, point);
+  std::string fraction = point == std::string::npos ? std::string() : text_.substr(point + 1);
+  whole.erase(0, std::min(whole.find_first_not_of('0'), whole.size() - 1));
+  fraction.erase(fraction.find_last_not_of('0') + 1);
+  return fraction.empty() ? whole : whole + "." + fraction;
 }
 
 Result<DecimalAmount> DecimalAmount::parse(std::string_view text) {

@@ -58,6 +58,9 @@ class DecimalAmount {
  public:
   static Result<DecimalAmount> parse(std::string_view text);
   const std::string& str() const { return text_; }
+  // The same value however it was written: "150", "0150" and "150.00" are
+  // all "150", "1.50" is "1.5".
+  std::string canonical_text() const;
   Result<Money> in(const Currency& currency) const { return Money::parse(text_, currency); }
 
   friend bool operator==(const DecimalAmount&, const DecimalAmount&) = default;

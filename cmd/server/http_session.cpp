@@ -261,7 +261,7 @@ void HttpSession::dispatch(Request request) {
     if (route_check(target->path, request.method(), allowed) == 0) {
       answer_now(log, keep_alive, method_not_allowed(target->path, allowed));
     } else {
-      answer_status_page(log, keep_alive, target->path, request.method());
+      answer_status_page(log, keep_alive, target->path);
     }
     return;
   }
@@ -284,7 +284,7 @@ void HttpSession::dispatch(Request request) {
     return;
   }
   if (target->path == "/metrics") {
-    answer_status_page(log, keep_alive, target->path, request.method());
+    answer_status_page(log, keep_alive, target->path);
     return;
   }
   if (target->path == "/events") {
@@ -299,11 +299,11 @@ void HttpSession::dispatch(Request request) {
   }
 }
 
-void HttpSession::answer_status_page(RequestLog log, bool keep_alive, const std::string& path, http::verb method) {
+void HttpSession::answer_status_page(RequestLog log, bool keep_alive, const std::string& path) {
   Response response = path == "/health"
                           ? json_response(http::status::ok, {{"ok", true}, {"head_position", context_.feed.head_position()}})
                           : text_response(http::status::ok, context_.metrics.prometheus_text(), "text/plain; version=0.0.4");
-  answer_now(std::move(log), keep_alive, method == http::verb::head ? without_body(std::move(response)) : std::move(response));
+  answer_now(std::move(log), keep_alive, std::move(response));
 }
 
 void HttpSession::answer_commands(Request& request, const std::string& agent, std::uint64_t slot) {
@@ -361,6 +361,9 @@ std::uint64_t HttpSession::add_slot(RequestLog log, bool keep_alive) {
 
 void HttpSession::answer_now(RequestLog log, bool keep_alive, Response response) {
   if (!keep_alive) is_closing_ = true;
+  // Whatever the answer to a HEAD (401, 405, 503 too), a body would be
+  // read as the start of the next answer.
+  if (log.method == "HEAD") response = without_body(std::move(response));
   fulfil(add_slot(std::move(log), keep_alive), std::move(response));
 }
 

@@ -74,8 +74,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   // these say when it started and why it ended.
   void log_follow_start() const;
   void log_follow_end(std::string_view reason);
-  // /health or /metrics, to GET or HEAD.
-  void answer_status_page(RequestLog log, bool keep_alive, const std::string& path, http::verb method);
+  // /health or /metrics, to GET or HEAD (answer_now leaves HEAD's body out).
+  void answer_status_page(RequestLog log, bool keep_alive, const std::string& path);
   void queue_events(const Request& request, const Target& target, const std::string& agent, RequestLog log);
 
   std::uint64_t add_slot(RequestLog log, bool keep_alive);

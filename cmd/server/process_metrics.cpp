@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -45,10 +46,7 @@ double boot_time_seconds() {
   return -1;
 }
 
-}  // namespace
-
-std::string process_metrics_text() {
-  std::string out;
+void append_process_series(std::string& out) {
   const double ticks_per_second = static_cast<double>(::sysconf(_SC_CLK_TCK));
   const double page_bytes = static_cast<double>(::sysconf(_SC_PAGESIZE));
   // Counted from the state field, the third of stat(5): utime is its 14th.
@@ -80,6 +78,18 @@ std::string process_metrics_text() {
   if (::getrlimit(RLIMIT_NOFILE, &files_limit) == 0 && files_limit.rlim_cur != RLIM_INFINITY) {
     append(out, "process_max_fds", "gauge", "The limit on open file descriptors.",
            static_cast<double>(files_limit.rlim_cur));
+  }
+}
+
+}  // namespace
+
+std::string process_metrics_text() {
+  std::string out;
+  try {
+    append_process_series(out);
+  } catch (const std::exception&) {
+    // An unexpected /proc (a field that is not a number) costs the series
+    // after it, never the scrape or the server.
   }
   return out;
 }

@@ -134,6 +134,17 @@ StoreStatus add_command_digests(Connection& connection) {
       "looking for command digests");
   if (!present) return present.error();
   if (postgres::integer_at(present->get(), 0, 0) == 1) return StoreStatus::success();
+  // The role that adds a table owns it and could drop its trigger: only
+  // the owner of the ledger's other tables may add this one.
+  auto owner = connection.query("SELECT count(*) FROM pg_class WHERE oid = 'events'::regclass AND pg_get_userbyid(relowner) = current_user",
+                                Params(), "looking up the ledger's owner");
+  if (!owner) return owner.error();
+  if (postgres::integer_at(owner->get(), 0, 0) != 1) {
+    return StoreError{StoreError::Kind::invalid_argument,
+                      "the ledger was made before command digests were kept and needs their table: open it once as "
+                      "the owner of its tables (the role that ran `csp-ledger init`), for example with `csp-ledger "
+                      "audit verify`; it was left untouched"};
+  }
   StoreStatus added = connection.exec(command_digests_sql, "adding the command digests table");
   if (!added) (void)connection.exec("ROLLBACK", "rolling back");
   return added;

@@ -1,6 +1,8 @@
 // The canonical form L3 compares: what it covers, what it leaves out, and
 // that it does not depend on how the command was written.
 
+#include <functional>
+
 #include <gtest/gtest.h>
 
 #include "cmd/command_digest.h"
@@ -66,6 +68,29 @@ TEST(CommandDigest, L3_AnyChangedFieldChangesTheDigest) {
     json changed = json::parse(purchase);
     changed[field] = value;
     EXPECT_NE(digest_of(changed.dump(), "aaaaaaaa-1111-4111-8111-111111111111"), first) << field;
+  }
+}
+
+TEST(CommandDigest, L3_AnAmountWrittenWithOtherZerosIsTheSameAmount) {
+  const auto cancel = [](const std::string& amount) {
+    return R"({"id":"c-1","command":"CancelPurchase","actor":"sam@partner.example","order":)"
+           R"("aaaaaaaa-1111-4111-8111-111111111111","customer":"contoso.onmicrosoft.com","reason":"wrong edition",)"
+           R"("amount":")" + amount + R"(","contact_name":"Kenji","contact_email":"kenji@contoso.example",)"
+           R"("contact_phone":"+81 3 1234 5678"})";
+  };
+  const auto resolve = [](const std::string& amount) {
+    return R"({"id":"r-1","command":"ResolveRefundTicket","actor":"hal@partner.example","ticket":)"
+           R"("cccccccc-1111-4111-8111-111111111111","refunded":")" + amount + R"("})";
+  };
+  const std::string uuid = "bbbbbbbb-1111-4111-8111-111111111111";
+  for (const auto& make : {std::function<std::string(const std::string&)>(cancel), std::function<std::string(const std::string&)>(resolve)}) {
+    const auto first = digest_of(make("150"), uuid);
+    ASSERT_TRUE(first.has_value());
+    EXPECT_EQ(digest_of(make("150.00"), uuid), first);
+    EXPECT_EQ(digest_of(make("0150.0"), uuid), first);
+    EXPECT_NE(digest_of(make("150.01"), uuid), first);
+    EXPECT_NE(digest_of(make("15"), uuid), first);
+    EXPECT_EQ(digest_of(make("0.50"), uuid), digest_of(make("0.5"), uuid));
   }
 }
 

@@ -49,6 +49,17 @@ TEST(Money, RefusesMalformedAndNegativeAmounts) {
   EXPECT_FALSE(Money::of_minor_units(-1, parsed(Currency::parse("USD"))).ok());
 }
 
+TEST(DecimalAmount, CanonicalTextIsTheValueWithoutSurplusZeros) {
+  for (const auto& [typed, canonical] : std::vector<std::pair<std::string, std::string>>{
+           {"150", "150"}, {"150.00", "150"}, {"0150.50", "150.5"}, {"0", "0"}, {"000.000", "0"},
+           {"0.05", "0.05"}, {"100", "100"}, {"10.0100", "10.01"}}) {
+    const auto amount = DecimalAmount::parse(typed);
+    ASSERT_TRUE(amount.ok()) << typed;
+    EXPECT_EQ(amount->canonical_text(), canonical) << typed;
+    EXPECT_EQ(amount->str(), typed) << "the text as given is kept";
+  }
+}
+
 TEST(Money, LargestAmountFitsExactly) {
   EXPECT_EQ(money("92233720368547758.07", "USD").minor_units(), std::numeric_limits<std::int64_t>::max());
 }

@@ -41,6 +41,13 @@ std::string single_value(const std::string& uri, const std::string& sql) {
   return value;
 }
 
+// `uri` logging in as `user` instead.
+std::string as_user(std::string uri, const std::string& user) {
+  const std::size_t at = uri.find("user=");
+  if (at == std::string::npos) return uri + "&user=" + user;
+  return uri.replace(at + 5, uri.find('&', at) == std::string::npos ? std::string::npos : uri.find('&', at) - at - 5, user);
+}
+
 class PostgresLedger : public ::testing::Test {
  protected:
   TempPostgresDatabase database;
@@ -160,6 +167,25 @@ TEST_F(PostgresLedger, AConnectionLostMidBatchCommitsNothingAndTheStoreReconnect
   EXPECT_FALSE(again->is_replay);
   EXPECT_EQ(again->positions, std::vector<std::int64_t>{2});
   EXPECT_FALSE(ok_or_throw(verify_chain(*store)).first_break.has_value());
+}
+
+TEST_F(PostgresLedger, L1_AnOlderLedgerGainsItsDigestsTableOnlyFromTheOwnerOfItsTables) {
+  (void)ledger_with_events(1);
+  ASSERT_EQ(run_sql(database.uri(), "DROP TABLE command_digests"), "");
+  // A server's login role: a member of csp_ledger_server, not the owner.
+  ASSERT_EQ(run_sql(database.uri(), "DROP ROLE IF EXISTS csp_test_node; "
+                                    "CREATE ROLE csp_test_node LOGIN IN ROLE csp_ledger_server"),
+            "");
+  expect_refused(open_postgres_store(as_user(database.uri(), "csp_test_node"), options()),
+                 StoreError::Kind::invalid_argument, "open it once as the owner of its tables");
+  EXPECT_EQ(single_value(database.uri(), "SELECT count(*) FROM pg_tables WHERE tablename = 'command_digests'"), "0")
+      << "left untouched";
+  ASSERT_TRUE(open_postgres_store(database.uri(), options()).ok());
+  EXPECT_EQ(single_value(database.uri(), "SELECT pg_get_userbyid(relowner) = current_user FROM pg_class "
+                                         "WHERE oid = 'command_digests'::regclass"),
+            "t");
+  EXPECT_TRUE(open_postgres_store(as_user(database.uri(), "csp_test_node"), options()).ok());
+  ASSERT_EQ(run_sql(database.uri(), "DROP OWNED BY csp_test_node; DROP ROLE csp_test_node"), "");
 }
 
 TEST_F(PostgresLedger, ASessionEndedWhileIdleIsOpenedAgainBeforeTheNextReadOrBatch) {

@@ -79,6 +79,17 @@ TEST(ServerConventions, AWrongMethodIs405WithTheAllowedOnes) {
       << "a path that needs a token says nothing of its methods without one";
 }
 
+TEST(ServerConventions, AHeadAnsweredWithAnErrorHasNoBodyEither) {
+  ServerFixture server;
+  HttpClient client = server.client();
+  const RawAnswer unauthorized = send(client, http::verb::head, "/metrics", std::nullopt);
+  EXPECT_EQ(unauthorized.status, 401u);
+  EXPECT_TRUE(unauthorized.body.empty());
+  const RawAnswer not_allowed = send(client, http::verb::head, "/events");
+  EXPECT_EQ(not_allowed.status, 405u);
+  EXPECT_EQ(send(client, http::verb::get, "/health", std::nullopt).status, 200u) << "nothing stray on the connection";
+}
+
 TEST(ServerConventions, MetricsNeedATokenUnlessMadePublic) {
   ServerFixture closed;
   HttpClient closed_client = closed.client();

@@ -29,7 +29,7 @@ class ReadsByRole : public ::testing::Test {
                   {"quantity", 1}, {"unit_price", "100.00"}, {"currency", "USD"}, {"subscription_id", subscription}},
              json{{"command", "IssueDownloadLink"}, {"subscription", subscription}, {"version", "2022"},
                   {"language", "en-us"}, {"file_type", "iso"}, {"link_id", link}},
-             json{{"command", "CancelPurchase"}, {"subscription", subscription}, {"customer", tenant}, {"reason", "wrong"},
+             json{{"id", "cancel-1"}, {"command", "CancelPurchase"}, {"subscription", subscription}, {"customer", tenant}, {"reason", "wrong"},
                   {"amount", "100.00"}, {"contact_name", "Kenji Sato"}, {"contact_email", "kenji@contoso.example"},
                   {"contact_phone", "+81 3-1234-5678"}}}) {
       const HttpAnswer answer = client.post(command);
@@ -71,6 +71,24 @@ TEST_F(ReadsByRole, EventsForAnAgentWithoutAdminAgentWithholdKeysContactsAndThei
   const json& purchased = events.at("SoftwarePurchased");
   EXPECT_FALSE(purchased.contains("withheld"));
   EXPECT_FALSE(purchased["payload_hex"].get<std::string>().empty()) << "other events keep their bytes";
+
+  // Nor the bytes, hashes or digests that would confirm a guess: a key
+  // revocation's bytes hold the keys, a cancellation's digest its contact.
+  ASSERT_TRUE(events.contains("ProductKeysRevoked"));
+  for (const std::string type : {"ProductKeyIssued", "ProductKeysRevoked", "RefundTicketOpened"}) {
+    EXPECT_FALSE(events.at(type).contains("payload_hex")) << type;
+    EXPECT_FALSE(events.at(type).contains("hash")) << type;
+  }
+  for (const auto& line : answer.json_lines()) {
+    EXPECT_FALSE(line.contains("command_digest")) << line.dump();
+    if (!line.contains("payload_hex")) continue;
+    std::string bytes;
+    const std::string hex = line["payload_hex"];
+    for (std::size_t at = 0; at + 1 < hex.size(); at += 2) bytes += static_cast<char>(std::stoi(hex.substr(at, 2), nullptr, 16));
+    EXPECT_FALSE(holds(bytes, product_key)) << line.dump();
+    EXPECT_FALSE(holds(bytes, "kenji@contoso.example")) << line.dump();
+  }
+  EXPECT_TRUE(holds(client.get("/events?from=1", admin_token).body, "command_digest")) << "an admin-agent gets them";
 
   // Nor does any report show them, to anyone.
   for (const std::string report : {"subscriptions", "links", "revocations", "refunds", "customers", "expiring-links"}) {
