@@ -102,19 +102,16 @@ json stored_event_json(const eventstore::StoredEvent& stored, const domain::Even
   return line;
 }
 
-eventstore::StoreResult<json> exported_event_json(eventstore::EventStore& store,
-                                                  const eventstore::StoredEvent& stored) {
+eventstore::StoreResult<json> exported_event_json(DigestCursor& digests, const eventstore::StoredEvent& stored) {
   // The bytes go out as stored, so an import can recheck the chain; the
   // readable fields come from the current version of the event.
   auto event = projections::decode_stored(stored);
   if (!event) return std::move(event).error();
   json line = stored_event_json(stored, *event, true);
   if (stored.command_id.starts_with('@')) return line;
-  auto record = store.find_command(stored.command_id);
-  if (!record) return std::move(record).error();
-  if (*record && (*record)->first_position == stored.position && (*record)->digest) {
-    line["command_digest"] = eventstore::hash_hex(*(*record)->digest);
-  }
+  auto digest = digests.digest_at(stored.position);
+  if (!digest) return std::move(digest).error();
+  if (*digest) line["command_digest"] = eventstore::hash_hex(**digest);
   return line;
 }
 

@@ -5,9 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cmd/digest_cursor.h"
 #include "domain/events.h"
 #include "eventstore/envelope.h"
-#include "eventstore/store.h"
 #include "eventstore/store_error.h"
 
 namespace csp::cmd {
@@ -20,9 +20,10 @@ nlohmann::ordered_json stored_event_json(const eventstore::StoredEvent& stored, 
 
 // One line of `export` (and of the server's /events): an event read with
 // its payload as stored, decoded for the readable fields, and on the first
-// event of a command recorded with a digest, its `command_digest` (looked
-// up in `store`); `corrupt` when the bytes do not decode.
-eventstore::StoreResult<nlohmann::ordered_json> exported_event_json(eventstore::EventStore& store,
+// event of a command recorded with a digest, its `command_digest` (from
+// `digests`, which follows the log with the caller's events); `corrupt`
+// when the bytes do not decode.
+eventstore::StoreResult<nlohmann::ordered_json> exported_event_json(DigestCursor& digests,
                                                                     const eventstore::StoredEvent& stored);
 
 // The last line of an export, which vouches for the rest: an import refuses

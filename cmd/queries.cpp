@@ -192,8 +192,9 @@ int export_log(const Globals& globals, std::int64_t from_position) {
   StoreResult<bool> failure = true;
   std::int64_t exported = 0;
   eventstore::Hash last_hash{};
+  DigestCursor digests(*opened->store);
   eventstore::StoreStatus read = opened->store->for_each_stored(from_position, [&](const StoredEvent& stored) {
-    auto line = exported_event_json(*opened->store, stored);
+    auto line = exported_event_json(digests, stored);
     if (!line) {
       failure = line.error();
       return false;

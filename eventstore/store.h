@@ -37,6 +37,13 @@ struct CommandRecord {
   std::optional<Hash> digest = std::nullopt;
 };
 
+// A command digest with the position of the command's first event, where
+// the store keeps it.
+struct PositionedDigest {
+  std::int64_t position = 0;
+  Hash digest = {};
+};
+
 // One store transaction holding many commands: the command runner's and the
 // server's batches. Each append is atomic on its own; nothing is durable
 // until commit returns success. Destroying an uncommitted batch rolls back
@@ -151,6 +158,13 @@ class EventStore {
 
   virtual StoreResult<LogHead> head() = 0;
   virtual StoreResult<std::optional<CommandRecord>> find_command(std::string_view command_id) = 0;
+  // The digests of the commands whose first event lies in [first_position,
+  // last_position], both included, in position order: one read for a whole
+  // range of the log, where find_command would cost one per command. Empty
+  // when none is there (commands without an id, or recorded before digests
+  // were kept). `corrupt` when a stored digest is not 32 bytes.
+  virtual StoreResult<std::vector<PositionedDigest>> command_digests_between(std::int64_t first_position,
+                                                                            std::int64_t last_position) = 0;
   // The stream an alias names, if any.
   virtual StoreResult<std::optional<std::string>> resolve_alias(std::string_view alias) = 0;
   // Every alias with the stream it names (empty when that stream is

@@ -1,5 +1,7 @@
 #include "cmd/server/event_page.h"
 
+#include <algorithm>
+
 #include "cmd/event_json.h"
 #include "cmd/output.h"
 #include "cmd/private_fields.h"
@@ -13,8 +15,10 @@ eventstore::StoreResult<EventPage> read_event_page(eventstore::EventStore& store
   EventPage page;
   page.next_position = from_position;
   std::optional<eventstore::StoreError> failure;
+  // A range as long as the page: its digests come in one read.
+  cmd::DigestCursor digests(store, std::clamp<std::int64_t>(events_max, 1, cmd::DigestCursor::range_positions_max));
   eventstore::StoreStatus read = store.for_each_stored(from_position, [&](const eventstore::StoredEvent& stored) {
-    auto line = cmd::exported_event_json(store, stored);
+    auto line = cmd::exported_event_json(digests, stored);
     if (!line) {
       failure = line.error();
       return false;

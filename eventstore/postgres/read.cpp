@@ -141,6 +141,30 @@ StoreResult<CommandRecord> read_command_row(const PGresult* rows, int row) {
   return record;
 }
 
+StoreResult<std::vector<PositionedDigest>> PostgresStore::command_digests_between(std::int64_t first_position,
+                                                                                 std::int64_t last_position) {
+  // Rows a batch appended but has not sent yet are sent first, as for the
+  // log itself, so the range shows the batch's own digests too.
+  if (StoreStatus ready = ready_to_read(); !ready) return fail_batch(ready.error());
+  auto rows = connection_.query_prepared(
+      "digests_between", "SELECT position, digest FROM command_digests WHERE position BETWEEN $1 AND $2 ORDER BY position",
+      Params().add(first_position).add(last_position), "reading command digests");
+  if (!rows) return std::move(rows).error();
+  std::vector<PositionedDigest> digests(static_cast<std::size_t>(PQntuples(rows->get())));
+  for (std::size_t index = 0; index < digests.size(); ++index) {
+    const int row = static_cast<int>(index);
+    digests[index].position = postgres::integer_at(rows->get(), row, 0);
+    const auto digest = hash_from_bytes(postgres::bytes_at(rows->get(), row, 1));
+    if (!digest) {
+      return StoreError{StoreError::Kind::corrupt, "the digest of the command at position " +
+                                                       std::to_string(digests[index].position) +
+                                                       " is not 32 bytes: the database is damaged"};
+    }
+    digests[index].digest = *digest;
+  }
+  return digests;
+}
+
 StoreResult<std::optional<std::string>> PostgresStore::resolve_alias(std::string_view alias) {
   if (const auto pending = pending_alias_streams_.find(alias); pending != pending_alias_streams_.end()) {
     return std::optional<std::string>(pending->second);

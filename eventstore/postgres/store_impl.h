@@ -55,6 +55,8 @@ class PostgresStore final : public EventStore {
                               const std::function<bool(const StoredEvent&)>& visit) override;
   StoreResult<LogHead> head() override;
   StoreResult<std::optional<CommandRecord>> find_command(std::string_view command_id) override;
+  StoreResult<std::vector<PositionedDigest>> command_digests_between(std::int64_t first_position,
+                                                                    std::int64_t last_position) override;
   StoreResult<std::optional<std::string>> resolve_alias(std::string_view alias) override;
   StoreStatus for_each_alias(const std::function<bool(std::string_view alias, std::string_view stream_id)>& visit) override;
   StoreResult<LogHead> recorded_head() override;

@@ -130,6 +130,8 @@ StoreResult<Statements> prepare_statements(sqlite3* db) {
       {&s.recorded_head, "SELECT value FROM ledger_meta WHERE key = 'head'"},
       {&s.find_command, "SELECT e.position, d.digest FROM events e LEFT JOIN command_digests d USING (position) "
                         "WHERE e.command_id = ?1"},
+      {&s.digests_between,
+       "SELECT position, digest FROM command_digests WHERE position BETWEEN ?1 AND ?2 ORDER BY position"},
       {&s.insert_digest, "INSERT INTO command_digests(position, digest) VALUES (?1, ?2)"},
       {&s.command_tail, "SELECT count(*) FROM events WHERE position > ?1 AND position <= ?1 + 1000 AND "
                         "command_first = ?1"},

@@ -164,6 +164,27 @@ StoreResult<std::optional<CommandRecord>> SqliteStore::find_command(std::string_
   return std::optional<CommandRecord>(CommandRecord{first, 1 + others, digest});
 }
 
+StoreResult<std::vector<PositionedDigest>> SqliteStore::command_digests_between(std::int64_t first_position,
+                                                                               std::int64_t last_position) {
+  std::vector<PositionedDigest> digests;
+  auto& query = statements_.digests_between.reset().bind(1, first_position).bind(2, last_position);
+  while (true) {
+    auto has_row = query.step("reading command digests");
+    if (!has_row) return std::move(has_row).error();
+    if (!*has_row) break;
+    const std::int64_t position = query.integer(0);
+    const auto digest = hash_from_bytes(query.blob(1));
+    if (!digest) {
+      query.reset();
+      return StoreError{StoreError::Kind::corrupt, path_ + " is damaged: the digest of the command at position " +
+                                                       std::to_string(position) + " is not 32 bytes"};
+    }
+    digests.push_back(PositionedDigest{position, *digest});
+  }
+  query.reset();
+  return digests;
+}
+
 StoreResult<std::optional<std::string>> SqliteStore::resolve_alias(std::string_view alias) {
   auto& query = statements_.find_alias.reset().bind(1, alias);
   auto has_row = query.step("resolving an alias");

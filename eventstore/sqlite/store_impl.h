@@ -21,7 +21,7 @@ using KeyByText = std::unordered_map<std::string, std::int64_t, TextHash, std::e
 
 struct Statements {
   sqlite::Statement begin, commit, rollback, data_version, write_head;
-  sqlite::Statement head, recorded_head, find_command, command_tail;
+  sqlite::Statement head, recorded_head, find_command, command_tail, digests_between;
   sqlite::Statement find_stream, insert_stream, stream_version;
   sqlite::Statement find_name, insert_name, name_of;
   sqlite::Statement insert_event, read_stream;
@@ -45,6 +45,8 @@ class SqliteStore final : public EventStore {
                               const std::function<bool(const StoredEvent&)>& visit) override;
   StoreResult<LogHead> head() override;
   StoreResult<std::optional<CommandRecord>> find_command(std::string_view command_id) override;
+  StoreResult<std::vector<PositionedDigest>> command_digests_between(std::int64_t first_position,
+                                                                    std::int64_t last_position) override;
   StoreResult<std::optional<std::string>> resolve_alias(std::string_view alias) override;
   StoreStatus for_each_alias(const std::function<bool(std::string_view alias, std::string_view stream_id)>& visit) override;
   StoreResult<LogHead> recorded_head() override;

@@ -189,6 +189,32 @@ TEST_P(Conformance, L3_AnImportKeepsDigestsOnTheCommandsTheyStart) {
             StoreError::Kind::command_differs);
 }
 
+TEST_P(Conformance, L3_DigestsAreReadByRangeOfFirstPositionsWithBothEndsIncluded) {
+  EXPECT_TRUE(ok_or_throw(store->command_digests_between(1, 1000)).empty()) << "an empty log";
+  (void)ok_or_throw(store->append(with_digest(request("c1", "a", 0, {event("T", "1"), event("T", "2")}), 1)));
+  (void)ok_or_throw(store->append(request("c2", "a", 2, {event("T", "3")})));
+  (void)ok_or_throw(store->append(with_digest(request("", "a", 3, {event("T", "4")}), 2)));
+  (void)ok_or_throw(store->append(with_digest(request("c3", "a", 4, {event("T", "5")}), 3)));
+  auto reader = second_handle();
+  const auto positions = [&](std::int64_t first, std::int64_t last) {
+    std::vector<std::int64_t> found;
+    for (const auto& digest : ok_or_throw(reader->command_digests_between(first, last))) found.push_back(digest.position);
+    return found;
+  };
+  EXPECT_EQ(positions(1, 5), (std::vector<std::int64_t>{1, 5}));
+  EXPECT_EQ(positions(1, 1), std::vector<std::int64_t>{1});
+  EXPECT_EQ(positions(5, 5), std::vector<std::int64_t>{5});
+  EXPECT_EQ(positions(0, 4), std::vector<std::int64_t>{1});
+  EXPECT_EQ(positions(2, 4), std::vector<std::int64_t>{})
+      << "a command's later event, one recorded without a digest, one without an id";
+  EXPECT_EQ(positions(6, 1000), std::vector<std::int64_t>{}) << "past the head";
+  EXPECT_EQ(positions(5, 1), std::vector<std::int64_t>{}) << "a range that ends before it starts";
+  const auto read = ok_or_throw(reader->command_digests_between(1, 5));
+  ASSERT_EQ(read.size(), 2u);
+  EXPECT_EQ(read[0].digest, with_digest(request("x", "a", 0, {}), 1).command_digest);
+  EXPECT_EQ(read[1].digest, with_digest(request("x", "a", 0, {}), 3).command_digest);
+}
+
 TEST_P(Conformance, WithoutACallerIdTheCommandIsNamedByItsFirstPosition) {
   (void)ok_or_throw(store->append(request("c1", "a", 0, {event("T", "1")})));
   const auto outcome = ok_or_throw(store->append(request("", "a", 1, {event("T", "2"), event("T", "3")})));
