@@ -502,6 +502,12 @@ StoreResult<Outcome> Ledger::attempt(const Request& request, eventstore::WriteBa
       outcome.refusal = alias_refusal(appended.error().message);
       return outcome;
     }
+    // The replay check above refuses this first; the store's own check is
+    // the same refusal, never a failure of the batch.
+    if (appended.error().kind == StoreError::Kind::command_differs) {
+      outcome.refusal = domain::invalid_input(appended.error().message);
+      return outcome;
+    }
     return std::move(appended).error();
   }
   for (std::size_t index = 0; index < slots.size(); ++index) cache_.apply(slots[index], events_by_write[index]);
