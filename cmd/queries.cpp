@@ -1,16 +1,12 @@
 // `history` and `export`: read straight from the log.
 
-#include <algorithm>
 #include <iostream>
-#include <set>
-#include <utility>
+#include <variant>
 
 #include "cmd/event_json.h"
+#include "cmd/history.h"
 #include "cmd/output.h"
-#include "cmd/private_fields.h"
 #include "cmd/session.h"
-#include "domain/event_codec.h"
-#include "domain/streams.h"
 #include "eventstore/chain.h"
 
 namespace csp::cmd {
@@ -19,81 +15,6 @@ namespace {
 using eventstore::StoredEvent;
 using eventstore::StoreError;
 using eventstore::StoreResult;
-
-// The streams holding a customer's story: its registration, its
-// subscriptions and their refund tickets. Found by scanning the log.
-StoreResult<std::set<std::string>> customer_streams(eventstore::EventStore& store, const std::string& customer_stream) {
-  std::set<std::string> streams{customer_stream};
-  const std::string tenant = customer_stream.substr(std::string("customer-").size());
-  StoreResult<std::set<std::string>> failure = streams;
-  eventstore::StoreStatus scanned = store.for_each(1, [&](const StoredEvent& stored) {
-    if (stored.event_type != "SoftwarePurchased" && stored.event_type != "PurchaseCancelled") return true;
-    auto event = projections::decode_stored(stored);
-    if (!event) {
-      failure = event.error();
-      return false;
-    }
-    if (const auto* purchased = std::get_if<domain::SoftwarePurchased>(&*event); purchased && purchased->tenant.str() == tenant) {
-      streams.insert(stored.stream_id);
-    }
-    if (const auto* cancelled = std::get_if<domain::PurchaseCancelled>(&*event); cancelled && cancelled->tenant.str() == tenant) {
-      streams.insert(domain::refund_stream(cancelled->ticket));
-    }
-    return true;
-  });
-  if (!scanned) return scanned.error();
-  if (!failure) return failure;
-  return streams;
-}
-
-StoreResult<std::set<std::string>> selected_streams(eventstore::EventStore& store, const HistorySelector& selector,
-                                                    domain::Error& unknown) {
-  using Kind = HistorySelector::Kind;
-  if (selector.kind == Kind::subscription) {
-    auto id = domain::SubscriptionId::parse(selector.id);
-    if (!id) return StoreError{StoreError::Kind::invalid_argument, id.error().message};
-    unknown = domain::Error{domain::ErrorCode::unknown_subscription, "subscription " + id->str() + " does not exist"};
-    return std::set<std::string>{domain::subscription_stream(*id)};
-  }
-  if (selector.kind == Kind::ticket) {
-    auto id = domain::TicketId::parse(selector.id);
-    if (!id) return StoreError{StoreError::Kind::invalid_argument, id.error().message};
-    unknown = domain::Error{domain::ErrorCode::unknown_ticket, "refund ticket " + id->str() + " does not exist"};
-    return std::set<std::string>{domain::refund_stream(*id)};
-  }
-  // A link and an order name their subscription's stream through an alias.
-  const auto aliased = [&](const std::string& alias) -> StoreResult<std::set<std::string>> {
-    auto stream = store.resolve_alias(alias);
-    if (!stream) return std::move(stream).error();
-    return *stream ? std::set<std::string>{**stream} : std::set<std::string>{};
-  };
-  if (selector.kind == Kind::link) {
-    auto id = domain::LinkId::parse(selector.id);
-    if (!id) return StoreError{StoreError::Kind::invalid_argument, id.error().message};
-    unknown = domain::Error{domain::ErrorCode::unknown_link, "download link " + id->str() + " does not exist"};
-    return aliased(link_alias(*id));
-  }
-  if (selector.kind == Kind::order) {
-    auto id = domain::OrderId::parse(selector.id);
-    if (!id) return StoreError{StoreError::Kind::invalid_argument, id.error().message};
-    unknown = domain::Error{domain::ErrorCode::unknown_subscription, "order " + id->str() + " does not exist"};
-    return aliased(order_alias(*id));
-  }
-  unknown = domain::Error{domain::ErrorCode::unknown_customer, "customer " + selector.id + " is not registered"};
-  std::string stream;
-  if (auto tenant = domain::TenantId::parse(selector.id)) {
-    stream = domain::customer_stream(*tenant);
-  } else if (auto domain_name = domain::DomainName::parse(selector.id)) {
-    auto found = store.resolve_alias(domain_alias(*domain_name));
-    if (!found) return std::move(found).error();
-    if (!*found) return std::set<std::string>{};
-    stream = **found;
-  } else {
-    return StoreError{StoreError::Kind::invalid_argument,
-                      "customer \"" + selector.id + "\" is neither a tenant GUID nor a domain name"};
-  }
-  return customer_streams(store, stream);
-}
 
 // A text with a space, comma or quote is quoted, so that `key=value`
 // pairs split back apart; inside, quotes and backslashes are escaped.
@@ -123,52 +44,17 @@ std::string summary_of(const nlohmann::ordered_json& fields) {
   return text;
 }
 
-// A link's story within its subscription's stream: the events that name it.
-bool concerns_link(const nlohmann::ordered_json& line, const std::string& link) {
-  const nlohmann::ordered_json& event = line["event"];
-  if (event.contains("link_id")) return event["link_id"] == link;
-  if (event.contains("links_revoked")) {
-    const auto& revoked = event["links_revoked"];
-    return std::find(revoked.begin(), revoked.end(), link) != revoked.end();
-  }
-  return false;
-}
-
 }  // namespace
 
 int show_history(const Globals& globals, const HistorySelector& selector, const std::string& reader) {
   auto opened = open_ledger(globals.db_path, false);
   if (!opened) return report(globals, opened.error());
-  auto is_private_shown = reads_private_fields(*opened->store, reader);
-  if (!is_private_shown) return report(globals, is_private_shown.error());
-  domain::Error unknown;
-  auto streams = selected_streams(*opened->store, selector, unknown);
-  if (!streams) {
-    if (streams.error().kind == StoreError::Kind::invalid_argument) {
-      return report(globals, domain::invalid_input(streams.error().message));
-    }
-    return report(globals, streams.error());
+  HistoryAnswer answer = history_of(*opened->store, selector, reader);
+  if (const auto* refusal = std::get_if<domain::Error>(&answer)) {
+    return refusal->code == domain::ErrorCode::invalid_input ? report(globals, *refusal) : report_lookup(globals, *refusal);
   }
-  std::vector<StoredEvent> events;
-  for (const auto& stream : *streams) {
-    auto read = opened->store->read_stream(stream);
-    if (!read) return report(globals, read.error());
-    events.insert(events.end(), read->begin(), read->end());
-  }
-  if (events.empty()) return report_lookup(globals, unknown);
-  std::sort(events.begin(), events.end(), [](const auto& a, const auto& b) { return a.position < b.position; });
-  nlohmann::ordered_json lines = nlohmann::ordered_json::array();
-  const std::string link_id = selector.kind == HistorySelector::Kind::link ? domain::LinkId::parse(selector.id)->str() : "";
-  for (const auto& stored : events) {
-    if (stored.position < selector.from_position) continue;
-    if (selector.limit && std::cmp_greater_equal(lines.size(), *selector.limit)) break;
-    auto event = projections::decode_stored(stored);
-    if (!event) return report(globals, event.error());
-    nlohmann::ordered_json line = stored_event_json(stored, *event, false);
-    if (!link_id.empty() && !concerns_link(line, link_id)) continue;
-    if (!*is_private_shown) withhold_private_fields(line);
-    lines.push_back(std::move(line));
-  }
+  if (const auto* failure = std::get_if<StoreError>(&answer)) return report(globals, *failure);
+  const auto& lines = std::get<std::vector<nlohmann::ordered_json>>(answer);
   if (globals.is_json) {
     std::cout << json_line(nlohmann::ordered_json{{"ok", true}, {"command", "history"}, {"result", {{"events", lines}}}})
               << "\n";

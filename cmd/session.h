@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cmd/history.h"
 #include "cmd/ledger.h"
 #include "eventstore/store.h"
 
@@ -31,14 +32,7 @@ eventstore::StoreResult<OpenedLedger> open_ledger(const std::string& path, bool 
 int execute_one(const Globals& globals, const nlohmann::ordered_json& fields);
 // `run FILE|-`.
 int run_file(const Globals& globals, const std::string& path);
-// `history`: what to show, by one of its ids, and which of its events.
-struct HistorySelector {
-  enum class Kind { subscription, order, customer, ticket, link };
-  Kind kind = Kind::subscription;
-  std::string id;
-  std::int64_t from_position = 1;
-  std::optional<std::int64_t> limit;  // empty: every event from from_position on
-};
+// `history`: the events of one thing (history.h), printed.
 // `reader` (--actor) is the agent whose roles decide what is shown: the
 // private fields of private_fields.h only to an admin-agent, and to nobody
 // when `reader` is empty.
