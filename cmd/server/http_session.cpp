@@ -9,9 +9,12 @@
 
 #include "cmd/output.h"
 #include "cmd/reports.h"
+#include "cmd/server/audit_endpoint.h"
 #include "cmd/server/command_body.h"
+#include "cmd/server/history_endpoint.h"
 #include "cmd/server/http_status.h"
 #include "cmd/server/report_endpoint.h"
+#include "cmd/server/web_assets.h"
 #include "domain/text.h"
 
 namespace csp::server {
@@ -30,7 +33,9 @@ constexpr std::size_t coalesced_body_bytes_max = 16 << 10;
 // What one read takes while a connection waits for its next request.
 constexpr std::size_t request_start_read_bytes = 16 << 10;
 
-const std::string paths_known = "the server answers POST /commands, GET /reports/<name>, GET /events, GET or HEAD /health, GET or HEAD /metrics";
+const std::string paths_known =
+    "the server answers POST /commands, GET /reports/<name>, GET /history, GET /events, GET /audit, GET or HEAD /health, "
+    "GET or HEAD /metrics, and the web view at GET /";
 
 std::string_view view_of(beast::string_view text) { return {text.data(), text.size()}; }
 
@@ -50,11 +55,11 @@ int route_check(std::string_view path, http::verb method, std::string& allowed) 
     allowed = "POST";
     return method == http::verb::post ? 1 : 0;
   }
-  if (path == "/health" || path == "/metrics") {
+  if (path == "/health" || path == "/metrics" || web_asset(path)) {
     allowed = "GET, HEAD";
     return method == http::verb::get || method == http::verb::head ? 1 : 0;
   }
-  if (path == "/events" || is_reports) {
+  if (path == "/events" || path == "/history" || path == "/audit" || is_reports) {
     allowed = "GET";
     return method == http::verb::get ? 1 : 0;
   }
@@ -64,6 +69,16 @@ int route_check(std::string_view path, http::verb method, std::string& allowed) 
 Response method_not_allowed(const std::string& path, const std::string& allowed) {
   Response response = error_response(http::status::method_not_allowed, "method_not_allowed", path + " takes " + allowed + " only");
   response.set(http::field::allow, allowed);
+  return response;
+}
+
+// The page and its files name no ledger data: they load before sign-in.
+Response web_response(const WebAsset& asset) {
+  Response response = text_response(http::status::ok, std::string(asset.body), std::string(asset.content_type));
+  response.set("Content-Security-Policy", std::string(web_content_security_policy));
+  response.set("X-Content-Type-Options", "nosniff");
+  response.set("Referrer-Policy", "no-referrer");
+  response.set(http::field::cache_control, "no-cache");
   return response;
 }
 
@@ -265,6 +280,14 @@ void HttpSession::dispatch(Request request) {
     }
     return;
   }
+  if (const auto asset = web_asset(target->path)) {
+    if (route_check(target->path, request.method(), allowed) == 0) {
+      answer_now(log, keep_alive, method_not_allowed(target->path, allowed));
+    } else {
+      answer_now(log, keep_alive, web_response(*asset));
+    }
+    return;
+  }
   const auto token = bearer_token(request);
   const auto agent = token ? context_.tokens.agent_of(*token) : std::nullopt;
   if (!agent) {
@@ -294,6 +317,10 @@ void HttpSession::dispatch(Request request) {
   const std::uint64_t slot = add_slot(std::move(log), keep_alive);
   if (target->path == "/commands") {
     answer_commands(request, *agent, slot);
+  } else if (target->path == "/history") {
+    answer_history(*target, *agent, slot);
+  } else if (target->path == "/audit") {
+    answer_audit(*target, slot);
   } else {
     answer_report(target->path.substr(std::string_view("/reports/").size()), *target, slot);
   }
@@ -345,10 +372,35 @@ void HttpSession::answer_report(const std::string& name, const Target& target, s
     fulfil(slot, refusal_response(query.error()));
     return;
   }
-  const bool is_queued = context_.readers.post([self = shared_from_this(), slot, query = *query](eventstore::EventStore& store) {
+  read_later(slot, [self = shared_from_this(), slot, query = *query](eventstore::EventStore& store) {
     self->fulfil_later(slot, report_response(store, query));
   });
-  if (!is_queued) {
+}
+
+void HttpSession::answer_history(const Target& target, const std::string& agent, std::uint64_t slot) {
+  auto selector = history_selector_of(target);
+  if (!selector) {
+    fulfil(slot, refusal_response(selector.error()));
+    return;
+  }
+  read_later(slot, [self = shared_from_this(), slot, selector = *selector, agent](eventstore::EventStore& store) {
+    self->fulfil_later(slot, history_response(store, selector, agent));
+  });
+}
+
+void HttpSession::answer_audit(const Target& target, std::uint64_t slot) {
+  auto is_fresh = audit_fresh_asked(target);
+  if (!is_fresh) {
+    fulfil(slot, refusal_response(is_fresh.error()));
+    return;
+  }
+  read_later(slot, [self = shared_from_this(), slot, is_fresh = *is_fresh](eventstore::EventStore& store) {
+    self->fulfil_later(slot, self->context_.audit.answer(store, is_fresh));
+  });
+}
+
+void HttpSession::read_later(std::uint64_t slot, ReaderPool::Job job) {
+  if (!context_.readers.post(std::move(job))) {
     fulfil(slot, error_response(http::status::service_unavailable, "unavailable", "the server is stopping or busy: ask again later"));
   }
 }

@@ -70,6 +70,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void dispatch(Request request);
   void answer_commands(Request& request, const std::string& agent, std::uint64_t slot);
   void answer_report(const std::string& name, const Target& target, std::uint64_t slot);
+  void answer_history(const Target& target, const std::string& agent, std::uint64_t slot);
+  void answer_audit(const Target& target, std::uint64_t slot);
+  // Runs `job` on a reader thread, or answers 503 when none will take it.
+  void read_later(std::uint64_t slot, ReaderPool::Job job);
   // A follow lasts hours: its request line is logged only at its end, so
   // these say when it started and why it ended.
   void log_follow_start() const;

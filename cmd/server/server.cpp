@@ -222,7 +222,10 @@ int run_server(const ServerOptions& options) {
   if (eventstore::names_postgres(options.db_path)) group_commit.read_model_flush_interval = std::chrono::milliseconds(0);
   GroupCommitWriter writer(std::move(opened).value(), feed, metrics, group_commit);
   ConnectionTable connections(options.limits.connections_max, options.limits.connections_per_address_max);
-  ServerContext context{*tokens, writer, **readers, feed, metrics, options.limits, connections, options.is_metrics_public};
+  // A page polling the overview reuses one check of the whole log.
+  AuditCache audit(std::chrono::seconds(60));
+  ServerContext context{*tokens, writer,      **readers, feed, metrics, options.limits, connections,
+                        audit,   options.is_metrics_public};
   make_room_for_connections(options.limits.connections_max);
 
   net::io_context io(static_cast<int>(options.limits.io_threads));

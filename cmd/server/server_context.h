@@ -1,12 +1,14 @@
 #pragma once
 // What every connection shares: the tokens, the writer, the readers, the
-// commit feed, the metrics, the connection table and the limits.
+// commit feed, the metrics, the connection table, the last audit and the
+// limits.
 
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 
+#include "cmd/server/audit_endpoint.h"
 #include "cmd/server/commit_feed.h"
 #include "cmd/server/connection_table.h"
 #include "cmd/server/group_commit.h"
@@ -44,6 +46,7 @@ struct ServerContext {
   Metrics& metrics;
   ServerLimits limits;
   ConnectionTable& connections;
+  AuditCache& audit;
   bool is_metrics_public = false;
   // Requests read whose answers are not written yet: a stopping server
   // waits for them.

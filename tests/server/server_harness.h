@@ -6,14 +6,19 @@
 #include <sqlite3.h>
 #include <sys/wait.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <boost/asio/connect.hpp>
@@ -43,6 +48,11 @@ struct HttpAnswer {
   unsigned status = 0;
   std::string body;
   std::string content_type;
+  std::map<std::string, std::string> headers;  // names in lower case
+  std::string header(const std::string& lower_case_name) const {
+    const auto found = headers.find(lower_case_name);
+    return found == headers.end() ? "" : found->second;
+  }
   nlohmann::json json() const { return nlohmann::json::parse(body); }
   std::vector<nlohmann::json> json_lines() const {
     std::vector<nlohmann::json> lines;
@@ -75,18 +85,26 @@ class HttpClient {
   }
 
   // Throws when the server closed the connection instead of answering.
-  HttpAnswer read() {
+  // The answer to a HEAD has GET's Content-Length and no body.
+  HttpAnswer read(bool is_head = false) {
     http::response_parser<http::string_body> parser;
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+    parser.skip(is_head);
     http::read(stream_, buffer_, parser);
     const auto& response = parser.get();
-    return HttpAnswer{response.result_int(), response.body(), std::string(response[http::field::content_type])};
+    HttpAnswer answer{response.result_int(), response.body(), std::string(response[http::field::content_type]), {}};
+    for (const auto& field : response) {
+      std::string name(field.name_string());
+      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      answer.headers[name] = std::string(field.value());
+    }
+    return answer;
   }
 
   HttpAnswer send(http::verb method, const std::string& target, const std::string& body = "",
                   const std::optional<std::string>& token = admin_token) {
     write(method, target, body, token);
-    return read();
+    return read(method == http::verb::head);
   }
   HttpAnswer post(const nlohmann::json& command, const std::optional<std::string>& token = admin_token) {
     return send(http::verb::post, "/commands", command.dump(), token);
@@ -122,6 +140,29 @@ inline std::int64_t query_integer(const std::string& db_path, const char* sql) {
   }
   sqlite3_close(db);
   return value;
+}
+
+// The log's head and the stored read models' checkpoint, read as another
+// process would, through the ledger.
+struct StoredPositions {
+  std::int64_t head = -1;
+  std::int64_t rows = -1;
+};
+
+inline StoredPositions stored_positions(const std::string& db_path) {
+  return StoredPositions{query_integer(db_path, "SELECT max(position) FROM events"),
+                         query_integer(db_path, "SELECT position FROM read_model_checkpoint WHERE id = 1")};
+}
+
+// The server keeps hot read-model rows in memory and writes them once it
+// is idle: waits (up to 10 s) until the stored rows hold the whole log.
+inline StoredPositions wait_for_stored_read_models(const std::string& db_path) {
+  StoredPositions positions = stored_positions(db_path);
+  for (int waited_ms = 0; positions.rows != positions.head && waited_ms < 10'000; waited_ms += 50) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    positions = stored_positions(db_path);
+  }
+  return positions;
 }
 
 // A tokens file as csp-ledgerd accepts it: mode 0600.
