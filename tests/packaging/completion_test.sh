@@ -34,7 +34,7 @@ expect_all() {
   local what=$1 offered_words=$2; shift 2
   local word
   for word in "$@"; do
-    grep -qxF -- "$word" <<<"$offered_words" || fail "$what: $word is not offered (offered: $(echo $offered_words))"
+    grep -qxF -- "$word" <<<"$offered_words" || fail "$what: $word is not offered (offered: ${offered_words//$'\n'/ })"
   done
 }
 

@@ -51,8 +51,10 @@ installed=(
   usr/lib/sysusers.d/csp-ledger.conf
   usr/lib/tmpfiles.d/csp-ledger.conf
   usr/share/doc/csp-ledger/README.md
+  usr/share/doc/csp-ledger/docs/DESIGN.md
 )
-for file in "${installed[@]}"; do [ -f "$root/$file" ] || fail "the package has no /$file"; done
+[ ! -d "$source_dir/cmd/server/web" ] || installed+=(usr/share/csp-ledger/web)
+for file in "${installed[@]}"; do [ -e "$root/$file" ] || fail "the package has no /$file"; done
 [ "$(ls "$root/usr/bin")" = "$(printf 'csp-ledger\ncsp-ledgerd')" ] || fail "usr/bin holds $(ls "$root/usr/bin" | tr '\n' ' ')"
 unwanted=$(cd "$root" && find . -path '*test*' -o -path '*bench*' -o -name '*.a' -o -path '*/include/*')
 [ -z "$unwanted" ] || fail "tests, benches or build files are packaged: $unwanted"
