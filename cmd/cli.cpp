@@ -97,6 +97,7 @@ struct Cli {
   void define() {
     app.require_subcommand(1);
     app.fallthrough();
+    app.set_version_flag("--version", "csp-ledger " CSP_LEDGER_VERSION, "print the version and exit");
     const char* db_env = std::getenv("CSP_LEDGER_DB");
     globals.db_path = db_env != nullptr && *db_env != '\0' ? db_env : "csp-ledger.db";
     app.add_option("--db", globals.db_path,
@@ -320,6 +321,8 @@ int run_cli(int argc, char** argv) {
     return cli.app.exit(help);
   } catch (const CLI::CallForAllHelp& help) {
     return cli.app.exit(help);
+  } catch (const CLI::CallForVersion& version) {
+    return cli.app.exit(version);
   } catch (const CLI::ParseError& failure) {
     const domain::Error error = domain::invalid_input(diagnose_arguments(cli.app, "csp-ledger", argc, argv, failure.what()));
     Globals globals;

@@ -36,6 +36,7 @@ int run(int argc, char** argv) {
       "Every request but GET or HEAD /health (and /metrics with --metrics-public) needs `Authorization: Bearer TOKEN`;\n"
       "a command's actor is the token's agent.\n"
       "SIGTERM or SIGINT: commands already received are committed and answered, then the server exits 0.");
+  app.set_version_flag("--version", "csp-ledgerd " CSP_LEDGER_VERSION, "print the version and exit");
   app.add_option("--db", options.db_path,
                  "ledger made by `csp-ledger init`: an SQLite file or a postgresql:// URI (default "
                  "$CSP_LEDGER_DB, else ./csp-ledger.db)");
@@ -75,6 +76,8 @@ int run(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {
     return app.exit(help);
+  } catch (const CLI::CallForVersion& version) {
+    return app.exit(version);
   } catch (const CLI::ParseError& failure) {
     std::cerr << "csp-ledgerd: " << csp::cmd::diagnose_arguments(app, "csp-ledgerd", argc, argv, failure.what()) << "\n";
     return 2;
