@@ -356,6 +356,7 @@ std::optional<std::chrono::steady_clock::time_point> Ledger::read_models_due() c
   const bool is_another_writer_about =
       other_writer_seen_at_ && std::chrono::steady_clock::now() - *other_writer_seen_at_ < other_writer_window;
   if (is_another_writer_about) return rows_written_at_;
+  if (read_models_ && read_models_->changed_rows() >= rows_waiting_max_) return rows_written_at_;
   return rows_written_at_ + flush_interval_;
 }
 

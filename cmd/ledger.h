@@ -72,6 +72,10 @@ class Ledger {
   // transaction; the rows' checkpoint says what they hold, so reports fold
   // the rest from the log and a crash only leaves them to catch up.
   void set_read_model_flush_interval(std::chrono::milliseconds interval) { flush_interval_ = interval; }
+  // Rows that change once each (a purchase's new subscription) do not
+  // gather: past this many waiting, the next commit writes them, so no
+  // commit writes an interval's worth at once and their memory is bounded.
+  void set_read_model_rows_waiting_max(std::size_t rows) { rows_waiting_max_ = rows; }
   // When rows folded but not yet written are due; empty when none wait.
   std::optional<std::chrono::steady_clock::time_point> read_models_due() const;
   // Writes waiting rows and their checkpoint now, in a transaction of its
@@ -112,6 +116,7 @@ class Ledger {
   // The last position folded into rows not yet written; 0: none wait.
   std::int64_t unwritten_position_ = 0;
   std::chrono::milliseconds flush_interval_{0};
+  std::size_t rows_waiting_max_ = 1000;
   // When a batch last found the log moved by another writer.
   std::optional<std::chrono::steady_clock::time_point> other_writer_seen_at_;
   static constexpr std::chrono::seconds other_writer_window{10};

@@ -26,14 +26,16 @@ int run(int argc, char** argv) {
   std::int64_t header_timeout_seconds = limits.header_timeout.count();
   std::string log_level = "info";
 
-  CLI::App app{"csp-ledgerd: the csp-ledger HTTP server (POST /commands, GET /reports/<name>, GET /events, GET /health, GET /metrics)"};
+  CLI::App app{"csp-ledgerd: the csp-ledger HTTP server (POST /commands, GET /reports/<name>, GET /history, GET /events, GET /audit, GET /health, "
+                 "GET /metrics, and the read-only web view at GET /)"};
   app.footer(
       "Example:\n"
       "  (umask 077; echo \"$(openssl rand -hex 24) alice@partner.example\" > tokens.txt)   # mode 0600: others may not read it\n"
       "  csp-ledgerd --db ledger.db --listen 127.0.0.1:8080 --tokens tokens.txt\n"
       "  curl -H \"Authorization: Bearer TOKEN\" -d '{\"command\":\"GrantRole\",\"agent\":\"sam@partner.example\",\"role\":\"sales-agent\"}' \\\n"
       "       http://127.0.0.1:8080/commands\n"
-      "Every request but GET or HEAD /health (and /metrics with --metrics-public) needs `Authorization: Bearer TOKEN`;\n"
+      "Every request but GET or HEAD /health, the web view's files (/, /app.js, /app.css, /favicon.svg) and /metrics with\n"
+      "--metrics-public needs `Authorization: Bearer TOKEN`;\n"
       "a command's actor is the token's agent.\n"
       "SIGTERM or SIGINT: commands already received are committed and answered, then the server exits 0.");
   app.set_version_flag("--version", "csp-ledgerd " CSP_LEDGER_VERSION, "print the version and exit");
@@ -64,9 +66,13 @@ int run(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{1024}));
   app.add_option("--batch-commands-max", limits.group_commit.batch_commands_max, "commands per store transaction")
       ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{100'000}));
+  app.add_option("--read-model-rows-waiting-max", limits.group_commit.read_model_rows_waiting_max,
+                 "read-model rows kept in memory between writes; past this many the next commit writes them "
+                 "(they are written at least once a second)")
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
   app.add_option("--io-threads", limits.io_threads, "threads serving connections")
       ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{64}));
-  app.add_option("--reader-threads", limits.reader_threads, "threads answering /reports and /events")
+  app.add_option("--reader-threads", limits.reader_threads, "threads answering /reports, /history, /audit and /events")
       ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{64}));
   app.add_flag("--metrics-public", options.is_metrics_public,
                "serve GET /metrics without a token (for a Prometheus scrape); it shows counts and timings, no ledger data");

@@ -519,6 +519,11 @@ void StoredReadModels::forget() {
   read_failure_.reset();
 }
 
+std::size_t StoredReadModels::changed_rows() const {
+  return customers_.changed.size() + subscriptions_.changed.size() + links_.changed.size() +
+         revocations_.changed.size() + refunds_.changed.size();
+}
+
 std::size_t StoredReadModels::cached_rows() const {
   return customers_.rows.size() + subscriptions_.rows.size() + links_.rows.size() + revocations_.rows.size() +
          refunds_.rows.size();

@@ -94,6 +94,8 @@ class StoredReadModels final : public RowSet {
   // another process may have written.
   void forget();
   std::size_t cached_rows() const;
+  // Rows changed since the last flush: what the next one writes.
+  std::size_t changed_rows() const;
 
   // Every stored row, for a report. Unreadable rows are `corrupt`.
   eventstore::StoreResult<ReadModels> load();

@@ -4,6 +4,7 @@
 // which); 500 store_failure when it could not run to its end.
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -16,9 +17,11 @@
 
 namespace csp::server {
 
-// The last verdict, reused while the log's head is the same and it is
-// younger than `reuse_for`: the check reads the whole log, and a page
-// that polls it must not keep the readers busy. `fresh=1` asks anew.
+// The check reads the whole log: a page polling it must not keep the
+// readers busy. A verdict is reused for `reuse_for` (the body says which
+// head it checked and when), one check runs at a time, and a caller
+// arriving during it gets its verdict. `fresh=1` asks for a check begun
+// after the request.
 class AuditCache {
  public:
   explicit AuditCache(std::chrono::seconds reuse_for) : reuse_for_(reuse_for) {}
@@ -27,14 +30,16 @@ class AuditCache {
 
  private:
   struct Verdict {
-    std::int64_t head_position = 0;
-    std::string head_hash;
     std::chrono::steady_clock::time_point checked;
     std::string body;
   };
   std::chrono::seconds reuse_for_;
   std::mutex mutex_;
-  std::optional<Verdict> last_;
+  std::condition_variable checked_;
+  bool is_checking_ = false;
+  std::uint64_t checks_done_ = 0;
+  std::optional<Verdict> last_verdict_;
+  std::optional<Response> last_answer_;  // of the last check, a failed one too
 };
 
 // Whether the request asks for a fresh check; invalid_input for any other

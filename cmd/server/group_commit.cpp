@@ -32,6 +32,7 @@ constexpr std::chrono::milliseconds slow_batch_threshold{50};
 GroupCommitWriter::GroupCommitWriter(cmd::OpenedLedger ledger, CommitFeed& feed, Metrics& metrics, GroupCommitLimits limits)
     : ledger_(std::move(ledger)), feed_(feed), metrics_(metrics), limits_(limits) {
   ledger_.ledger->set_read_model_flush_interval(limits_.read_model_flush_interval);
+  ledger_.ledger->set_read_model_rows_waiting_max(limits_.read_model_rows_waiting_max);
   head_position_ = feed_.head_position();
   thread_ = std::thread([this] { run(); });
 }

@@ -40,6 +40,8 @@ struct GroupCommitLimits {
   // Hot read-model rows are written at most this often: with the
   // commands of a busy period, or alone once nothing is queued.
   std::chrono::milliseconds read_model_flush_interval{1000};
+  // ... or sooner, once this many rows wait (Ledger::set_read_model_rows_waiting_max).
+  std::size_t read_model_rows_waiting_max = 1000;
 };
 
 class GroupCommitWriter {

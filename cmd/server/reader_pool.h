@@ -1,5 +1,5 @@
 #pragma once
-// Threads that answer reads (/reports, /events) off the connections'
+// Threads that answer reads (/reports, /history, /audit, /events) off the connections'
 // threads, each with its own store object (the store's threading rule).
 
 #include <condition_variable>

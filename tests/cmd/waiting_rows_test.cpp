@@ -1,5 +1,6 @@
 // Read-model rows a busy writer keeps in memory between writes
-// (Ledger::set_read_model_flush_interval): they reach the file with their
+// (Ledger::set_read_model_flush_interval, up to
+// set_read_model_rows_waiting_max): they reach the file with their
 // checkpoint, and a rollback or another writer never leaves them wrong.
 
 #include <gtest/gtest.h>
@@ -109,6 +110,24 @@ TEST_F(WaitingRows, AreWrittenByTheFirstCommitAfterTheyFallDue) {
   run_committed(ledger(), {as(admin, customer(contoso, "contoso.onmicrosoft.com"))});
   EXPECT_EQ(stored_position(ledger()), head_position(ledger()));
   EXPECT_FALSE(ledger().read_models_due().has_value());
+}
+
+TEST_F(WaitingRows, PastTheirBoundTheNextCommitWritesThemWhateverTheInterval) {
+  ledger().set_read_model_flush_interval(never_due);
+  ledger().set_read_model_rows_waiting_max(4);
+  run_committed(ledger(), {as(admin, customer(contoso, "contoso.onmicrosoft.com")), as(admin, purchase(contoso))});
+  const auto due = ledger().read_models_due();
+  ASSERT_TRUE(due.has_value());
+  EXPECT_GT(*due, std::chrono::steady_clock::now()) << "two rows wait: under the bound, the interval rules";
+  // Each purchase adds a subscription row that changes once: they do not
+  // gather past the bound.
+  const std::int64_t written_before = stored_position(ledger());
+  run_committed(ledger(), {as(admin, purchase(contoso))});
+  EXPECT_EQ(stored_position(ledger()), written_before) << "three rows wait: still under the bound";
+  run_committed(ledger(), {as(admin, purchase(contoso))});
+  EXPECT_EQ(stored_position(ledger()), head_position(ledger())) << "the commit that brought four wrote them";
+  EXPECT_FALSE(ledger().read_models_due().has_value());
+  EXPECT_TRUE(differences_from_replay(ledger()).empty());
 }
 
 TEST_F(WaitingRows, ARollbackDropsThemAndTheNextBatchFoldsTheCommittedOnesAgain) {

@@ -68,6 +68,9 @@ expect_all "--db FILE" "$(offered "$work/sc" --db)" "$work/scenario.jsonl"
 # Flag values are skipped when finding the command: `--db agent` is a file.
 expect_all "after --db VALUE" "$(offered "" --db agent)" init purchase
 [ -z "$(offered "" purchase --customer)" ] || fail "a flag's free value is completed with words"
+# `link issue --version` takes the product's version, and the flags go on after it.
+[ -z "$(offered "" link issue --version)" ] || fail "link issue --version VERSION is completed with words"
+expect_all "after link issue --version V" "$(offered -- link issue --version 2022)" --language --file-type
 
 [ "$failures" -eq 0 ] || exit 1
 echo "completion_test: every command, subcommand and flag of --help is completed"

@@ -19,6 +19,7 @@ class AnswerError extends Error {
 }
 
 let following = null;   // the AbortController of the live feed's request
+let feedNext = null;    // the position the feed resumes from after a break
 let rateTimer = null;
 let lastSample = null;  // {at, total}
 
@@ -101,6 +102,7 @@ function signOut(why) {
   sessionStorage.removeItem(tokenKey);
   if (following) following.abort();
   following = null;
+  feedNext = null;
   clearInterval(rateTimer);
   rateTimer = null;
   lastSample = null;
@@ -358,9 +360,16 @@ async function follow() {
   const status = byId("feed-status");
   const list = byId("feed-events");
   try {
-    const health = await (await fetch("/health", { cache: "no-store" })).json();
-    const from = health.head_position + 1;
+    if (feedNext === null) {
+      const health = await (await fetch("/health", { cache: "no-store" })).json();
+      feedNext = health.head_position + 1;
+    }
+    const from = feedNext;
     const response = await fetch(`/events?follow=1&from=${from}`, { ...authorized(), signal: controller.signal });
+    if (response.status === 401) {
+      signOut("The server no longer accepts this token (HTTP 401): sign in again.");
+      return;
+    }
     if (!response.ok) throw new AnswerError(response.status, "http_" + response.status, `HTTP ${response.status}`);
     status.textContent = `Following the log from position ${from}: new events appear at the top.`;
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -376,6 +385,7 @@ async function follow() {
         if (!text.trim()) continue;
         const line = JSON.parse(text);
         if (line.position === undefined) continue;
+        feedNext = line.position + 1;
         list.insertBefore(eventItem(line), list.firstChild);
         while (list.children.length > feedLinesKept) list.removeChild(list.lastChild);
       }
