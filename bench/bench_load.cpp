@@ -6,9 +6,11 @@
 // `csp-ledger run` on the same workload in the same run. With --postgres,
 // every round also measures one and two csp-ledgerd nodes on a fresh
 // PostgreSQL ledger (the connections split over the nodes), beside SQLite.
+// `--mix purchases` sends a month-end rush instead: purchases for one
+// customer, each a new subscription.
 //
 //   build/bin/bench-load [--commands N] [--connections N] [--pipeline N] [--rounds N] [--dir DIR]
-//                        [--postgres CONNINFO | --postgres-cluster]
+//                        [--mix downloads|purchases] [--postgres CONNINFO | --postgres-cluster]
 
 #include <libpq-fe.h>
 #include <sys/resource.h>
@@ -340,6 +342,11 @@ int main(int argc, char** argv) {
   app.add_option("--rounds", rounds, "measure this many times, each on a fresh server and ledger, and print the medians")
       ->check(CLI::Range(1, 100));
   app.add_option("--dir", dir, "where the scratch files go")->check(CLI::ExistingDirectory);
+  std::string mix = "downloads";
+  app.add_option("--mix", mix,
+                 "downloads: bench-run's workload (mostly downloads); purchases: one customer's purchases, each a new "
+                 "subscription")
+      ->capture_default_str()->check(CLI::IsMember({"downloads", "purchases"}));
   std::string postgres;
   std::string server_log;
   app.add_option("--server-log", server_log, "keep csp-ledgerd's log (slow batches, warnings) in this file");
@@ -364,15 +371,19 @@ int main(int argc, char** argv) {
     if (server_log.empty()) std::filesystem::remove(log);
   };
   remove_files();
-  const csp::bench::WorkloadShape shape = csp::bench::write_workload(workload, commands);
+  const bool is_rush = mix == "purchases";
+  const csp::bench::WorkloadShape shape =
+      is_rush ? csp::bench::write_purchase_rush(workload, commands) : csp::bench::write_workload(workload, commands);
   std::ofstream(tokens) << token << " " << admin << "\n";
   // csp-ledgerd refuses a tokens file others may read.
   std::filesystem::permissions(tokens, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 
   const std::vector<KeyedCommand> all = read_workload(workload);
   // Customers and nine tenths of the subscriptions (purchase and link) are
-  // set up first; the timed part purchases and links the last tenth too.
-  const std::size_t setup_count = static_cast<std::size_t>(shape.customers + 2 * (shape.subscriptions * 9 / 10));
+  // set up first; the timed part purchases and links the last tenth too. A
+  // rush times every purchase.
+  const std::size_t setup_count =
+      static_cast<std::size_t>(is_rush ? shape.customers : shape.customers + 2 * (shape.subscriptions * 9 / 10));
   const std::vector<KeyedCommand> setup(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(setup_count));
   std::vector<std::vector<std::string>> queues(connections);
   const std::hash<std::string> hash;
@@ -381,9 +392,9 @@ int main(int argc, char** argv) {
   }
   const auto timed = static_cast<std::int64_t>(all.size() - setup_count);
 
-  std::printf("bench-load: %lld commands (%lld set up first, %lld timed over %zu connections, %zu in flight each)\n",
-              static_cast<long long>(shape.commands), static_cast<long long>(setup_count), static_cast<long long>(timed),
-              connections, pipeline);
+  std::printf("bench-load: %s mix, %lld commands (%lld set up first, %lld timed over %zu connections, %zu in flight each)\n",
+              mix.c_str(), static_cast<long long>(shape.commands), static_cast<long long>(setup_count),
+              static_cast<long long>(timed), connections, pipeline);
   std::vector<std::string> server_args = {CSP_LEDGERD_BIN, "--tokens", tokens, "--listen", "127.0.0.1:0",
                                           "--log-level", "warn", "--io-threads", std::to_string(io_threads),
                                           // Every connection comes from 127.0.0.1; the setup's one besides.
@@ -440,9 +451,9 @@ int main(int argc, char** argv) {
       std::printf("  not acknowledged: %lld answered %u\n", static_cast<long long>(count), status);
     }
     std::printf("csp-ledger run %9.0f commands/s  (%.2f s, the whole workload)\n", f.run_rate, run.seconds);
-    std::printf("load-bench: commands=%lld connections=%zu rate=%.0f CMD/s p50=%.2f MS p99=%.2f MS run=%.0f CMD/s (%.2f x run) "
+    std::printf("load-bench: mix=%s commands=%lld connections=%zu rate=%.0f CMD/s p50=%.2f MS p99=%.2f MS run=%.0f CMD/s (%.2f x run) "
                 "server_cpu=%.1f US/CMD\n",
-                static_cast<long long>(timed), connections, f.rate, f.p50, f.p99, f.run_rate, f.rate / f.run_rate, f.server_cpu_us);
+                mix.c_str(), static_cast<long long>(timed), connections, f.rate, f.p50, f.p99, f.run_rate, f.rate / f.run_rate, f.server_cpu_us);
     std::fflush(stdout);
   }
   if (rounds > 1) {
@@ -455,9 +466,9 @@ int main(int argc, char** argv) {
     };
     const double rate = median_of([](const RoundFigures& f) { return f.rate; });
     const double run_rate = median_of([](const RoundFigures& f) { return f.run_rate; });
-    std::printf("load-bench-median: rounds=%d commands=%lld connections=%zu rate=%.0f CMD/s p50=%.2f MS p99=%.2f MS "
+    std::printf("load-bench-median: mix=%s rounds=%d commands=%lld connections=%zu rate=%.0f CMD/s p50=%.2f MS p99=%.2f MS "
                 "run=%.0f CMD/s ratio=%.2f x run (median of the rounds' ratios) server_cpu=%.1f US/CMD\n",
-                rounds, static_cast<long long>(timed), connections, rate,
+                mix.c_str(), rounds, static_cast<long long>(timed), connections, rate,
                 median_of([](const RoundFigures& f) { return f.p50; }), median_of([](const RoundFigures& f) { return f.p99; }),
                 run_rate, median_of([](const RoundFigures& f) { return f.rate / f.run_rate; }),
                 median_of([](const RoundFigures& f) { return f.server_cpu_us; }));

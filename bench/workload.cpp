@@ -53,6 +53,21 @@ WorkloadShape write_workload(const std::string& path, std::int64_t commands) {
   return WorkloadShape{written, shape.customers, shape.subscriptions};
 }
 
+WorkloadShape write_purchase_rush(const std::string& path, std::int64_t commands) {
+  const std::string admin = "alice@partner.example";
+  std::ofstream out(path);
+  out << nlohmann::json{{"command", "RegisterCustomer"}, {"actor", admin}, {"tenant", uuid_from(1, 0)},
+                        {"domain", "rush.onmicrosoft.com"}, {"market", "JP"}}.dump()
+      << "\n";
+  for (std::int64_t s = 0; s + 1 < commands; ++s) {
+    out << nlohmann::json{{"command", "PurchaseSoftware"}, {"actor", admin}, {"customer", uuid_from(1, 0)},
+                          {"product", "windows-server-2022-datacenter"}, {"quantity", 1}, {"unit_price", "100.00"},
+                          {"currency", "USD"}, {"subscription_id", uuid_from(2, s)}}.dump()
+        << "\n";
+  }
+  return WorkloadShape{commands, 1, commands - 1};
+}
+
 ChildRun run_child(const std::vector<std::string>& args) {
   std::vector<char*> argv;
   for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
