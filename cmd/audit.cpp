@@ -26,10 +26,6 @@ int audit_fault(const Globals& globals, const AuditFault& fault) {
   return exit_audit_fault;
 }
 
-projections::Progress progress_to(TerminalProgress& bar) {
-  return [&bar](std::int64_t done, std::int64_t total) { bar.show(done, total); };
-}
-
 // The first event whose business time is at or before `time`; empty when
 // every event is later. Business time orders each stream, not the log, so
 // the scan goes on until one is found.
@@ -110,7 +106,7 @@ int audit_replay(const Globals& globals, const std::string& until, bool is_confi
   std::optional<eventstore::StoreResult<projections::Checkpoint>> rebuilt;
   {
     TerminalProgress bar("rebuilding the read models");
-    rebuilt = projections::rebuild_stored(*opened->store, limit, progress_to(bar));
+    rebuilt = projections::rebuild_stored(*opened->store, limit, bar.callback());
   }
   if (!*rebuilt) return report(globals, rebuilt->error());
   if (eventstore::StoreStatus committed = (*batch)->commit(); !committed) return report(globals, committed.error());

@@ -10,8 +10,8 @@ namespace {
 constexpr int bar_width = 30;
 }
 
-TerminalProgress::TerminalProgress(std::string label)
-    : label_(std::move(label)), is_terminal_(isatty(STDERR_FILENO) == 1) {}
+TerminalProgress::TerminalProgress(std::string label, bool is_wanted)
+    : label_(std::move(label)), is_terminal_(is_wanted && isatty(STDERR_FILENO) == 1) {}
 
 TerminalProgress::~TerminalProgress() {
   if (has_shown_) std::cerr << "\r" << std::string(label_.size() + bar_width + 40, ' ') << "\r" << std::flush;

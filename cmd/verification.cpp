@@ -23,23 +23,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-// A progress bar for one stage of the audit, or none.
-class StageProgress {
- public:
-  StageProgress(bool is_shown, std::string label) {
-    if (is_shown) bar_.emplace(std::move(label));
-  }
-  void show(std::int64_t done, std::int64_t total) {
-    if (bar_) bar_->show(done, total);
-  }
-  projections::Progress callback() {
-    return [this](std::int64_t done, std::int64_t total) { show(done, total); };
-  }
-
- private:
-  std::optional<TerminalProgress> bar_;
-};
-
 // The stored read models against a fresh replay of the events they claim
 // to hold. `replayed` is the replay of the whole log, reused when they hold
 // all of it.
@@ -65,7 +48,7 @@ eventstore::StoreResult<ReadModelCheck> check_read_models(eventstore::EventStore
   }
   std::optional<projections::ReadModels> partial;
   if (checkpoint->position != replayed.checkpoint() || checkpoint->until_time) {
-    StageProgress bar(shows_progress, "replaying up to the read models' checkpoint");
+    TerminalProgress bar("replaying up to the read models' checkpoint", shows_progress);
     auto replay = projections::replay_in_memory(
         store, projections::ReplayLimit{checkpoint->position, checkpoint->until_time}, bar.callback());
     if (!replay) return std::move(replay).error();
@@ -147,7 +130,7 @@ AuditOutcome verify_ledger(eventstore::EventStore& store, bool shows_progress) {
   }
   std::optional<eventstore::StoreResult<eventstore::ChainReport>> chain;
   {
-    StageProgress bar(shows_progress, "checking the chain");
+    TerminalProgress bar("checking the chain", shows_progress);
     auto head = store.head();
     if (!head) return head.error();
     chain = eventstore::verify_chain(store, [&](std::int64_t done) { bar.show(done, head->position); });
@@ -172,7 +155,7 @@ AuditOutcome verify_ledger(eventstore::EventStore& store, bool shows_progress) {
   // not replay is as broken.
   std::optional<eventstore::StoreResult<projections::ReadModels>> replayed;
   {
-    StageProgress bar(shows_progress, "replaying the log");
+    TerminalProgress bar("replaying the log", shows_progress);
     replayed = projections::replay_in_memory(store, projections::ReplayLimit{}, bar.callback());
   }
   if (!*replayed) {

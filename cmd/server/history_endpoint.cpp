@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <utility>
 #include <variant>
 
@@ -19,13 +18,6 @@ constexpr std::array<std::pair<std::string_view, Kind>, 5> selectors{{{"subscrip
                                                                       {"ticket", Kind::ticket},
                                                                       {"link", Kind::link}}};
 
-std::optional<std::int64_t> positive_number(const std::string& value) {
-  std::int64_t number = 0;
-  const auto parsed = std::from_chars(value.data(), value.data() + value.size(), number);
-  if (parsed.ec != std::errc() || parsed.ptr != value.data() + value.size() || number < 1) return std::nullopt;
-  return number;
-}
-
 }  // namespace
 
 domain::Result<cmd::HistorySelector> history_selector_of(const Target& target) {
@@ -39,8 +31,9 @@ domain::Result<cmd::HistorySelector> history_selector_of(const Target& target) {
       selector.id = value;
       ++ids_given;
     } else if (parameter == "from" || parameter == "limit") {
-      const auto number = positive_number(value);
-      if (!number) return domain::invalid_input(parameter + " \"" + value + "\" is not a whole number of 1 or more");
+      const auto number = whole_number(parameter, value, parameter == "from" ? "1" : "50");
+      if (!number) return number.error();
+      if (*number < 1) return domain::invalid_input(parameter + " \"" + value + "\" is not 1 or more");
       if (parameter == "from") selector.from_position = *number;
       if (parameter == "limit") selector.limit = *number;
     } else {

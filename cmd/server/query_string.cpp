@@ -47,4 +47,13 @@ std::optional<Target> parse_target(std::string_view target) {
   return parsed;
 }
 
+domain::Result<std::int64_t> whole_number(const std::string& parameter, const std::string& value, const char* example) {
+  std::int64_t number = 0;
+  const auto parsed = std::from_chars(value.data(), value.data() + value.size(), number);
+  if (parsed.ec != std::errc() || parsed.ptr != value.data() + value.size()) {
+    return domain::invalid_input(parameter + " \"" + value + "\" is not a whole number (example: " + example + ")");
+  }
+  return number;
+}
+
 }  // namespace csp::server

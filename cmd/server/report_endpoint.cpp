@@ -1,25 +1,10 @@
 #include "cmd/server/report_endpoint.h"
 
-#include <charconv>
-
 #include "cmd/output.h"
 #include "cmd/reports.h"
 #include "cmd/system.h"
 
 namespace csp::server {
-
-namespace {
-
-domain::Result<std::int64_t> whole_number(const std::string& parameter, const std::string& value, const char* example) {
-  std::int64_t number = 0;
-  const auto parsed = std::from_chars(value.data(), value.data() + value.size(), number);
-  if (parsed.ec != std::errc() || parsed.ptr != value.data() + value.size()) {
-    return domain::invalid_input(parameter + " \"" + value + "\" is not a whole number (example: " + example + ")");
-  }
-  return number;
-}
-
-}  // namespace
 
 domain::Result<cmd::ReportQuery> report_query_of(const std::string& name, const Target& target) {
   cmd::ReportQuery query;
