@@ -211,7 +211,15 @@ struct Cli {
                 "\"unit_price\":\"100.00\",\"currency\":\"USD\"}");
     auto run_path = std::make_shared<std::string>();
     run->add_option("file", *run_path, "JSON-lines file, or - for stdin")->required();
-    run->callback([this, run_path] { action = [this, run_path] { return run_file(globals, *run_path); }; });
+    auto cached_entries_max = std::make_shared<std::size_t>(Ledger::cached_entries_max_default);
+    run->add_option("--cached-entries-max", *cached_entries_max,
+                    "stream states, aliases and read-model rows of each table kept in memory; past this many the "
+                    "least recently used are dropped and read again when needed")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}));
+    run->callback([this, run_path, cached_entries_max] {
+      action = [this, run_path, cached_entries_max] { return run_file(globals, *run_path, *cached_entries_max); };
+    });
 
     CLI::App* history = app.add_subcommand("history", "the audit trail of one thing, oldest first");
     history->footer("Product keys and a refund ticket's contact and attachments are shown only with --actor naming\n"

@@ -54,7 +54,7 @@ Prepared refused(Error error) { return Prepared{Decision::refuse(std::move(error
 // Decides one command against the states it reads.
 class Planner {
  public:
-  Planner(StateCache& cache, std::unordered_map<std::string, std::string>& aliases, eventstore::WriteBatch& batch,
+  Planner(StateCache& cache, RememberedAliases& aliases, eventstore::WriteBatch& batch,
           const domain::CommandMeta& meta, const domain::Policy& policy, const domain::Catalogue& catalogue)
       : cache_(cache), aliases_(aliases), batch_(batch), meta_(meta), policy_(policy), catalogue_(catalogue) {}
 
@@ -171,17 +171,15 @@ class Planner {
   }
 
   StoreResult<std::optional<std::string>> resolve(const std::string& alias) {
-    constexpr std::size_t remembered_max = 200'000;
-    if (const auto found = aliases_.find(alias); found != aliases_.end()) return std::optional<std::string>(found->second);
+    if (const std::string* known = aliases_.find(alias)) return std::optional<std::string>(*known);
     auto stream = batch_.resolve_alias(alias);
     if (!stream || !*stream) return stream;
-    if (aliases_.size() >= remembered_max) aliases_.clear();
-    aliases_.emplace(alias, **stream);
+    aliases_.remember(alias, **stream);
     return stream;
   }
 
   StateCache& cache_;
-  std::unordered_map<std::string, std::string>& aliases_;
+  RememberedAliases& aliases_;
   eventstore::WriteBatch& batch_;
   const domain::CommandMeta& meta_;
   const domain::Policy& policy_;
@@ -249,6 +247,12 @@ Ledger::Ledger(eventstore::EventStore& store, domain::Catalogue catalogue, domai
   if (eventstore::sql::Session* session = eventstore::sql::session_of(store_)) {
     read_models_ = std::make_unique<projections::StoredReadModels>(*session, projections::live_tables);
   }
+}
+
+void Ledger::set_cached_entries_max(std::size_t entries) {
+  cache_.set_streams_max(entries);
+  aliases_.set_aliases_max(entries);
+  if (read_models_) read_models_->set_table_rows_max(entries);
 }
 
 void Ledger::forget_states() {
@@ -420,8 +424,8 @@ eventstore::StoreStatus Ledger::read_ahead(const std::vector<const Request*>& re
     if (request->meta.id) first.command_ids.push_back(request->meta.id->str());
     const CommandLookups lookups = lookups_of(request->command);
     for (const auto& alias : lookups.resolved_aliases) {
-      if (const auto known = aliases_.find(alias); known != aliases_.end()) {
-        want_stream(first, known->second);
+      if (const std::string* known = aliases_.find(alias)) {
+        want_stream(first, *known);
       } else if (!seen_aliases.contains(alias)) {
         want_alias(alias);
         to_resolve.push_back(alias);

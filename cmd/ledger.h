@@ -9,11 +9,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "cmd/remembered_aliases.h"
 #include "cmd/state_cache.h"
 #include "domain/catalogue.h"
 #include "domain/commands.h"
@@ -76,6 +76,11 @@ class Ledger {
   // gather: past this many waiting, the next commit writes them, so no
   // commit writes an interval's worth at once and their memory is bounded.
   void set_read_model_rows_waiting_max(std::size_t rows) { rows_waiting_max_ = rows; }
+  // How many stream states, aliases and read-model rows of each table stay
+  // in memory between commands; past it the least recently used are
+  // dropped and read again from the store when next needed.
+  static constexpr std::size_t cached_entries_max_default = StateCache::streams_max_default;
+  void set_cached_entries_max(std::size_t entries);
   // When rows folded but not yet written are due; empty when none wait.
   std::optional<std::chrono::steady_clock::time_point> read_models_due() const;
   // Writes waiting rows and their checkpoint now, in a transaction of its
@@ -107,8 +112,7 @@ class Ledger {
   StateCache cache_;
   bool is_batch_uncommitted_ = false;
   domain::PayloadEncoder encoder_;
-  // Aliases never change once taken: a resolved one is kept (bounded).
-  std::unordered_map<std::string, std::string> aliases_;
+  RememberedAliases aliases_;
   // Inline projection: the stored read models change in the same
   // transaction as the events (absent for a store without them).
   std::unique_ptr<projections::StoredReadModels> read_models_;

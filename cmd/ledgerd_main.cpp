@@ -70,6 +70,10 @@ int run(int argc, char** argv) {
                  "read-model rows kept in memory between writes; past this many the next commit writes them "
                  "(they are written at least once a second)")
       ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
+  app.add_option("--cached-entries-max", limits.group_commit.cached_entries_max,
+                 "stream states, aliases and read-model rows of each table the writer keeps in memory; past this "
+                 "many the least recently used are dropped and read again when needed")
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}));
   app.add_option("--io-threads", limits.io_threads, "threads serving connections")
       ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{64}));
   app.add_option("--reader-threads", limits.reader_threads, "threads answering /reports, /history, /audit and /events")

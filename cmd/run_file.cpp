@@ -183,7 +183,7 @@ bool read_line(std::istream& input, std::vector<char>& buffer, std::string& text
 
 }  // namespace
 
-int run_file(const Globals& globals, const std::string& path) {
+int run_file(const Globals& globals, const std::string& path, std::size_t cached_entries_max) {
   std::ifstream file;
   if (path != "-") {
     file.open(path);
@@ -192,6 +192,7 @@ int run_file(const Globals& globals, const std::string& path) {
   std::istream& input = path == "-" ? std::cin : file;
   auto opened = open_ledger(globals.db_path, false);
   if (!opened) return report(globals, opened.error());
+  opened->ledger->set_cached_entries_max(cached_entries_max);
   Runner runner(*opened);
   std::string text;
   std::vector<char> buffer;

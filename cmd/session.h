@@ -31,7 +31,7 @@ eventstore::StoreResult<OpenedLedger> open_ledger(const std::string& path, bool 
 // One command given by flags, already gathered as its `run` JSON object.
 int execute_one(const Globals& globals, const nlohmann::ordered_json& fields);
 // `run FILE|-`.
-int run_file(const Globals& globals, const std::string& path);
+int run_file(const Globals& globals, const std::string& path, std::size_t cached_entries_max);
 // `history`: the events of one thing (history.h), printed.
 // `reader` (--actor) is the agent whose roles decide what is shown: the
 // private fields of private_fields.h only to an admin-agent, and to nobody

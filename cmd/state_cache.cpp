@@ -5,7 +5,7 @@
 namespace csp::cmd {
 
 void StateCache::begin_command() {
-  if (entries_.size() >= entries_max) clear();
+  projections::drop_coldest(entries_, streams_max_, [](const Entry& entry) { return entry.used; });
 }
 
 std::optional<std::int64_t> StateCache::version_to_read_from(const std::string& stream) const {
@@ -19,8 +19,9 @@ template <class State>
 eventstore::StoreResult<Loaded<State>> StateCache::load(eventstore::WriteBatch& batch, const std::string& stream) {
   auto found = entries_.find(stream);
   const bool is_new = found == entries_.end();
-  if (is_new) found = entries_.emplace(stream, Entry{0, State{}, 0}).first;
+  if (is_new) found = entries_.emplace(stream, Entry{0, State{}, 0, 0}).first;
   Entry& entry = found->second;
+  entry.used = clock_.tick();
   if (entry.checked_in_batch != batch_serial_) {
     auto events = batch.read_stream(stream, entry.version + 1);
     if (!events) {

@@ -15,6 +15,7 @@
 #include "domain/refund_ticket.h"
 #include "domain/subscription.h"
 #include "eventstore/store.h"
+#include "projections/coldest_first.h"
 
 namespace csp::cmd {
 
@@ -36,6 +37,12 @@ struct Loaded {
 
 class StateCache {
  public:
+  // Bounds memory on long runs: past this many streams the least recently
+  // used are dropped, to be read again from the store when next needed.
+  static constexpr std::size_t streams_max_default = 100'000;
+  void set_streams_max(std::size_t streams) { streams_max_ = streams; }
+  std::size_t size() const { return entries_.size(); }
+
   // A new write transaction: states must be checked against the store again.
   void begin_batch() { ++batch_serial_; }
   // Between commands: the only point where the cache may drop entries.
@@ -64,11 +71,12 @@ class StateCache {
     std::int64_t version = 0;
     AnyState state;
     std::uint64_t checked_in_batch = 0;  // the batch that last read or wrote it
+    std::uint64_t used = 0;              // projections::UseClock stamp
   };
-  // Bounds memory on long runs: past this many streams the cache starts over.
-  static constexpr std::size_t entries_max = 100'000;
 
   std::unordered_map<std::string, Entry> entries_;
+  std::size_t streams_max_ = streams_max_default;
+  projections::UseClock clock_;
   std::uint64_t batch_serial_ = 1;
 };
 

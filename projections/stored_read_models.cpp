@@ -1,5 +1,6 @@
 #include "projections/stored_read_models.h"
 
+#include <cassert>
 #include <span>
 #include <stdexcept>
 
@@ -17,10 +18,6 @@ constexpr const char* checkpoint_table = "read_model_checkpoint";
 constexpr Column checkpoint_columns[] = {
     {"id", true, false}, {"position", true, false}, {"until_time_us", true, true}, {"layout", true, false},
     {"is_partial", true, false}};
-// Beyond this many cached rows a flush forgets them all: memory stays flat
-// however many customers, subscriptions and links the log holds.
-constexpr std::size_t cached_rows_max = 200'000;
-
 // Aborts a fold from inside a find; apply() turns it into the StoreError
 // kept in read_failure_.
 struct StoredRowFault : std::runtime_error {
@@ -179,8 +176,16 @@ void StoredReadModels::Cache<Key, Row>::put(Row row) {
   const auto [found, is_new] = rows.try_emplace(key_of(row));
   Cached<Row>& cached = found->second;
   cached.row = std::move(row);
+  cached.used = clock.tick();
   if (is_new || !cached.is_changed) changed.push_back(&cached);
   cached.is_changed = true;
+}
+
+// Only between flushes, when no row waits: `changed` holds no address.
+template <class Key, class Row>
+void StoredReadModels::Cache<Key, Row>::drop_coldest(std::size_t rows_max) {
+  assert(changed.empty());
+  projections::drop_coldest(rows, rows_max, [](const Cached<Row>& cached) { return cached.used; });
 }
 
 template <class Key, class Row>
@@ -366,7 +371,10 @@ StoreStatus StoredReadModels::follow(const domain::Event& event, std::int64_t po
 
 template <class Key, class Row>
 Row* StoredReadModels::find(Cache<Key, Row>& cache, const Key& key) {
-  if (const auto cached = cache.rows.find(key); cached != cache.rows.end()) return &cached->second.row;
+  if (const auto cached = cache.rows.find(key); cached != cache.rows.end()) {
+    cached->second.used = cache.clock.tick();
+    return &cached->second.row;
+  }
   const TableShape& shape = Table<Row>::shape();
   const std::string table = table_name<Row>();
   const auto fail = [&](StoreError error) -> Row* {
@@ -387,7 +395,7 @@ Row* StoredReadModels::find(Cache<Key, Row>& cache, const Key& key) {
   (*query)->reset();
   auto row = Table<Row>::row(cells);
   if (!row) return fail(unreadable(shape, row.error().message));
-  return &cache.rows.insert_or_assign(key, Cached<Row>{std::move(row).value(), false, std::move(cells)}).first->second.row;
+  return &cache.rows.insert_or_assign(key, Cached<Row>{std::move(row).value(), false, std::move(cells), cache.clock.tick()}).first->second.row;
 }
 
 CustomerRow* StoredReadModels::find_customer(const domain::TenantId& tenant) { return find(customers_, tenant); }
@@ -506,7 +514,11 @@ StoreStatus StoredReadModels::flush() {
   if (status) status = flush(revocations_);
   if (status) status = flush(refunds_);
   if (!status) return status;
-  if (cached_rows() > cached_rows_max) forget();
+  customers_.drop_coldest(table_rows_max_);
+  subscriptions_.drop_coldest(table_rows_max_);
+  links_.drop_coldest(table_rows_max_);
+  revocations_.drop_coldest(table_rows_max_);
+  refunds_.drop_coldest(table_rows_max_);
   return StoreStatus::success();
 }
 

@@ -21,6 +21,7 @@
 #include "domain/timestamp.h"
 #include "eventstore/sql_session.h"
 #include "eventstore/store_error.h"
+#include "projections/coldest_first.h"
 #include "projections/fold.h"
 #include "projections/read_models.h"
 #include "projections/tables.h"
@@ -93,6 +94,11 @@ class StoredReadModels final : public RowSet {
   // Drops what is cached, changed rows too: after a rollback, or when
   // another process may have written.
   void forget();
+  // Past this many rows cached for one table, a flush drops the least
+  // recently used, so memory stays flat however many customers,
+  // subscriptions and links the log holds.
+  static constexpr std::size_t table_rows_max_default = 100'000;
+  void set_table_rows_max(std::size_t rows) { table_rows_max_ = rows; }
   std::size_t cached_rows() const;
   // Rows changed since the last flush: what the next one writes.
   std::size_t changed_rows() const;
@@ -129,6 +135,7 @@ class StoredReadModels final : public RowSet {
     // The row as the table holds it (empty: not there yet), so a flush
     // writes only the columns that changed.
     Cells stored;
+    std::uint64_t used = 0;  // UseClock stamp
   };
   // Rows are found by id on every event, so by hash; ids made by hand (in
   // tests, say) share long runs of bytes, so all 16 are hashed.
@@ -145,9 +152,11 @@ class StoredReadModels final : public RowSet {
   struct Cache {
     std::unordered_map<Key, Cached<Row>, IdHash> rows;
     std::vector<Cached<Row>*> changed;
+    UseClock clock;
 
     void put(Row row);
     void mark_changed(const Row& row);
+    void drop_coldest(std::size_t rows_max);
     void clear() {
       rows.clear();
       changed.clear();
@@ -185,6 +194,7 @@ class StoredReadModels final : public RowSet {
   Cache<domain::TicketId, RefundRow> refunds_;
   // A failure inside a find, which the RowSet interface cannot return.
   std::optional<eventstore::StoreError> read_failure_;
+  std::size_t table_rows_max_ = table_rows_max_default;
 };
 
 }  // namespace csp::projections

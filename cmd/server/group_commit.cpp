@@ -33,6 +33,7 @@ GroupCommitWriter::GroupCommitWriter(cmd::OpenedLedger ledger, CommitFeed& feed,
     : ledger_(std::move(ledger)), feed_(feed), metrics_(metrics), limits_(limits) {
   ledger_.ledger->set_read_model_flush_interval(limits_.read_model_flush_interval);
   ledger_.ledger->set_read_model_rows_waiting_max(limits_.read_model_rows_waiting_max);
+  ledger_.ledger->set_cached_entries_max(limits_.cached_entries_max);
   head_position_ = feed_.head_position();
   thread_ = std::thread([this] { run(); });
 }

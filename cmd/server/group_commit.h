@@ -42,6 +42,7 @@ struct GroupCommitLimits {
   std::chrono::milliseconds read_model_flush_interval{1000};
   // ... or sooner, once this many rows wait (Ledger::set_read_model_rows_waiting_max).
   std::size_t read_model_rows_waiting_max = 1000;
+  std::size_t cached_entries_max = cmd::Ledger::cached_entries_max_default;  // Ledger::set_cached_entries_max
 };
 
 class GroupCommitWriter {
