@@ -3,11 +3,19 @@
 // the write transaction their store object holds. `Store` offers the
 // *_in_transaction calls, commit_transaction and rollback_transaction.
 
+#include <cstddef>
 #include <stdexcept>
 
 #include "eventstore/store.h"
 
 namespace csp::eventstore::detail {
+
+// What a backend caches of the streams it wrote (keys, versions) would
+// otherwise grow with every stream a long run touches. Past this many a
+// new batch starts them over: refilling costs one indexed lookup per
+// stream the batch names, where the writer's own bounded caches
+// (cmd/state_cache.h) keep their hot entries since a state costs a fold.
+inline constexpr std::size_t cached_streams_max = 100'000;
 
 template <class Store>
 class TransactionBatch final : public WriteBatch {

@@ -45,6 +45,7 @@ StoreResult<std::unique_ptr<WriteBatch>> PostgresStore::begin_batch() {
   }
   // Stream versions move when another node commits: those it moved are
   // read again in one query, or all are dropped after a long absence.
+  if (stream_versions_.size() > cached_streams_max) stream_versions_.clear();
   if (!is_log_unchanged_by_others_) {
     StoreStatus followed = follow_stream_versions();
     if (!followed) {

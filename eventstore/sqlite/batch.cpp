@@ -15,7 +15,7 @@ StoreResult<std::unique_ptr<WriteBatch>> SqliteStore::begin_batch() {
   if (StoreStatus begun = statements_.begin.reset().run("starting a write transaction"); !begun) return begun.error();
   is_batch_open_ = true;
   batch_failure_.reset();
-  StoreStatus fresh = forget_caches_if_others_wrote();
+  StoreStatus fresh = forget_stale_caches();
   auto current = fresh ? head() : StoreResult<LogHead>(fresh.error());
   if (!current) {
     rollback_transaction();
@@ -25,7 +25,7 @@ StoreResult<std::unique_ptr<WriteBatch>> SqliteStore::begin_batch() {
   return std::unique_ptr<WriteBatch>(std::make_unique<TransactionBatch<SqliteStore>>(*this, upcasters()));
 }
 
-StoreStatus SqliteStore::forget_caches_if_others_wrote() {
+StoreStatus SqliteStore::forget_stale_caches() {
   auto& query = statements_.data_version.reset();
   auto has_row = query.step("reading the data version");
   if (!has_row) return has_row.error();
@@ -33,7 +33,13 @@ StoreStatus SqliteStore::forget_caches_if_others_wrote() {
   query.reset();
   // Stream versions move when another connection commits; keys never do.
   is_log_unchanged_by_others_ = version == data_version_;
-  if (!is_log_unchanged_by_others_) stream_versions_.clear();
+  if (!is_log_unchanged_by_others_ || stream_versions_.size() > cached_streams_max) stream_versions_.clear();
+  if (stream_keys_.size() > cached_streams_max) stream_keys_.clear();
+  if (name_keys_.size() > cached_streams_max || names_.size() > cached_streams_max) {
+    name_keys_.clear();
+    names_.clear();
+    for (auto& recent : recent_names_) recent = RecentName{};
+  }
   data_version_ = version;
   return StoreStatus::success();
 }

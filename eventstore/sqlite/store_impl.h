@@ -87,7 +87,9 @@ class SqliteStore final : public EventStore {
     std::int64_t version = 0;
   };
   StoreResult<AppendOutcome> write_events(const AppendRequest& request, const std::vector<StreamPlace>& places);
-  StoreStatus forget_caches_if_others_wrote();
+  // At a batch's start: drops the stream versions another connection may
+  // have moved, and any cache past its bound (cached_streams_max).
+  StoreStatus forget_stale_caches();
   void forget_uncommitted_state();
 
   std::string path_;

@@ -302,6 +302,31 @@ TEST_P(Conformance, ABatchCommitsManyCommandsAndSeesItsOwnAppends) {
   EXPECT_FALSE(ok_or_throw(other->find_command("c2")).has_value());
 }
 
+// Past the bound on what a store caches of its streams (100,000) a batch
+// starts the cache over: versions read again must still refuse a stale
+// expected version and take the right one.
+TEST_P(Conformance, L4_ExpectedVersionsHoldAfterTheStreamCachesStartOver) {
+  constexpr int streams = 100'500;
+  constexpr int streams_per_batch = 20'000;
+  for (int first = 0; first < streams; first += streams_per_batch) {
+    auto batch = ok_or_throw(store->begin_batch());
+    for (int stream = first; stream < std::min(streams, first + streams_per_batch); ++stream) {
+      (void)ok_or_throw(batch->append(request("", "s" + std::to_string(stream), 0, {event("T", "1")})));
+    }
+    ASSERT_TRUE(batch->commit().ok());
+  }
+  auto batch = ok_or_throw(store->begin_batch());
+  for (const std::string stream : {"s0", "s50000", "s100499"}) {
+    const auto stale = batch->append(request("", stream, 0, {event("T", "again")}));
+    ASSERT_FALSE(stale.ok()) << stream;
+    EXPECT_EQ(stale.error().kind, StoreError::Kind::conflict);
+    (void)ok_or_throw(batch->append(request("", stream, 1, {event("T", "2")})));
+  }
+  ASSERT_TRUE(batch->commit().ok());
+  EXPECT_EQ(head_position(), streams + 3);
+  EXPECT_EQ(stream("s50000").size(), 2u);
+}
+
 TEST_P(Conformance, AnUncommittedBatchLeavesNothing) {
   (void)ok_or_throw(store->append(request("c0", "a", 0, {event("T", "0")})));
   {
