@@ -32,6 +32,10 @@ int main(int argc, char** argv) {
   std::string dir = std::filesystem::temp_directory_path().string();
   app.add_option("--commands", commands, "commands in the generated file")->check(CLI::Range(1000, 50'000'000));
   app.add_option("--dir", dir, "where the scratch files go")->check(CLI::ExistingDirectory);
+  std::string ledger_bin = CSP_LEDGER_BIN;
+  app.add_option("--ledger-bin", ledger_bin, "the csp-ledger to measure, to compare two builds in alternating runs")
+      ->capture_default_str()
+      ->check(CLI::ExistingFile);
   CLI11_PARSE(app, argc, argv);
 
   const std::string base = (std::filesystem::path(dir) / ("bench-run-" + std::to_string(getpid()))).string();
@@ -49,9 +53,9 @@ int main(int argc, char** argv) {
               static_cast<long long>(written), static_cast<long long>(shape.customers),
               static_cast<long long>(shape.subscriptions), static_cast<long long>(shape.subscriptions));
 
-  const csp::bench::ChildRun init = run_child({CSP_LEDGER_BIN, "--db", ledger, "init", "--admin", admin});
+  const csp::bench::ChildRun init = run_child({ledger_bin, "--db", ledger, "init", "--admin", admin});
   if (init.status != 0) fail("csp-ledger init failed");
-  const csp::bench::ChildRun run = run_child({CSP_LEDGER_BIN, "--db", ledger, "run", workload});
+  const csp::bench::ChildRun run = run_child({ledger_bin, "--db", ledger, "run", workload});
   if (run.status != 0) fail("csp-ledger run exited with " + std::to_string(run.status) + ": some commands failed");
   const double rate = static_cast<double>(written) / run.seconds;
   const csp::bench::Rate raw = csp::bench::raw_inserts(base + "-raw.db", written, 1000);
