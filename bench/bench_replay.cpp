@@ -7,7 +7,7 @@
 // its peak memory shows whether it streams. Beside them, the store's bare
 // read of the same log.
 //
-//   build/bin/bench-replay [--commands N] [--dir DIR]
+//   build/bin/bench-replay [--commands N] [--dir DIR] [--keep-ledger]
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -50,6 +50,12 @@ int main(int argc, char** argv) {
   std::string dir = std::filesystem::temp_directory_path().string();
   app.add_option("--commands", commands, "commands run to make the ledger")->check(CLI::Range(1000L, 50'000'000L));
   app.add_option("--dir", dir, "where the scratch files go")->check(CLI::ExistingDirectory);
+  std::string ledger_bin = CSP_LEDGER_BIN;
+  app.add_option("--ledger-bin", ledger_bin, "the csp-ledger whose rebuild is measured, to compare two builds")
+      ->capture_default_str()
+      ->check(CLI::ExistingFile);
+  bool keeps_ledger = false;
+  app.add_flag("--keep-ledger", keeps_ledger, "leave the ledger made in DIR, to profile a rebuild of it");
   CLI11_PARSE(app, argc, argv);
 
   const std::string base = (std::filesystem::path(dir) / ("bench-replay-" + std::to_string(getpid()))).string();
@@ -71,8 +77,8 @@ int main(int argc, char** argv) {
   // does the whole command: open, rebuild, swap, commit.
   const auto half = std::to_string(events_total / 2);
   const csp::bench::ChildRun rebuild_half =
-      csp::bench::run_child({CSP_LEDGER_BIN, "--db", ledger, "audit", "replay", "--until", half, "--yes"});
-  const csp::bench::ChildRun rebuild = csp::bench::run_child({CSP_LEDGER_BIN, "--db", ledger, "audit", "replay"});
+      csp::bench::run_child({ledger_bin, "--db", ledger, "audit", "replay", "--until", half, "--yes"});
+  const csp::bench::ChildRun rebuild = csp::bench::run_child({ledger_bin, "--db", ledger, "audit", "replay"});
   if (rebuild.status != 0 || rebuild_half.status != 0) fail("audit replay failed");
   const double rebuild_rate = static_cast<double>(events_total) / rebuild.seconds;
 
@@ -125,8 +131,11 @@ int main(int argc, char** argv) {
               static_cast<long long>(read_count), replay_rate, fold_rate, read_rate, rebuild_rate,
               static_cast<double>(rebuild.peak_kib) / 1024.0, static_cast<double>(rebuild_half.peak_kib) / 1024.0);
   store = csp::eventstore::StoreError{};
-  for (const std::string& path : {workload, ledger}) {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  std::filesystem::remove(workload);
+  if (keeps_ledger) {
+    std::printf("the ledger stays at %s\n", ledger.c_str());
+    return 0;
   }
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(ledger + suffix);
   return 0;
 }

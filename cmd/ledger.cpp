@@ -201,8 +201,9 @@ Error alias_refusal(const std::string& message) {
 
 StoreResult<std::vector<domain::Event>> decode_all(const std::vector<eventstore::StoredEvent>& stored) {
   std::vector<domain::Event> events;
+  domain::PayloadDecoder decoder;
   for (const auto& event : stored) {
-    auto decoded = projections::decode_stored(event);
+    auto decoded = projections::decode_stored(event, decoder);
     if (!decoded) return std::move(decoded).error();
     events.push_back(std::move(decoded).value());
   }

@@ -30,7 +30,7 @@ eventstore::StoreResult<Loaded<State>> StateCache::load(eventstore::WriteBatch& 
     }
     State& state = std::get<State>(entry.state);
     for (const auto& stored : *events) {
-      auto decoded = projections::decode_stored(stored);
+      auto decoded = projections::decode_stored(stored, decoder_);
       if (!decoded) {
         entries_.erase(found);
         return std::move(decoded).error();

@@ -12,6 +12,7 @@
 
 #include "domain/agents.h"
 #include "domain/customer.h"
+#include "domain/event_codec.h"
 #include "domain/refund_ticket.h"
 #include "domain/subscription.h"
 #include "eventstore/store.h"
@@ -77,6 +78,7 @@ class StateCache {
   std::unordered_map<std::string, Entry> entries_;
   std::size_t streams_max_ = streams_max_default;
   projections::UseClock clock_;
+  domain::PayloadDecoder decoder_;
   std::uint64_t batch_serial_ = 1;
 };
 

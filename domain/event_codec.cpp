@@ -2,7 +2,9 @@
 
 #include <array>
 #include <new>
+#include <istream>
 #include <sstream>
+#include <streambuf>
 #include <stdexcept>
 #include <utility>
 
@@ -48,7 +50,7 @@ bool is_valid_enums(const Event& event) {
 }
 
 template <std::size_t index>
-Event decode_alternative(std::istringstream& input, std::size_t payload_bytes) {
+Event decode_alternative(std::istream& input, std::size_t payload_bytes) {
   std::variant_alternative_t<index, Event> event;
   PayloadInput archive(input, payload_bytes);
   archive(event);
@@ -56,12 +58,22 @@ Event decode_alternative(std::istringstream& input, std::size_t payload_bytes) {
 }
 
 template <std::size_t... indexes>
-Event decode_by_index(std::size_t wanted, std::istringstream& input, std::size_t payload_bytes,
+Event decode_by_index(std::size_t wanted, std::istream& input, std::size_t payload_bytes,
                       std::index_sequence<indexes...>) {
-  using Decoder = Event (*)(std::istringstream&, std::size_t);
+  using Decoder = Event (*)(std::istream&, std::size_t);
   constexpr std::array<Decoder, sizeof...(indexes)> decoders = {&decode_alternative<indexes>...};
   return decoders.at(wanted)(input, payload_bytes);
 }
+
+// Reads the payload where it lies: no copy into a string stream's own.
+class ViewBuffer : public std::streambuf {
+ public:
+  void view(std::string_view bytes) {
+    // The get area is only read; std::streambuf wants it non-const.
+    char* begin = const_cast<char*>(bytes.data());
+    setg(begin, begin, begin + bytes.size());
+  }
+};
 
 }  // namespace
 
@@ -90,32 +102,47 @@ std::string PayloadEncoder::encode(const Event& event) {
   return output.str();
 }
 
-Result<Event> decode_payload(std::string_view type_name, std::uint32_t schema_version, std::string_view bytes) {
+struct PayloadDecoder::Stream {
+  ViewBuffer buffer;
+  std::istream input{&buffer};
+};
+
+PayloadDecoder::PayloadDecoder() : stream_(std::make_unique<Stream>()) {}
+PayloadDecoder::~PayloadDecoder() = default;
+
+Result<Event> PayloadDecoder::decode(std::string_view type_name, std::uint32_t schema_version, std::string_view bytes) {
   std::size_t index = 0;
   while (index < type_table.size() && type_table[index].type_name != type_name) ++index;
   if (index == type_table.size()) {
     return invalid_input("unknown event type \"" + std::string(utf8_prefix(type_name, 64)) + "\"");
   }
-  const std::string what = std::string(type_name) + " v" + std::to_string(schema_version);
+  const auto what = [&] { return std::string(type_name) + " v" + std::to_string(schema_version); };
   if (schema_version != type_table[index].schema_version) {
-    return invalid_input(what + " has no decoder; the current version is v" +
+    return invalid_input(what() + " has no decoder; the current version is v" +
                          std::to_string(type_table[index].schema_version));
   }
-  std::istringstream input{std::string(bytes)};
+  stream_->buffer.view(bytes);
+  std::istream& input = stream_->input;
+  input.clear();
   try {
     Event event = decode_by_index(index, input, bytes.size(), std::make_index_sequence<std::variant_size_v<Event>>{});
-    if (input.peek() != std::istringstream::traits_type::eof()) {
-      return invalid_input("payload of " + what + " has trailing bytes after the event");
+    if (input.peek() != std::istream::traits_type::eof()) {
+      return invalid_input("payload of " + what() + " has trailing bytes after the event");
     }
-    if (!is_valid_enums(event)) return invalid_input("payload of " + what + " holds an out-of-range value");
+    if (!is_valid_enums(event)) return invalid_input("payload of " + what() + " holds an out-of-range value");
     return event;
   } catch (const cereal::Exception& failure) {
-    return invalid_input("payload of " + what + " is corrupt: " + failure.what());
+    return invalid_input("payload of " + what() + " is corrupt: " + failure.what());
   } catch (const std::bad_alloc&) {
-    return invalid_input("payload of " + what + " is corrupt: it declares a size larger than memory");
+    return invalid_input("payload of " + what() + " is corrupt: it declares a size larger than memory");
   } catch (const std::length_error&) {
-    return invalid_input("payload of " + what + " is corrupt: it declares an impossible size");
+    return invalid_input("payload of " + what() + " is corrupt: it declares an impossible size");
   }
+}
+
+Result<Event> decode_payload(std::string_view type_name, std::uint32_t schema_version, std::string_view bytes) {
+  PayloadDecoder decoder;
+  return decoder.decode(type_name, schema_version, bytes);
 }
 
 }  // namespace csp::domain

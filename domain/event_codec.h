@@ -45,4 +45,21 @@ class PayloadEncoder {
 // are corrupt: truncated, trailing garbage, or a value that fails its checks.
 Result<Event> decode_payload(std::string_view type_name, std::uint32_t schema_version, std::string_view bytes);
 
+// The same as decode_payload, for callers that decode many events (a
+// replay, a state cache): keeps one input stream, since building a stream
+// per event cost a replay a tenth of its time.
+class PayloadDecoder {
+ public:
+  PayloadDecoder();
+  ~PayloadDecoder();
+  PayloadDecoder(const PayloadDecoder&) = delete;
+  PayloadDecoder& operator=(const PayloadDecoder&) = delete;
+
+  Result<Event> decode(std::string_view type_name, std::uint32_t schema_version, std::string_view bytes);
+
+ private:
+  struct Stream;
+  std::unique_ptr<Stream> stream_;
+};
+
 }  // namespace csp::domain

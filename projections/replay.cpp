@@ -13,8 +13,11 @@ using eventstore::StoreResult;
 using eventstore::StoreStatus;
 
 constexpr std::int64_t progress_every = 50'000;
-// Rows written by a rebuild are flushed this often, which bounds memory.
-constexpr std::int64_t rebuild_flush_every = 100'000;
+// A rebuild writes its rows once this many wait, which bounds its memory:
+// written rows can be dropped (StoredReadModels::set_table_rows_max),
+// waiting ones cannot. Counting rows, not events, writes a hot row once
+// per rebuild instead of once per so many events.
+constexpr std::size_t rebuild_rows_waiting_max = 100'000;
 
 // Streams the events `limit` includes from `from_position` on to `apply`;
 // the first failure stops it.
@@ -25,11 +28,12 @@ StoreStatus fold_log(eventstore::EventStore& store, std::int64_t from_position, 
   if (!head) return std::move(head).error();
   const std::int64_t last = limit.position ? std::min(*limit.position, head->position) : head->position;
   StoreStatus failure = StoreStatus::success();
+  domain::PayloadDecoder decoder;
   StoreStatus read = store.for_each(from_position, [&](const eventstore::StoredEvent& stored) {
     if (stored.position > last) return false;
     if (progress && stored.position % progress_every == 0) progress(stored.position, last);
     if (!limit.includes(stored)) return true;
-    auto event = decode_stored(stored);
+    auto event = decode_stored(stored, decoder);
     failure = event ? apply(*event, stored.position) : StoreStatus(std::move(event).error());
     if (failure) return true;
     StoreError error = failure.error();
@@ -73,10 +77,9 @@ StoreResult<Checkpoint> rebuild_stored(eventstore::EventStore& store, const Repl
   if (!head) return std::move(head).error();
   StoredReadModels next(*session, rebuild_tables);
   if (StoreStatus created = next.create_empty(); !created) return created.error();
-  std::int64_t folded_count = 0;
   StoreStatus folded = fold_log(store, 1, limit, progress, [&](const domain::Event& event, std::int64_t position) {
     if (StoreStatus applied = next.apply(event, position); !applied) return applied;
-    return ++folded_count % rebuild_flush_every == 0 ? next.flush() : StoreStatus::success();
+    return next.changed_rows() >= rebuild_rows_waiting_max ? next.flush() : StoreStatus::success();
   });
   if (!folded) return folded.error();
   if (StoreStatus flushed = next.flush(); !flushed) return flushed.error();

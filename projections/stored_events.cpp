@@ -18,6 +18,11 @@ const eventstore::UpcasterRegistry& ledger_upcasters() {
 }
 
 StoreResult<domain::Event> decode_stored(const eventstore::StoredEvent& stored) {
+  domain::PayloadDecoder decoder;
+  return decode_stored(stored, decoder);
+}
+
+StoreResult<domain::Event> decode_stored(const eventstore::StoredEvent& stored, domain::PayloadDecoder& decoder) {
   const auto& upcasters = ledger_upcasters();
   const eventstore::StoredEvent* current = &stored;
   eventstore::StoredEvent upcast;
@@ -26,7 +31,7 @@ StoreResult<domain::Event> decode_stored(const eventstore::StoredEvent& stored) 
     if (eventstore::StoreStatus done = upcasters.upcast(upcast); !done) return done.error();
     current = &upcast;
   }
-  auto event = domain::decode_payload(current->event_type, current->schema_version, current->payload);
+  auto event = decoder.decode(current->event_type, current->schema_version, current->payload);
   if (!event) {
     return StoreError{StoreError::Kind::corrupt,
                       "event at position " + std::to_string(stored.position) + ": " + event.error().message};

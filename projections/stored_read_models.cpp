@@ -173,8 +173,9 @@ StoreError unreadable(const TableShape& shape, const std::string& message) {
 
 template <class Key, class Row>
 void StoredReadModels::Cache<Key, Row>::put(Row row) {
-  const auto [found, is_new] = rows.try_emplace(key_of(row));
-  Cached<Row>& cached = found->second;
+  auto [found, is_new] = rows.try_emplace(key_of(row));
+  if (is_new) found->second = std::make_unique<Cached<Row>>();
+  Cached<Row>& cached = *found->second;
   cached.row = std::move(row);
   cached.used = clock.tick();
   if (is_new || !cached.is_changed) changed.push_back(&cached);
@@ -185,12 +186,12 @@ void StoredReadModels::Cache<Key, Row>::put(Row row) {
 template <class Key, class Row>
 void StoredReadModels::Cache<Key, Row>::drop_coldest(std::size_t rows_max) {
   assert(changed.empty());
-  projections::drop_coldest(rows, rows_max, [](const Cached<Row>& cached) { return cached.used; });
+  projections::drop_coldest(rows, rows_max, [](const std::unique_ptr<Cached<Row>>& cached) { return cached->used; });
 }
 
 template <class Key, class Row>
 void StoredReadModels::Cache<Key, Row>::mark_changed(const Row& row) {
-  Cached<Row>& cached = rows.at(key_of(row));
+  Cached<Row>& cached = *rows.at(key_of(row));
   if (!cached.is_changed) changed.push_back(&cached);
   cached.is_changed = true;
 }
@@ -333,7 +334,7 @@ class StoredReadModels::CachedFollower final : public RowSet {
  private:
   template <class Key, class Row>
   static Row* cached_or_scratch(Cache<Key, Row>& cache, const Key& key, Row& scratch) {
-    if (const auto found = cache.rows.find(key); found != cache.rows.end()) return &found->second.row;
+    if (const auto found = cache.rows.find(key); found != cache.rows.end()) return &found->second->row;
     scratch = Row{};
     return &scratch;
   }
@@ -341,13 +342,13 @@ class StoredReadModels::CachedFollower final : public RowSet {
   static void put_if_cached(Cache<Key, Row>& cache, Row row) {
     const auto found = cache.rows.find(key_of(row));
     if (found == cache.rows.end()) return;
-    found->second.row = std::move(row);
-    found->second.stored = Table<Row>::cells(found->second.row);
+    found->second->row = std::move(row);
+    found->second->stored = Table<Row>::cells(found->second->row);
   }
   template <class Key, class Row>
   static void mark_stored(Cache<Key, Row>& cache, const Row& row, const Row& scratch) {
     if (&row == &scratch) return;
-    Cached<Row>& cached = cache.rows.at(key_of(row));
+    Cached<Row>& cached = *cache.rows.at(key_of(row));
     cached.stored = Table<Row>::cells(cached.row);
   }
 
@@ -372,8 +373,8 @@ StoreStatus StoredReadModels::follow(const domain::Event& event, std::int64_t po
 template <class Key, class Row>
 Row* StoredReadModels::find(Cache<Key, Row>& cache, const Key& key) {
   if (const auto cached = cache.rows.find(key); cached != cache.rows.end()) {
-    cached->second.used = cache.clock.tick();
-    return &cached->second.row;
+    cached->second->used = cache.clock.tick();
+    return &cached->second->row;
   }
   const TableShape& shape = Table<Row>::shape();
   const std::string table = table_name<Row>();
@@ -395,7 +396,8 @@ Row* StoredReadModels::find(Cache<Key, Row>& cache, const Key& key) {
   (*query)->reset();
   auto row = Table<Row>::row(cells);
   if (!row) return fail(unreadable(shape, row.error().message));
-  return &cache.rows.insert_or_assign(key, Cached<Row>{std::move(row).value(), false, std::move(cells), cache.clock.tick()}).first->second.row;
+  auto cached = std::make_unique<Cached<Row>>(Cached<Row>{std::move(row).value(), false, std::move(cells), cache.clock.tick()});
+  return &cache.rows.insert_or_assign(key, std::move(cached)).first->second->row;
 }
 
 CustomerRow* StoredReadModels::find_customer(const domain::TenantId& tenant) { return find(customers_, tenant); }
