@@ -12,6 +12,7 @@
 #include "domain/streams.h"
 #include "domain/text.h"
 #include "eventstore/chain.h"
+#include "eventstore/guards.h"
 #include "eventstore/sql_session.h"
 #include "eventstore/verify.h"
 #include "projections/compare.h"
@@ -117,6 +118,20 @@ eventstore::StoreResult<std::optional<AliasFault>> check_aliases(eventstore::Eve
   return first;
 }
 
+// The rows chain, but the way to rewrite them was opened: what a chain
+// cannot show (a rewrite put back as it was, or one to come) is this.
+AuditFault guards_fault(const std::vector<eventstore::MissingGuard>& missing) {
+  std::string names;
+  json triggers = json::array();
+  for (const auto& guard : missing) {
+    names += (names.empty() ? "" : ", ") + guard.trigger + " on " + guard.table;
+    triggers.push_back(guard.trigger);
+  }
+  return AuditFault{"the triggers that keep the log append-only (L1) are missing or disabled: " + names +
+                        "; the schema was changed behind the ledger's back, so its rows could have been rewritten",
+                    std::nullopt, "guard_missing", json{{"triggers", triggers}}};
+}
+
 }  // namespace
 
 AuditOutcome verify_ledger(eventstore::EventStore& store, bool shows_progress) {
@@ -180,6 +195,12 @@ AuditOutcome verify_ledger(eventstore::EventStore& store, bool shows_progress) {
                       "read_model_differs",
                       json{{"model", first.model}, {"row", first.row}, {"column", first.column}, {"stored", first.stored},
                            {"replayed", first.replayed}, {"rows_differing", check->differences.size()}}};
+  }
+  // Last: a rewrite the steps above can place is the better answer.
+  if (eventstore::sql::Session* session = eventstore::sql::session_of(store)) {
+    auto missing = eventstore::missing_guards(*session);
+    if (!missing) return std::move(missing).error();
+    if (!missing->empty()) return guards_fault(*missing);
   }
   const projections::ReadModels& models = **replayed;
   json result{{"events_checked", verified.events_checked}, {"head_hash", eventstore::hash_hex(verified.head_hash)}};

@@ -438,6 +438,31 @@ TEST_F(Cli, AuditVerifyFindsTamperingAndExitsFour) {
   EXPECT_NE(audit.err.find("position 6"), std::string::npos);
 }
 
+// L1: rows put back exactly as they were still leave the way to rewrite
+// them open; that is a fault of its own.
+TEST_F(Cli, L1_AuditVerifyFindsTheAppendOnlyGuardsDroppedOrEmptied) {
+  set_up_partner();
+  ok(purchase_args());
+  EXPECT_EQ(ok({"audit", "verify"}).json()["ok"], true);
+  sql("DROP TRIGGER events_are_never_deleted;");
+  Outcome audit = ledger({"audit", "verify"});
+  EXPECT_EQ(audit.status, 4) << audit.err;
+  EXPECT_EQ(audit.json()["error"]["fault"], "guard_missing") << audit.out;
+  EXPECT_FALSE(audit.json()["error"].contains("position")) << audit.out;
+  EXPECT_EQ(audit.json()["error"]["triggers"], nlohmann::json::array({"events_are_never_deleted"})) << audit.out;
+  EXPECT_NE(audit.err.find("events_are_never_deleted on events"), std::string::npos) << audit.err;
+
+  // A trigger of the right name that refuses nothing is no guard either.
+  sql("CREATE TRIGGER events_are_never_deleted BEFORE DELETE ON events BEGIN SELECT 1; END;");
+  audit = ledger({"audit", "verify"});
+  EXPECT_EQ(audit.status, 4) << audit.err;
+  EXPECT_EQ(audit.json()["error"]["fault"], "guard_missing") << audit.out;
+
+  sql("DROP TRIGGER events_are_never_deleted; CREATE TRIGGER events_are_never_deleted BEFORE DELETE ON events "
+      "BEGIN SELECT RAISE(ABORT, 'events are never deleted (L1): the log is append-only'); END;");
+  EXPECT_EQ(ok({"audit", "verify"}).json()["ok"], true);
+}
+
 TEST_F(Cli, AuditVerifyFindsAliasesChangedBehindTheLedgersBack) {
   set_up_partner();
   ok(purchase_args());

@@ -44,6 +44,20 @@ TEST_F(CliOnPostgres, AuditVerifyFindsARemovedEventAndAMovedAlias) {
   EXPECT_EQ(audit.json()["error"]["position"], 9) << audit.out;
 }
 
+TEST_F(CliOnPostgres, L1_AuditVerifyFindsAnAppendOnlyGuardDisabled) {
+  set_up_partner();
+  EXPECT_EQ(ok({"audit", "verify"}).json()["ok"], true);
+  sql("ALTER TABLE aliases DISABLE TRIGGER aliases_are_immutable;");
+  Outcome audit = ledger({"audit", "verify"});
+  EXPECT_EQ(audit.status, 4) << audit.err;
+  EXPECT_EQ(audit.json()["error"]["fault"], "guard_missing") << audit.out;
+  EXPECT_EQ(audit.json()["error"]["triggers"], nlohmann::json::array({"aliases_are_immutable"})) << audit.out;
+  sql("ALTER TABLE aliases ENABLE TRIGGER aliases_are_immutable; DROP TRIGGER events_are_immutable ON events;");
+  audit = ledger({"audit", "verify"});
+  EXPECT_EQ(audit.status, 4) << audit.err;
+  EXPECT_EQ(audit.json()["error"]["triggers"], nlohmann::json::array({"events_are_immutable"})) << audit.out;
+}
+
 TEST_F(CliOnPostgres, L1_PlainSqlCannotChangeOrDeleteAnEvent) {
   set_up_partner();
   for (const std::string statement : {"UPDATE events SET actor = 'mallory'", "DELETE FROM events WHERE position = 1",
