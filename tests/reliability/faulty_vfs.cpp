@@ -4,7 +4,9 @@
 
 #include <array>
 #include <cstring>
+#include <map>
 #include <optional>
+#include <string>
 
 namespace csp::reliability {
 namespace {
@@ -27,6 +29,9 @@ std::array<std::int64_t, operation_kinds> seen{};
 std::optional<Fault> armed;
 std::int64_t armed_at = 0;
 bool fired = false;
+bool cuts_power = false;
+// Each file's content at its last sync, by the name SQLite opened it by.
+std::map<std::string, std::string, std::less<>> durable;
 
 // True when this operation is the one to fail.
 bool strikes(Operation operation) {
@@ -39,9 +44,23 @@ bool strikes(Operation operation) {
 struct FaultyFile {
   sqlite3_file base;
   sqlite3_file* real;
+  const char* name;  // SQLite keeps it alive until the file closes
 };
 
 sqlite3_file* real_of(sqlite3_file* file) { return reinterpret_cast<FaultyFile*>(file)->real; }
+
+std::string content_of(sqlite3_file* real) {
+  sqlite3_int64 size = 0;
+  if (real->pMethods->xFileSize(real, &size) != SQLITE_OK) return {};
+  std::string content(static_cast<std::size_t>(size), '\0');
+  if (size > 0) real->pMethods->xRead(real, content.data(), static_cast<int>(size), 0);
+  return content;
+}
+
+void remember_durable(sqlite3_file* file) {
+  const auto* faulty = reinterpret_cast<FaultyFile*>(file);
+  if (cuts_power && !fired && faulty->name != nullptr) durable[faulty->name] = content_of(faulty->real);
+}
 
 int file_close(sqlite3_file* file) {
   sqlite3_file* real = real_of(file);
@@ -66,7 +85,9 @@ int file_write(sqlite3_file* file, const void* buffer, int amount, sqlite3_int64
 int file_truncate(sqlite3_file* file, sqlite3_int64 size) { return real_of(file)->pMethods->xTruncate(real_of(file), size); }
 int file_sync(sqlite3_file* file, int flags) {
   if (strikes(syncs)) return SQLITE_IOERR_FSYNC;
-  return real_of(file)->pMethods->xSync(real_of(file), flags);
+  const int synced = real_of(file)->pMethods->xSync(real_of(file), flags);
+  if (synced == SQLITE_OK) remember_durable(file);
+  return synced;
 }
 int file_size(sqlite3_file* file, sqlite3_int64* size) { return real_of(file)->pMethods->xFileSize(real_of(file), size); }
 int file_lock(sqlite3_file* file, int level) { return real_of(file)->pMethods->xLock(real_of(file), level); }
@@ -102,9 +123,20 @@ int open_file(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags
   auto* faulty = reinterpret_cast<FaultyFile*>(file);
   faulty->base.pMethods = nullptr;
   faulty->real = reinterpret_cast<sqlite3_file*>(faulty + 1);
+  faulty->name = name;
   const int opened = real_vfs->xOpen(real_vfs, name, faulty->real, flags, out_flags);
-  if (faulty->real->pMethods != nullptr) faulty->base.pMethods = &faulty_methods;
+  if (faulty->real->pMethods != nullptr) {
+    faulty->base.pMethods = &faulty_methods;
+    if (opened == SQLITE_OK && name != nullptr && !durable.contains(name)) remember_durable(file);
+  }
   return opened;
+}
+
+// An unlinked file is gone after a power loss too (SQLite syncs the
+// directory where that matters).
+int delete_file(sqlite3_vfs*, const char* name, int sync_directory) {
+  if (cuts_power && !fired) durable.erase(name);
+  return real_vfs->xDelete(real_vfs, name, sync_directory);
 }
 
 }  // namespace
@@ -129,6 +161,7 @@ void install_faulty_vfs() {
   faulty_vfs.zName = "csp-faulty";
   faulty_vfs.pNext = nullptr;
   faulty_vfs.xOpen = open_file;
+  faulty_vfs.xDelete = delete_file;
   sqlite3_vfs_register(&faulty_vfs, 1);
 }
 
@@ -140,9 +173,28 @@ void arm(Fault fault, std::int64_t k) {
   armed = fault;
   armed_at = k;
   fired = false;
+  cuts_power = false;
 }
 
-void disarm() { armed.reset(); }
+void disarm() {
+  armed.reset();
+  cuts_power = false;
+}
+
+void arm_power_cut(std::int64_t k) {
+  arm(Fault::sync_error, k);
+  cuts_power = true;
+  durable.clear();
+}
+
+std::optional<std::string> durable_content(std::string_view name_suffix) {
+  for (const auto& [name, content] : durable) {
+    if (name.size() >= name_suffix.size() && name.compare(name.size() - name_suffix.size(), name_suffix.size(), name_suffix) == 0) {
+      return content;
+    }
+  }
+  return std::nullopt;
+}
 bool has_fired() { return fired; }
 
 }  // namespace csp::reliability

@@ -5,6 +5,8 @@
 // is the default when it is first used, sits on top of it.
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace csp::reliability {
@@ -32,5 +34,13 @@ void reset_operations();
 void arm(Fault fault, std::int64_t k);
 void disarm();
 bool has_fired();
+
+// Power loss at the `k`-th sync: that sync fails and everything written
+// since each file's last sync is as good as lost. Files as they stand when
+// first opened count as synced.
+void arm_power_cut(std::int64_t k);
+// What the disk held of the file whose name ends with `name_suffix` when
+// the power went; empty when it never held it.
+std::optional<std::string> durable_content(std::string_view name_suffix);
 
 }  // namespace csp::reliability
