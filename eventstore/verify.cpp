@@ -1,5 +1,7 @@
 #include "eventstore/verify.h"
 
+#include <vector>
+
 #include "eventstore/chain.h"
 
 namespace csp::eventstore {
@@ -19,6 +21,24 @@ MovedEvent at_position(const StoredEvent& event, std::int64_t position) {
   }
   moved.event.position = position;
   return moved;
+}
+
+// The event now at p as it stood at p+1 before it and its neighbour were
+// swapped. A command the store named for p or p+1 may be named for the other
+// now: its first event moved, or the row that says where the command began
+// was moved with it; or the rows moved alone. Each is tried.
+std::vector<MovedEvent> before_swap(const StoredEvent& event, std::int64_t p) {
+  const std::string here = "@" + std::to_string(p);
+  const std::string there = "@" + std::to_string(p + 1);
+  MovedEvent kept{event};
+  kept.event.position = p + 1;
+  std::vector<MovedEvent> candidates{kept};
+  if (event.command_id == here || event.command_id == there) {
+    MovedEvent renamed = kept;
+    renamed.event.command_id = event.command_id == here ? there : here;
+    candidates.push_back(std::move(renamed));
+  }
+  return candidates;
 }
 
 // Walks the log holding one event back, so a break at p can be classified
@@ -82,7 +102,10 @@ class ChainWalk {
         return;
       }
       if (hasher_.next(running_, at_position(*next, p).fields()) == next->hash) {
-        const bool is_swap = hasher_.next(next->hash, at_position(broken, p + 1).fields()) == broken.hash;
+        bool is_swap = false;
+        for (const MovedEvent& candidate : before_swap(broken, p)) {
+          is_swap = is_swap || hasher_.next(next->hash, candidate.fields()) == broken.hash;
+        }
         if (is_swap) {
           report(ChainBreak::Kind::reordered, p, "events at positions " + std::to_string(p) + " and " +
                                                      std::to_string(p + 1) + " were swapped");

@@ -133,5 +133,34 @@ TEST(TamperingWithoutCallerIds, SwappedCommandsNamedByPositionAreFoundAsReordere
   EXPECT_EQ(found->position, 3);
 }
 
+// Two events of one command the store named "@3": whether or not the row
+// that says where the command began is moved along, a swap is a swap.
+TEST(TamperingWithoutCallerIds, SwappedEventsOfOneCommandAreFoundAsReordered) {
+  for (const std::string& moves_the_start : {std::string(""), std::string(
+           "UPDATE events SET command_first = CASE command_first WHEN 3 THEN 4 ELSE 3 END WHERE command_first IN (3, 4);")}) {
+    TempDir dir;
+    FakeClock clock;
+    const std::string path = dir.file("ledger.db");
+    {
+      auto store = ok_or_throw(create_sqlite_store(path, SqliteOptions{clock.function()}));
+      for (int index = 0; index < 2; ++index) {
+        (void)ok_or_throw(store->append(request("", "stream-" + std::to_string(index), 0, {event("T", std::to_string(index))})));
+      }
+      (void)ok_or_throw(store->append(request("", "stream-2", 0, {event("T", "first"), event("T", "second")})));
+      (void)ok_or_throw(store->append(request("", "stream-3", 0, {event("T", "after")})));
+    }
+    const std::string sql = std::string(drop_guards) +
+                            "UPDATE events SET position = -3 WHERE position = 3; "
+                            "UPDATE events SET position = 3 WHERE position = 4; "
+                            "UPDATE events SET position = 4 WHERE position = -3; " + moves_the_start;
+    ASSERT_EQ(std::system(("sqlite3 '" + path + "' \"" + sql + "\"").c_str()), 0);
+    auto store = ok_or_throw(open_sqlite_store(path, SqliteOptions{clock.function()}));
+    const auto found = ok_or_throw(verify_chain(*store)).first_break;
+    ASSERT_TRUE(found.has_value());
+    EXPECT_EQ(chain_break_name(found->kind), "reordered") << moves_the_start << found->explanation;
+    EXPECT_EQ(found->position, 3);
+  }
+}
+
 }  // namespace
 }  // namespace csp::eventstore
