@@ -16,7 +16,7 @@
 namespace csp::reliability {
 namespace {
 
-constexpr std::int64_t ledger_commands = 20'000;
+constexpr std::int64_t ledger_commands = 8'000;
 constexpr std::int64_t story_commands = 60;
 
 std::string file_text(const std::string& path) {

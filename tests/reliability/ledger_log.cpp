@@ -9,8 +9,10 @@
 namespace csp::reliability {
 
 std::optional<LedgerLog> read_ledger_log(const std::string& ledger_bin, const std::string& db,
-                                         const std::string& scratch_path) {
-  if (run_to_end({ledger_bin, "--db", db, "export"}, scratch_path) != 0) return std::nullopt;
+                                         const std::string& scratch_path, std::int64_t from_position) {
+  if (run_to_end({ledger_bin, "--db", db, "export", "--from", std::to_string(from_position)}, scratch_path) != 0) {
+    return std::nullopt;
+  }
   std::ifstream input(scratch_path);
   LedgerLog log;
   bool is_complete = false;
@@ -27,6 +29,7 @@ std::optional<LedgerLog> read_ledger_log(const std::string& ledger_bin, const st
     if (events.empty()) log.commands_in_order.push_back(id);
     events.push_back(LoggedEvent{line.value("position", std::int64_t{0}), line.value("type", "")});
     ++log.events;
+    log.head = events.back().position;
   }
   if (!is_complete) return std::nullopt;
   return log;

@@ -21,12 +21,13 @@ struct LedgerLog {
   // Each command id where its first event stands, in log order.
   std::vector<std::string> commands_in_order;
   std::int64_t events = 0;
+  std::int64_t head = 0;  // the last position read; 0 when none
 };
 
-// Exports `db` into `scratch_path` and reads it; empty when the export
-// fails or its end line is missing.
+// Exports `db` from `from_position` on into `scratch_path` and reads it;
+// empty when the export fails or its end line is missing.
 std::optional<LedgerLog> read_ledger_log(const std::string& ledger_bin, const std::string& db,
-                                         const std::string& scratch_path);
+                                         const std::string& scratch_path, std::int64_t from_position = 1);
 
 // Positions of one command's events, for comparing with an acknowledgement.
 std::vector<std::int64_t> positions_of(const std::vector<LoggedEvent>& events);

@@ -15,7 +15,7 @@ namespace csp::reliability {
 namespace {
 
 // Enough events that a rebuild takes a while to kill in the middle of.
-constexpr std::int64_t ledger_commands = 30'000;
+constexpr std::int64_t ledger_commands = 12'000;
 constexpr std::int64_t story_commands = 60;
 
 int timed_ms(const std::vector<std::string>& args, const std::string& what) {

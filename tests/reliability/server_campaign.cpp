@@ -4,11 +4,13 @@
 // and the restarted server answers a re-sent id with its first result,
 // then takes new commands.
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -49,9 +51,10 @@ bool has_type(const std::vector<LoggedEvent>& events, const std::string& type) {
 }
 
 // Every acknowledged command once, with the positions it was answered
-// with; a cancellation with its key revocation; no id in two places.
-void check_log(const LedgerLog& log, const std::vector<AcknowledgedCommand>& acknowledged, const std::string& when,
-               CampaignTally& tally) {
+// with; a cancellation with its key revocation; no id in two places, nor
+// an id checked before (in `earlier`) again in this part of the log.
+void check_log(const LedgerLog& log, const std::vector<AcknowledgedCommand>& acknowledged,
+               const std::set<std::string>& earlier, const std::string& when, CampaignTally& tally) {
   for (const AcknowledgedCommand& command : acknowledged) {
     const auto found = log.events_by_command.find(command.sent.id);
     if (found == log.events_by_command.end()) {
@@ -72,6 +75,7 @@ void check_log(const LedgerLog& log, const std::vector<AcknowledgedCommand>& ack
   }
   for (const auto& [id, events] : log.events_by_command) {
     if (!is_contiguous(events)) tally.problem(tally.duplicated, when + ": " + id + "'s events stand apart in the log");
+    if (earlier.contains(id)) tally.problem(tally.duplicated, when + ": " + id + " was applied again after a restart");
   }
 }
 
@@ -130,6 +134,8 @@ CampaignTally server_campaign(const CampaignSettings& settings) {
   std::filesystem::permissions(files.tokens, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   std::unique_ptr<bench::ServerChild> server = start_server(settings, files);
   std::vector<AcknowledgedCommand> all_acknowledged;
+  std::set<std::string> checked_ids;
+  std::int64_t checked_head = 0;
 
   for (std::int64_t kill = 1; kill <= settings.kills; ++kill) {
     const std::string when = "kill " + std::to_string(kill);
@@ -146,14 +152,17 @@ CampaignTally server_campaign(const CampaignSettings& settings) {
     server.reset();
     ++tally.kills;
     for (const std::string& refusal : outcome.refusals) tally.problem(tally.other_failures, when + ": " + refusal);
-    all_acknowledged.insert(all_acknowledged.end(), outcome.acknowledged.begin(), outcome.acknowledged.end());
 
-    const std::optional<LedgerLog> log = read_ledger_log(settings.ledger_bin, files.db, files.scratch);
+    // What came before was checked after the last kill; the whole log is
+    // checked again at the end, and audit verify reads all of it each time.
+    const std::optional<LedgerLog> log = read_ledger_log(settings.ledger_bin, files.db, files.scratch, checked_head + 1);
     if (!log) {
       tally.problem(tally.verify_failures, when + ": the ledger does not export");
       break;
     }
-    check_log(*log, all_acknowledged, when, tally);
+    check_log(*log, outcome.acknowledged, checked_ids, when, tally);
+    for (const auto& [id, events] : log->events_by_command) checked_ids.insert(id);
+    checked_head = std::max(checked_head, log->head);
     if (const int status = audit_verify(settings.ledger_bin, files.db, files.output); status != 0) {
       tally.problem(tally.verify_failures, when + ": audit verify exited " + std::to_string(status));
     }
@@ -164,9 +173,8 @@ CampaignTally server_campaign(const CampaignSettings& settings) {
       break;
     }
     resend(server->port(), *log, outcome, when, tally);
-    // The in-flight commands re-sent above are acknowledged now.
-    all_acknowledged.insert(all_acknowledged.end(), outcome.acknowledged.end() - static_cast<std::ptrdiff_t>(outcome.in_flight.size()),
-                            outcome.acknowledged.end());
+    // With the in-flight commands re-sent above, acknowledged now.
+    all_acknowledged.insert(all_acknowledged.end(), outcome.acknowledged.begin(), outcome.acknowledged.end());
     if (!serves_again(server->port(), kill, tally)) break;
   }
   if (server && server->stop() != 0) tally.problem(tally.other_failures, "csp-ledgerd did not stop cleanly on SIGTERM");
@@ -174,7 +182,7 @@ CampaignTally server_campaign(const CampaignSettings& settings) {
   if (!log) {
     tally.problem(tally.verify_failures, "at the end: the ledger does not export");
   } else {
-    check_log(*log, all_acknowledged, "at the end", tally);
+    check_log(*log, all_acknowledged, {}, "at the end", tally);
   }
   tally.acknowledged = static_cast<std::int64_t>(all_acknowledged.size());
   return tally;
