@@ -111,6 +111,8 @@ CampaignTally run_campaign(const CampaignSettings& settings) {
     if (run_to_end({settings.ledger_bin, "--db", db, "init", "--admin", campaign_admin}) != 0) {
       throw std::runtime_error("csp-ledger init failed");
     }
+    // A kill before the child opens it would leave the last kill's lines.
+    std::filesystem::remove(files.results);
     {
       ChildProcess run({settings.ledger_bin, "--db", db, "run", files.commands}, files.results, "");
       if (!run.ends_within(random_delay_ms(settings, run_ms)) && run.kill_now()) ++tally.kills;
