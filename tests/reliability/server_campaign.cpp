@@ -18,6 +18,7 @@
 #include "bench/server_child.h"
 #include "reliability/campaigns.h"
 #include "reliability/child_process.h"
+#include "reliability/http_client.h"
 #include "reliability/ledger_log.h"
 #include "reliability/server_load.h"
 
@@ -105,6 +106,17 @@ void resend(unsigned short port, const LedgerLog& log, LoadOutcome& load,
 }
 
 bool serves_again(unsigned short port, std::int64_t kill, CampaignTally& tally) {
+  try {
+    HttpClient connection(port, token);
+    if (const unsigned status = connection.get("/health").status; status != 200) {
+      tally.problem(tally.other_failures, "kill " + std::to_string(kill) + ": the restarted server's /health answered " +
+                                              std::to_string(status));
+      return false;
+    }
+  } catch (const std::exception& error) {
+    tally.problem(tally.other_failures, "kill " + std::to_string(kill) + ": no /health from the restarted server: " + error.what());
+    return false;
+  }
   std::string why;
   const std::string body = nlohmann::json{{"id", "crash-campaign-after-kill-" + std::to_string(kill)},
                                           {"command", "GrantRole"},
