@@ -1,6 +1,7 @@
 // `import FILE|-`: loads an `export` into an empty ledger, checking every
 // event against the hash chain as it goes. A broken, truncated or foreign
-// file is refused and leaves nothing behind.
+// file is refused and leaves nothing behind; so does an import killed half
+// way through (staged_file.h).
 
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include "cmd/output.h"
 #include "cmd/event_json.h"
 #include "cmd/session.h"
+#include "cmd/staged_file.h"
 #include "eventstore/chain.h"
 #include "eventstore/backends.h"
 #include "eventstore/sql_session.h"
@@ -171,11 +173,17 @@ int import_log(const Globals& globals, const std::string& path) {
   // Into an empty ledger, or a new one where there is none yet.
   auto opened = open_ledger(globals.db_path, false);
   const bool creates = !opened && opened.error().kind == eventstore::StoreError::Kind::not_found;
-  if (creates) opened = open_ledger(globals.db_path, true);
+  // A new SQLite file is built under a temporary name and renamed into
+  // place once whole, so that an import killed half way leaves no
+  // half-built ledger at the path. A PostgreSQL import is one transaction.
+  const bool stages = creates && !eventstore::names_postgres(globals.db_path);
+  const std::string built_path = stages ? staging_path_for(globals.db_path) : globals.db_path;
+  if (stages) remove_abandoned_staging(globals.db_path);
+  if (creates) opened = open_ledger(built_path, true);
   if (!opened) return report(globals, opened.error());
   const auto fail = [&](const auto& error) {
     opened = eventstore::StoreError{};
-    if (creates) eventstore::remove_store(globals.db_path);
+    if (creates) eventstore::remove_store(built_path);
     return report(globals, error);
   };
   auto head = opened->store->head();
@@ -216,6 +224,19 @@ int import_log(const Globals& globals, const std::string& path) {
   if (!written) {
     batch = eventstore::StoreError{};
     return fail(written.error());
+  }
+  if (stages) {
+    batch = eventstore::StoreError{};
+    // The commits go from the WAL into the file itself, which alone is
+    // renamed.
+    if (eventstore::StoreStatus folded = session->exec("PRAGMA wal_checkpoint(TRUNCATE);", "checkpointing the import");
+        !folded) {
+      return fail(folded.error());
+    }
+    opened = eventstore::StoreError{};
+    if (eventstore::StoreStatus published = publish_staged(built_path, globals.db_path); !published) {
+      return fail(published.error());
+    }
   }
   const json result{{"events", importer.events()}, {"head_hash", eventstore::hash_hex(importer.head_hash())}};
   if (globals.is_json) {
