@@ -2,6 +2,7 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <cerrno>
 #include <cstring>
@@ -48,11 +49,12 @@ domain::Result<std::unique_ptr<ssl::context>> tls_context_of(const std::string& 
                                  openssl_reason(error) + " (make one with `openssl req -x509`, see csp-ledgerd --help)");
   }
   context->use_private_key_file(key_path, ssl::context::pem, error);
-  if (error) {
+  const bool is_other_key = error && ERR_GET_REASON(static_cast<unsigned long>(error.value())) == X509_R_KEY_VALUES_MISMATCH;
+  if (error && !is_other_key) {
     return domain::invalid_input("the TLS key " + key_path + " (--tls-key) is not a PEM private key without a passphrase: " +
                                  openssl_reason(error));
   }
-  if (SSL_CTX_check_private_key(native) != 1) {
+  if (is_other_key || SSL_CTX_check_private_key(native) != 1) {
     ERR_clear_error();
     return domain::invalid_input("the TLS key " + key_path + " (--tls-key) is not the key of the certificate " +
                                  certificate_path + " (--tls-cert): give the pair made together");
