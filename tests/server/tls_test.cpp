@@ -2,8 +2,13 @@
 // curl against a self-signed certificate made by the openssl command line,
 // and the refusal of plain HTTP beyond loopback without --insecure-listen.
 
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <array>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -91,6 +96,31 @@ TEST_F(Tls, PlainHttpToTheTlsPortFailsAndOnlyThatConnectionEnds) {
   EXPECT_EQ(server.stop(), 0);
   const std::string log = file_text(server.log_path());
   EXPECT_NE(log.find("event=tls_handshake_failed peer=127.0.0.1"), std::string::npos) << log;
+}
+
+TEST_F(Tls, AHandshakeNotDoneWithinTheHeaderTimeoutClosesTheConnection) {
+  ServerFixture server({"--tls-cert", pair_.certificate, "--tls-key", pair_.key, "--header-timeout-seconds", "1"});
+  net::io_context io;
+  net::ip::tcp::socket silent(io);
+  silent.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), server.port()));
+  const timeval read_time_max{20, 0};  // a server that never closes fails the test rather than hanging it
+  ::setsockopt(silent.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &read_time_max, sizeof read_time_max);
+  std::array<char, 64> bytes{};
+  boost::system::error_code error;
+  const std::size_t read = silent.read_some(net::buffer(bytes), error);
+  EXPECT_EQ(error, net::error::eof) << error.message();
+  EXPECT_EQ(read, 0u);
+  // The stream's timer closes the socket before the handshake's handler
+  // counts the close: the count may lag the client's sight of it.
+  std::string metrics;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    metrics = curl(bearer(admin_token) + "--cacert " + shell_quoted(pair_.certificate) + " https://127.0.0.1:" +
+                   std::to_string(server.port()) + "/metrics").output;
+    if (metrics.find("{reason=\"handshake_timeout\"} 1") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_NE(metrics.find("csp_ledger_connections_closed_total{reason=\"handshake_timeout\"} 1"), std::string::npos) << metrics;
+  EXPECT_EQ(server.stop(), 0);
 }
 
 TEST_F(Tls, OnlyTls12AndLaterAreSpoken) {
