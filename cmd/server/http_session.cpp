@@ -92,8 +92,8 @@ Response without_body(Response response) {
 
 }  // namespace
 
-HttpSession::HttpSession(tcp::socket socket, ServerContext& context, ConnectionTable::Id id)
-    : stream_(std::move(socket)), context_(context), id_(id) {
+HttpSession::HttpSession(tcp::socket socket, ServerContext& context, ConnectionTable::Id id, net::ssl::context* tls)
+    : stream_(std::move(socket), tls), context_(context), id_(id) {
   // Pipelined answers are small writes back to back: Nagle would hold them for an ACK.
   beast::error_code ignored;
   stream_.socket().set_option(tcp::no_delay(true), ignored);
@@ -111,7 +111,27 @@ void HttpSession::start() {
       if (const auto self = weak.lock()) self->shed();
     });
   });
-  net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_next(); });
+  // A client that never finishes its handshake holds its place no longer
+  // than one that never finishes its request header.
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    self->stream_.expires_after(self->context_.limits.header_timeout);
+    self->stream_.async_handshake([self](beast::error_code error) { self->on_handshake(error); });
+  });
+}
+
+// A failed handshake (plain HTTP sent to the TLS port, an old protocol, a
+// client that does not trust the certificate) ends this connection only.
+void HttpSession::on_handshake(beast::error_code error) {
+  if (is_closed_) return;
+  if (error) {
+    beast::error_code ignored;
+    const auto peer = stream_.socket().remote_endpoint(ignored);
+    spdlog::warn("event=tls_handshake_failed peer={} error=\"{}\"", peer.address().to_string(), domain::printable(error.message()));
+    context_.metrics.record_connection_closed(error == beast::error::timeout ? "handshake_timeout" : "handshake_failed");
+    close_now();
+    return;
+  }
+  read_next();
 }
 
 // Another connection was given this one's place while it waited for a
@@ -524,6 +544,8 @@ void HttpSession::close_after_writes() {
   if (slots_.empty() && !events_) close_now();
 }
 
+// A TLS connection ends here without a close_notify: every answer is
+// framed by its length or its last chunk, so the peer knows it has all.
 void HttpSession::linger() {
   is_closing_ = true;
   beast::error_code ignored;
@@ -532,8 +554,9 @@ void HttpSession::linger() {
   drain();
 }
 
+// Dropped unread, so a TLS connection's bytes are not decrypted either.
 void HttpSession::drain() {
-  stream_.async_read_some(net::buffer(drain_), [self = shared_from_this()](beast::error_code error, std::size_t bytes) {
+  stream_.tcp().async_read_some(net::buffer(drain_), [self = shared_from_this()](beast::error_code error, std::size_t bytes) {
     self->lingered_bytes_ += bytes;
     if (error || self->lingered_bytes_ > linger_bytes_max) return self->close_now();
     self->drain();

@@ -1,5 +1,5 @@
 #pragma once
-// One HTTP/1.1 connection: reads requests (with a timeout before each read
+// One HTTP/1.1 connection, over plain TCP or TLS: reads requests (with a timeout before each read
 // and limits on the header and body), hands each to its endpoint, and
 // writes the answers in request order. Only I/O lives here; what to answer
 // is decided by the functions of responses.h and report_endpoint.h, the
@@ -14,6 +14,7 @@
 #include <string>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -21,14 +22,17 @@
 #include "cmd/server/query_string.h"
 #include "cmd/server/responses.h"
 #include "cmd/server/server_context.h"
+#include "cmd/server/session_stream.h"
 
 namespace csp::server {
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
   // `id` is the connection's place in context.connections, released when
-  // the session ends.
-  HttpSession(boost::asio::ip::tcp::socket socket, ServerContext& context, ConnectionTable::Id id);
+  // the session ends. With `tls` (which must outlive the session) the
+  // connection begins with a TLS handshake.
+  HttpSession(boost::asio::ip::tcp::socket socket, ServerContext& context, ConnectionTable::Id id,
+              boost::asio::ssl::context* tls);
   ~HttpSession();
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
@@ -61,6 +65,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     bool is_end_logged = false;
   };
 
+  void on_handshake(boost::beast::error_code error);
   void read_next();
   void on_request_begun(boost::beast::error_code error, std::size_t bytes);
   void read_header();
@@ -104,7 +109,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void drain();
   void close_now();
 
-  boost::beast::tcp_stream stream_;
+  SessionStream stream_;
   ServerContext& context_;
   const ConnectionTable::Id id_;
   boost::beast::flat_buffer buffer_;

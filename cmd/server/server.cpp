@@ -20,6 +20,7 @@
 #include "cmd/output.h"
 #include "cmd/server/checkpointer.h"
 #include "cmd/server/http_session.h"
+#include "cmd/server/tls_context.h"
 #include "cmd/session.h"
 #include "domain/text.h"
 #include "eventstore/backends.h"
@@ -43,6 +44,7 @@ constexpr std::chrono::seconds refusal_log_interval{1};
 // the checkpointer's, the listener, the log.
 constexpr rlim_t descriptors_beside_connections = 64;
 
+// "localhost" is loopback whatever the resolver says.
 domain::Result<tcp::endpoint> endpoint_of(const std::string& listen) {
   const auto colon = listen.rfind(':');
   const std::string example = " (example: 127.0.0.1:8080, or port 0 for a free one)";
@@ -56,15 +58,16 @@ domain::Result<tcp::endpoint> endpoint_of(const std::string& listen) {
     return domain::invalid_input("--listen \"" + listen + "\": \"" + port_text + "\" is not a port" + example);
   }
   boost::system::error_code error;
-  const auto address = net::ip::make_address(host, error);
+  const auto address = host == "localhost" ? net::ip::address(net::ip::address_v4::loopback()) : net::ip::make_address(host, error);
   if (error) return domain::invalid_input("--listen \"" + listen + "\": \"" + host + "\" is not an IP address" + example);
   return tcp::endpoint(address, port);
 }
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  Listener(net::io_context& io, tcp::acceptor acceptor, ServerContext& context)
-      : io_(io), strand_(net::make_strand(io)), acceptor_(std::move(acceptor)), context_(context) {}
+  // Every connection speaks TLS when `tls` is given; it must outlive the listener's sessions.
+  Listener(net::io_context& io, tcp::acceptor acceptor, ServerContext& context, net::ssl::context* tls)
+      : io_(io), strand_(net::make_strand(io)), acceptor_(std::move(acceptor)), context_(context), tls_(tls) {}
 
   // The acceptor is not safe to use from two threads: its completions and
   // close() run on one strand, or a close racing an accept completion could
@@ -98,7 +101,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
       return refuse(socket, "too many connections, all busy: try again later", "connections_max");
     }
     if (admission.shed) admission.shed();
-    std::make_shared<HttpSession>(std::move(socket), context_, admission.id)->start();
+    std::make_shared<HttpSession>(std::move(socket), context_, admission.id, tls_)->start();
   }
 
   // Said before closing, so the caller knows to come back rather than
@@ -131,6 +134,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   net::strand<net::io_context::executor_type> strand_;
   tcp::acceptor acceptor_;
   ServerContext& context_;
+  net::ssl::context* tls_;
   std::uint64_t refused_unlogged_ = 0;
   std::chrono::steady_clock::time_point refusal_logged_at_{};
 };
@@ -191,6 +195,21 @@ int run_server(const ServerOptions& options) {
     std::cerr << "csp-ledgerd: " << domain::printable(endpoint.error().message) << "\n";
     return cmd::exit_bad_input;
   }
+  std::unique_ptr<net::ssl::context> tls;
+  if (!options.tls_certificate_path.empty()) {
+    auto made = tls_context_of(options.tls_certificate_path, options.tls_key_path);
+    if (!made) {
+      std::cerr << "csp-ledgerd: " << domain::printable(made.error().message) << "\n";
+      return cmd::exit_bad_input;
+    }
+    tls = std::move(made).value();
+  }
+  if (!tls && !endpoint->address().is_loopback() && !options.is_insecure_listen_allowed) {
+    std::cerr << "csp-ledgerd: --listen " << domain::printable(options.listen)
+              << " is not a loopback address, and without TLS the bearer tokens would cross the network in clear: "
+                 "give --tls-cert FILE --tls-key FILE, or --insecure-listen if the network is private to you\n";
+    return cmd::exit_bad_input;
+  }
   auto opened = cmd::open_ledger(options.db_path, false);
   auto head = opened ? opened->store->head() : eventstore::StoreResult<eventstore::LogHead>(opened.error());
   auto readers = ReaderPool::open(options.db_path, options.limits.reader_threads);
@@ -235,7 +254,7 @@ int run_server(const ServerOptions& options) {
     return cmd::exit_failed;
   }
   const tcp::endpoint bound = acceptor->local_endpoint();
-  auto listener = std::make_shared<Listener>(io, std::move(acceptor).value(), context);
+  auto listener = std::make_shared<Listener>(io, std::move(acceptor).value(), context, tls.get());
   listener->accept();
 
   std::promise<int> stop_signal;
@@ -247,8 +266,8 @@ int run_server(const ServerOptions& options) {
   std::vector<std::thread> threads;
   for (std::size_t i = 0; i < options.limits.io_threads; ++i) threads.emplace_back([&io] { io.run(); });
   std::cout << "csp-ledgerd: listening on " << bound.address().to_string() << ":" << bound.port() << std::endl;
-  spdlog::info("event=listening address={}:{} db={} head_position={}", bound.address().to_string(), bound.port(),
-               options.db_path, head->position);
+  spdlog::info("event=listening address={}:{} tls={} db={} head_position={}", bound.address().to_string(), bound.port(),
+               tls ? "on" : "off", options.db_path, head->position);
 
   const int signal_number = stop_signal.get_future().get();
   spdlog::info("event=stopping signal={}", signal_number);

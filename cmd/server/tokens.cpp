@@ -2,9 +2,13 @@
 
 #include <sys/stat.h>
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include "domain/email.h"
 
@@ -13,6 +17,8 @@ namespace {
 
 constexpr std::size_t token_bytes_min = 16;
 constexpr std::size_t token_bytes_max = 512;
+constexpr std::string_view hashed_prefix = "sha256:";
+constexpr std::string_view white_space = " \t\r\n";
 
 std::vector<std::string> words_of(const std::string& line) {
   std::istringstream input(line);
@@ -22,14 +28,51 @@ std::vector<std::string> words_of(const std::string& line) {
   return words;
 }
 
-// Constant in the length of `known`: no early exit at the first mismatch.
-bool is_same_secret(std::string_view known, std::string_view given) {
-  unsigned difference = known.size() == given.size() ? 0U : 1U;
-  for (std::size_t i = 0; i < known.size(); ++i) {
-    const char other = i < given.size() ? given[i] : '\0';
-    difference |= static_cast<unsigned>(static_cast<unsigned char>(known[i]) ^ static_cast<unsigned char>(other));
+std::array<unsigned char, 32> sha256_of(std::string_view text) {
+  std::array<unsigned char, 32> digest{};
+  unsigned int length = 0;
+  if (EVP_Digest(text.data(), text.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1 || length != digest.size()) {
+    throw std::runtime_error("OpenSSL could not compute a SHA-256");
   }
-  return difference == 0;
+  return digest;
+}
+
+int hex_value(char digit) {
+  if (digit >= '0' && digit <= '9') return digit - '0';
+  if (digit >= 'a' && digit <= 'f') return digit - 'a' + 10;
+  if (digit >= 'A' && digit <= 'F') return digit - 'A' + 10;
+  return -1;
+}
+
+std::optional<std::array<unsigned char, 32>> digest_of_hex(std::string_view hex) {
+  std::array<unsigned char, 32> digest{};
+  if (hex.size() != digest.size() * 2) return std::nullopt;
+  for (std::size_t i = 0; i < digest.size(); ++i) {
+    const int high = hex_value(hex[2 * i]);
+    const int low = hex_value(hex[2 * i + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    digest[i] = static_cast<unsigned char>(high * 16 + low);
+  }
+  return digest;
+}
+
+std::string length_rule() {
+  return "a token must be " + std::to_string(token_bytes_min) + " to " + std::to_string(token_bytes_max) +
+         " characters long (example: openssl rand -hex 24)";
+}
+
+// The digest a tokens-file word stands for, or what is wrong with it.
+domain::Result<std::array<unsigned char, 32>> digest_of_word(const std::string& word) {
+  if (word.starts_with(hashed_prefix)) {
+    const auto digest = digest_of_hex(std::string_view(word).substr(hashed_prefix.size()));
+    if (!digest) {
+      return domain::invalid_input("a hashed token is sha256: and 64 hex digits, the SHA-256 of the token "
+                                   "(csp-ledgerd --hash-token prints it)");
+    }
+    return *digest;
+  }
+  if (word.size() < token_bytes_min || word.size() > token_bytes_max) return domain::invalid_input(length_rule());
+  return sha256_of(word);
 }
 
 }  // namespace
@@ -46,16 +89,14 @@ domain::Result<Tokens> Tokens::parse(std::string_view text, const std::string& s
     if (words.size() != 2) {
       return domain::invalid_input(where + "expected `TOKEN AGENT` (example: 3f9c0a7e5b1d4c2a8e6f alice@partner.example)");
     }
-    if (words[0].size() < token_bytes_min || words[0].size() > token_bytes_max) {
-      return domain::invalid_input(where + "a token must be " + std::to_string(token_bytes_min) + " to " +
-                                   std::to_string(token_bytes_max) + " characters long (example: openssl rand -hex 24)");
-    }
+    auto digest = digest_of_word(words[0]);
+    if (!digest) return domain::invalid_input(where + digest.error().message);
     auto agent = domain::AgentId::parse(words[1]);
     if (!agent) return domain::invalid_input(where + agent.error().message);
     for (const auto& entry : tokens.entries_) {
-      if (entry.token == words[0]) return domain::invalid_input(where + "this token is already given to " + entry.agent);
+      if (entry.digest == *digest) return domain::invalid_input(where + "this token is already given to " + entry.agent);
     }
-    tokens.entries_.push_back(Entry{words[0], agent->str()});
+    tokens.entries_.push_back(Entry{*digest, agent->str()});
   }
   if (tokens.entries_.empty()) return domain::invalid_input(source + " holds no `TOKEN AGENT` line: nobody could call the server");
   return tokens;
@@ -81,11 +122,30 @@ domain::Result<Tokens> Tokens::read_file(const std::string& path) {
 }
 
 std::optional<std::string> Tokens::agent_of(std::string_view token) const {
+  const Digest given = sha256_of(token);
   std::optional<std::string> found;
   for (const auto& entry : entries_) {
-    if (is_same_secret(entry.token, token)) found = entry.agent;
+    if (CRYPTO_memcmp(entry.digest.data(), given.data(), given.size()) == 0) found = entry.agent;
   }
   return found;
+}
+
+domain::Result<std::string> Tokens::hashed_form(std::string_view input) {
+  const auto first = input.find_first_not_of(white_space);
+  if (first == std::string_view::npos) return domain::invalid_input("no token on standard input (example: openssl rand -hex 24)");
+  const std::string_view token = input.substr(first, input.find_last_not_of(white_space) - first + 1);
+  if (token.find_first_of(white_space) != std::string_view::npos) {
+    return domain::invalid_input("a token has no white space in it: give one token, on one line");
+  }
+  if (token.starts_with(hashed_prefix)) return domain::invalid_input("this is a hashed token already: give the token itself");
+  if (token.size() < token_bytes_min || token.size() > token_bytes_max) return domain::invalid_input(length_rule());
+  static constexpr char hex_digits[] = "0123456789abcdef";
+  std::string hashed(hashed_prefix);
+  for (const unsigned char byte : sha256_of(token)) {
+    hashed += hex_digits[byte >> 4];
+    hashed += hex_digits[byte & 0x0f];
+  }
+  return hashed;
 }
 
 }  // namespace csp::server

@@ -1,6 +1,9 @@
 // The server's pure parts: tokens file, status mapping, request targets,
 // command bodies, the connection table.
 
+#include <algorithm>
+#include <cctype>
+
 #include <gtest/gtest.h>
 
 #include "cmd/server/command_body.h"
@@ -81,6 +84,49 @@ TEST(Tokens, AMalformedFileIsRefusedNamingTheLine) {
   EXPECT_FALSE(Tokens::parse("short alice@partner.example\n", "t.txt"));
   EXPECT_FALSE(Tokens::parse("abcdefghijklmnop a@x.example\nabcdefghijklmnop b@x.example\n", "t.txt"));
   EXPECT_FALSE(Tokens::parse("# nothing\n", "t.txt"));
+}
+
+TEST(Tokens, AHashedTokenIsFoundByTheTokenNotByItsHash) {
+  const auto hashed = Tokens::hashed_form("abcdefghijklmnop\n");
+  ASSERT_TRUE(hashed) << hashed.error().message;
+  // printf %s abcdefghijklmnop | sha256sum
+  EXPECT_EQ(*hashed, "sha256:f39dac6cbaba535e2c207cd0cd8f154974223c848f727f98b3564cea569b41cf");
+  auto tokens = Tokens::parse(*hashed + " alice@partner.example\nqrstuvwxyz012345 sam@partner.example\n", "t.txt");
+  ASSERT_TRUE(tokens) << tokens.error().message;
+  EXPECT_EQ(tokens->agent_of("abcdefghijklmnop"), "alice@partner.example");
+  EXPECT_EQ(tokens->agent_of("qrstuvwxyz012345"), "sam@partner.example");
+  EXPECT_EQ(tokens->agent_of(*hashed), std::nullopt);
+  EXPECT_EQ(tokens->agent_of("abcdefghijklmno"), std::nullopt);
+  EXPECT_EQ(tokens->agent_of(""), std::nullopt);
+  // Upper-case hex is the same digest.
+  std::string upper = *hashed;
+  std::transform(upper.begin() + 7, upper.end(), upper.begin() + 7, [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  auto upper_tokens = Tokens::parse(upper + " alice@partner.example\n", "t.txt");
+  ASSERT_TRUE(upper_tokens) << upper_tokens.error().message;
+  EXPECT_EQ(upper_tokens->agent_of("abcdefghijklmnop"), "alice@partner.example");
+}
+
+TEST(Tokens, ATokenGivenInClearAndHashedIsGivenTwice) {
+  const auto hashed = Tokens::hashed_form("abcdefghijklmnop");
+  ASSERT_TRUE(hashed);
+  auto twice = Tokens::parse("abcdefghijklmnop a@x.example\n" + *hashed + " b@x.example\n", "t.txt");
+  ASSERT_FALSE(twice);
+  EXPECT_NE(twice.error().message.find("line 2: this token is already given to a@x.example"), std::string::npos) << twice.error().message;
+}
+
+TEST(Tokens, AHashedTokenIsSha256AndExactly64HexDigits) {
+  const std::string digits(64, 'a');
+  EXPECT_TRUE(Tokens::parse("sha256:" + digits + " a@x.example\n", "t.txt"));
+  for (const std::string& wrong : {"sha256:" + digits.substr(1), "sha256:" + digits + "a", "sha256:" + digits.substr(1) + "g", std::string("sha256:")}) {
+    auto refused = Tokens::parse("# first\n" + wrong + " a@x.example\n", "t.txt");
+    ASSERT_FALSE(refused) << wrong;
+    EXPECT_NE(refused.error().message.find("t.txt line 2: a hashed token is sha256: and 64 hex digits"), std::string::npos)
+        << refused.error().message;
+  }
+  EXPECT_FALSE(Tokens::hashed_form("  \n"));
+  EXPECT_FALSE(Tokens::hashed_form("abcdefgh ijklmnop"));
+  EXPECT_FALSE(Tokens::hashed_form("short"));
+  EXPECT_FALSE(Tokens::hashed_form("sha256:" + digits));
 }
 
 TEST(HttpStatus, EachRefusalCodeHasTheStatusOfTheDesign) {
