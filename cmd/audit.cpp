@@ -6,6 +6,8 @@
 #include <iomanip>
 #include <iostream>
 
+#include "cmd/digest_audit.h"
+#include "cmd/ed25519.h"
 #include "cmd/ledger.h"
 #include "cmd/output.h"
 #include "cmd/progress.h"
@@ -18,13 +20,6 @@ namespace csp::cmd {
 namespace {
 
 using json = nlohmann::ordered_json;
-
-// A fault the audit found, printed the way DESIGN asks and given exit 4.
-int audit_fault(const Globals& globals, const AuditFault& fault) {
-  print_error("audit_fault", fault.message);
-  if (globals.is_json) std::cout << json_line(json{{"ok", false}, {"error", audit_fault_json(fault)}}) << "\n";
-  return exit_audit_fault;
-}
 
 // The first event whose business time is at or before `time`; empty when
 // every event is later. Business time orders each stream, not the log, so
@@ -42,13 +37,43 @@ eventstore::StoreResult<std::optional<std::int64_t>> first_position_by(eventstor
 
 }  // namespace
 
-int audit_verify(const Globals& globals) {
+int report_audit_fault(const Globals& globals, const AuditFault& fault) {
+  print_error("audit_fault", fault.message);
+  if (globals.is_json) std::cout << json_line(json{{"ok", false}, {"error", audit_fault_json(fault)}}) << "\n";
+  return exit_audit_fault;
+}
+
+int audit_verify(const Globals& globals, const DigestToCheck& digest_to_check) {
+  std::optional<LogDigest> digest;
+  std::optional<std::string> trusted_key;
+  if (!digest_to_check.digest_path.empty()) {
+    auto read = read_digest_file(digest_to_check.digest_path, "--digest");
+    if (!read) return report(globals, read.error());
+    digest = std::move(read).value();
+  }
+  if (!digest_to_check.public_key_path.empty()) {
+    auto key = read_public_key_pem(digest_to_check.public_key_path);
+    if (!key) return report(globals, key.error());
+    trusted_key = std::move(key).value();
+  }
   auto opened = open_ledger(globals.db_path, false);
   if (!opened) return report(globals, opened.error());
+  // The digest first: a log rewritten and re-chained passes every other check.
+  std::optional<DigestProven> proven;
+  if (digest) {
+    DigestOutcome checked = check_digest(*opened->store, *digest, trusted_key);
+    if (const auto* failure = std::get_if<eventstore::StoreError>(&checked)) return report(globals, *failure);
+    if (const auto* fault = std::get_if<AuditFault>(&checked)) return report_audit_fault(globals, *fault);
+    proven = std::get<DigestProven>(std::move(checked));
+  }
   AuditOutcome outcome = verify_ledger(*opened->store, true);
   if (const auto* failure = std::get_if<eventstore::StoreError>(&outcome)) return report(globals, *failure);
-  if (const auto* fault = std::get_if<AuditFault>(&outcome)) return audit_fault(globals, *fault);
-  const auto& passed = std::get<AuditPassed>(outcome);
+  if (const auto* fault = std::get_if<AuditFault>(&outcome)) return report_audit_fault(globals, *fault);
+  auto& passed = std::get<AuditPassed>(outcome);
+  if (proven) {
+    passed.result["digest"] = proven->result;
+    passed.sentence += "; " + proven->sentence;
+  }
   if (globals.is_json) {
     std::cout << json_line({{"ok", true}, {"command", "audit verify"}, {"result", passed.result}}) << "\n";
   } else {

@@ -279,8 +279,18 @@ struct Cli {
     CLI::App* audit = app.add_subcommand("audit", "check the ledger");
     audit->require_subcommand(1);
     CLI::App* verify = audit->add_subcommand("verify", "recompute the hash chain, replay every event and compare the stored read models; exit 4 on a fault");
-    verify->footer("Example:\n  csp-ledger audit verify");
-    verify->callback([this] { action = [this] { return audit_verify(globals); }; });
+    verify->footer("Examples:\n  csp-ledger audit verify\n  csp-ledger audit verify --digest digest.json --public-key public.pem\n"
+                   "With --digest it also proves that the log extends a digest kept from earlier (csp-ledger digest):\n"
+                   "the same first events, re-chained or not, and none cut from the end.");
+    auto digest_to_check = std::make_shared<DigestToCheck>();
+    CLI::Option* digest_file = verify->add_option("--digest", digest_to_check->digest_path,
+                                                  "a digest file from csp-ledger digest: the log must extend it");
+    verify->add_option("--public-key", digest_to_check->public_key_path,
+                       "the Ed25519 public key (PEM) that must have signed the digest")
+        ->needs(digest_file);
+    verify->callback([this, digest_to_check] {
+      action = [this, digest_to_check] { return audit_verify(globals, *digest_to_check); };
+    });
     CLI::App* replay = audit->add_subcommand("replay", "rebuild every read model from the log and swap it in at once");
     replay->footer("Examples:\n  csp-ledger audit replay\n  csp-ledger audit replay --until 1500\n"
                    "  csp-ledger audit replay --until 2026-03-01T00:00:00Z\n"
@@ -295,6 +305,44 @@ struct Cli {
                      "the next command");
     replay->callback([this, until, is_confirmed] {
       action = [this, until, is_confirmed] { return audit_replay(globals, *until, *is_confirmed); };
+    });
+
+    CLI::App* digest = app.add_subcommand(
+        "digest", "the log's head and Merkle root (RFC 6962) as one JSON object, to keep where the ledger cannot reach");
+    digest->footer("Examples:\n  csp-ledger digest > digest.json\n  csp-ledger digest --sign key.pem > digest.json\n"
+                   "A key: openssl genpkey -algorithm ed25519 -out key.pem\n"
+                   "Later: csp-ledger audit verify --digest digest.json");
+    auto private_key_path = std::make_shared<std::string>();
+    digest->add_option("--sign", *private_key_path, "sign the digest with this Ed25519 private key (PEM)");
+    digest->callback([this, private_key_path] {
+      action = [this, private_key_path] { return show_digest(globals, *private_key_path); };
+    });
+
+    CLI::App* prove = app.add_subcommand("prove", "an inclusion proof of one event in the log's Merkle tree, as JSON");
+    prove->footer("Examples:\n  csp-ledger prove --position 42 > proof.json\n"
+                  "  csp-ledger prove --position 42 --tree-size 1000   (the tree_size of a kept digest)");
+    auto position = std::make_shared<std::int64_t>(0);
+    auto tree_size = std::make_shared<std::int64_t>(0);
+    prove->add_option("--position", *position, "the event's log position")->required()->check(CLI::PositiveNumber);
+    CLI::Option* tree_size_option =
+        prove->add_option("--tree-size", *tree_size, "the tree's size: a digest's tree_size (default: the head's position)")
+            ->check(CLI::PositiveNumber);
+    prove->callback([this, position, tree_size, tree_size_option] {
+      const std::optional<std::int64_t> size = tree_size_option->count() > 0 ? std::optional(*tree_size) : std::nullopt;
+      action = [this, position, size] { return show_proof(globals, *position, size); };
+    });
+
+    CLI::App* verify_proof_command = app.add_subcommand(
+        "verify-proof", "check an inclusion proof against a digest, without the ledger; exit 4 when it fails");
+    verify_proof_command->footer("Example:\n  csp-ledger verify-proof --proof proof.json --digest digest.json --public-key public.pem");
+    auto proof_path = std::make_shared<std::string>();
+    auto proof_digest = std::make_shared<DigestToCheck>();
+    verify_proof_command->add_option("--proof", *proof_path, "a proof file from csp-ledger prove")->required();
+    verify_proof_command->add_option("--digest", proof_digest->digest_path, "a digest file from csp-ledger digest")->required();
+    verify_proof_command->add_option("--public-key", proof_digest->public_key_path,
+                                     "the Ed25519 public key (PEM) that must have signed the digest");
+    verify_proof_command->callback([this, proof_path, proof_digest] {
+      action = [this, proof_path, proof_digest] { return verify_proof(globals, *proof_path, *proof_digest); };
     });
 
     CLI::App* import_command = app.add_subcommand("import", "load an export into an empty ledger, checking the hash chain");

@@ -10,6 +10,7 @@
 
 #include "cmd/history.h"
 #include "cmd/ledger.h"
+#include "cmd/verification.h"
 #include "eventstore/store.h"
 
 namespace csp::cmd {
@@ -37,8 +38,23 @@ int run_file(const Globals& globals, const std::string& path, std::size_t cached
 // private fields of private_fields.h only to an admin-agent, and to nobody
 // when `reader` is empty.
 int show_history(const Globals& globals, const HistorySelector& selector, const std::string& reader);
-// `audit verify`: exit 4 when the chain is broken or the log does not replay.
-int audit_verify(const Globals& globals);
+// `audit verify [--digest FILE [--public-key PEM]]`.
+struct DigestToCheck {
+  std::string digest_path;      // empty: no digest to check against
+  std::string public_key_path;  // empty: the digest's own key, if signed
+};
+// `audit verify`: exit 4 when the chain is broken, the log does not
+// replay, or it does not extend the digest given (digest_audit.h).
+int audit_verify(const Globals& globals, const DigestToCheck& digest_to_check);
+// `digest [--sign KEYFILE]`: the log's digest (log_digest.h), printed.
+int show_digest(const Globals& globals, const std::string& private_key_path);
+// `prove --position N [--tree-size S]`: an inclusion proof, printed.
+int show_proof(const Globals& globals, std::int64_t position, std::optional<std::int64_t> tree_size);
+// `verify-proof --proof FILE --digest FILE [--public-key PEM]`: no ledger
+// is opened; exit 4 when the proof or the digest's signature fails.
+int verify_proof(const Globals& globals, const std::string& proof_path, const DigestToCheck& digest_to_check);
+// An audit fault printed the way DESIGN asks; exit 4.
+int report_audit_fault(const Globals& globals, const AuditFault& fault);
 // `audit replay [--until POSITION|TIME [--yes]]`: the stored read models
 // rebuilt from the log and swapped in atomically. Rebuilt to before the
 // head, they show every reader an earlier ledger: that needs `is_confirmed`.

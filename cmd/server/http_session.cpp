@@ -10,6 +10,7 @@
 #include "cmd/output.h"
 #include "cmd/reports.h"
 #include "cmd/server/audit_endpoint.h"
+#include "cmd/server/digest_endpoint.h"
 #include "cmd/server/command_body.h"
 #include "cmd/server/history_endpoint.h"
 #include "cmd/server/http_status.h"
@@ -34,7 +35,8 @@ constexpr std::size_t coalesced_body_bytes_max = 16 << 10;
 constexpr std::size_t request_start_read_bytes = 16 << 10;
 
 const std::string paths_known =
-    "the server answers POST /commands, GET /reports/<name>, GET /history, GET /events, GET /audit, GET or HEAD /health, "
+    "the server answers POST /commands, GET /reports/<name>, GET /history, GET /events, GET /audit, GET /digest, "
+    "GET /proof, GET or HEAD /health, "
     "GET or HEAD /metrics, and the web view at GET /";
 
 std::string_view view_of(beast::string_view text) { return {text.data(), text.size()}; }
@@ -59,7 +61,8 @@ int route_check(std::string_view path, http::verb method, std::string& allowed) 
     allowed = "GET, HEAD";
     return method == http::verb::get || method == http::verb::head ? 1 : 0;
   }
-  if (path == "/events" || path == "/history" || path == "/audit" || is_reports) {
+  const bool is_audit = path == "/audit" || path == "/digest" || path == "/proof";
+  if (path == "/events" || path == "/history" || is_audit || is_reports) {
     allowed = "GET";
     return method == http::verb::get ? 1 : 0;
   }
@@ -341,6 +344,8 @@ void HttpSession::dispatch(Request request) {
     answer_history(*target, *agent, slot);
   } else if (target->path == "/audit") {
     answer_audit(*target, slot);
+  } else if (target->path == "/digest" || target->path == "/proof") {
+    answer_digest(*target, slot);
   } else {
     answer_report(target->path.substr(std::string_view("/reports/").size()), *target, slot);
   }
@@ -416,6 +421,27 @@ void HttpSession::answer_audit(const Target& target, std::uint64_t slot) {
   }
   read_later(slot, [self = shared_from_this(), slot, is_fresh = *is_fresh](eventstore::EventStore& store) {
     self->fulfil_later(slot, self->context_.audit.answer(store, is_fresh));
+  });
+}
+
+void HttpSession::answer_digest(const Target& target, std::uint64_t slot) {
+  if (target.path == "/digest") {
+    if (domain::Status checked = digest_parameters_checked(target); !checked) {
+      fulfil(slot, refusal_response(checked.error()));
+      return;
+    }
+    read_later(slot, [self = shared_from_this(), slot](eventstore::EventStore& store) {
+      self->fulfil_later(slot, digest_response(store));
+    });
+    return;
+  }
+  auto query = proof_query_of(target);
+  if (!query) {
+    fulfil(slot, refusal_response(query.error()));
+    return;
+  }
+  read_later(slot, [self = shared_from_this(), slot, query = *query](eventstore::EventStore& store) {
+    self->fulfil_later(slot, proof_response(store, query));
   });
 }
 

@@ -77,6 +77,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void answer_report(const std::string& name, const Target& target, std::uint64_t slot);
   void answer_history(const Target& target, const std::string& agent, std::uint64_t slot);
   void answer_audit(const Target& target, std::uint64_t slot);
+  // GET /digest and GET /proof.
+  void answer_digest(const Target& target, std::uint64_t slot);
   // Runs `job` on a reader thread, or answers 503 when none will take it.
   void read_later(std::uint64_t slot, ReaderPool::Job job);
   // A follow lasts hours: its request line is logged only at its end, so

@@ -58,6 +58,25 @@ TEST_F(CliOnPostgres, L1_AuditVerifyFindsAnAppendOnlyGuardDisabled) {
   EXPECT_EQ(audit.json()["error"]["triggers"], nlohmann::json::array({"events_are_immutable"})) << audit.out;
 }
 
+TEST_F(CliOnPostgres, L1_ACutTailWithItsHeadRewrittenPassesPlainVerifyButIsDigestAhead) {
+  set_up_partner();
+  for (const char* agent : {"a@partner.example", "b@partner.example"}) {
+    ok({"agent", "grant", agent, "--role", "sales-agent", "--actor", admin, "--at", "2026-01-01T00:00:00Z"});
+  }
+  const Outcome digest = ok({"digest"});
+  workspace.write("digest.json", digest.out);
+  const std::int64_t size = digest.json()["result"]["tree_size"];
+  const std::string kept = std::to_string(size - 2);
+  sql("ALTER TABLE events DISABLE TRIGGER events_are_immutable; DELETE FROM events WHERE position > " + kept +
+      "; UPDATE ledger_head SET position = " + kept + ", hash = (SELECT hash FROM events WHERE position = " + kept +
+      "); ALTER TABLE events ENABLE TRIGGER events_are_immutable;");
+  ok({"audit", "verify"});
+  const Outcome audit = ledger({"audit", "verify", "--digest", "digest.json"});
+  EXPECT_EQ(audit.status, 4) << audit.err;
+  EXPECT_EQ(audit.json()["error"]["fault"], "digest_ahead") << audit.out;
+  EXPECT_EQ(audit.json()["error"]["position"], size - 1) << audit.out;
+}
+
 TEST_F(CliOnPostgres, L1_PlainSqlCannotChangeOrDeleteAnEvent) {
   set_up_partner();
   for (const std::string statement : {"UPDATE events SET actor = 'mallory'", "DELETE FROM events WHERE position = 1",
