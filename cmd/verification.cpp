@@ -31,22 +31,26 @@ struct ReadModelCheck {
   std::string summary;
   std::vector<projections::RowDifference> differences;
   std::optional<std::string> unverifiable;  // why the rows could not be compared
+  // The rows claim events past the log's end: the tail was cut after they
+  // were written.
+  std::optional<std::int64_t> checkpoint_past_log;
 };
 
 eventstore::StoreResult<ReadModelCheck> check_read_models(eventstore::EventStore& store,
                                                           const projections::ReadModels& replayed, bool shows_progress) {
   eventstore::sql::Session* session = eventstore::sql::session_of(store);
-  if (session == nullptr) return ReadModelCheck{"this store keeps no read models of its own", {}, {}};
+  if (session == nullptr) return ReadModelCheck{"this store keeps no read models of its own", {}, {}, {}};
   projections::StoredReadModels stored(*session, projections::live_tables);
   auto stored_checkpoint = stored.stored_checkpoint();
   if (!stored_checkpoint) return std::move(stored_checkpoint).error();
   const std::optional<projections::Checkpoint>& checkpoint = *stored_checkpoint;
-  if (!checkpoint) return ReadModelCheck{"no stored read models to compare (csp-ledger audit replay builds them)", {}, {}};
+  if (!checkpoint) return ReadModelCheck{"no stored read models to compare (csp-ledger audit replay builds them)", {}, {}, {}};
   if (checkpoint->layout != projections::read_models_layout) {
     // Rows this build cannot vouch for are not to be trusted silently.
     return ReadModelCheck{"", {}, "the stored read models claim layout " + std::to_string(checkpoint->layout) +
-                                      ", this build writes layout " + std::to_string(projections::read_models_layout)};
+                                      ", this build writes layout " + std::to_string(projections::read_models_layout), {}};
   }
+  if (checkpoint->position > replayed.checkpoint()) return ReadModelCheck{"", {}, {}, checkpoint->position};
   std::optional<projections::ReadModels> partial;
   if (checkpoint->position != replayed.checkpoint() || checkpoint->until_time) {
     TerminalProgress bar("replaying up to the read models' checkpoint", shows_progress);
@@ -59,7 +63,7 @@ eventstore::StoreResult<ReadModelCheck> check_read_models(eventstore::EventStore
   if (!differences) return std::move(differences).error();
   std::string summary = "the stored read models equal a fresh replay up to position " + std::to_string(checkpoint->position);
   if (checkpoint->until_time) summary += " as of " + checkpoint->until_time->str();
-  return ReadModelCheck{summary, std::move(differences).value(), {}};
+  return ReadModelCheck{summary, std::move(differences).value(), {}, {}};
 }
 
 // An alias sends a command to a stream (an order id to its subscription,
@@ -183,6 +187,12 @@ AuditOutcome verify_ledger(eventstore::EventStore& store, bool shows_progress) {
   if (*aliases) return AuditFault{(*aliases)->message, (*aliases)->position, "alias_differs"};
   auto check = check_read_models(store, **replayed, shows_progress);
   if (!check) return check.error();
+  if (check->checkpoint_past_log) {
+    const std::int64_t end = verified.events_checked;
+    return AuditFault{"the stored read models hold the events up to position " + std::to_string(*check->checkpoint_past_log) +
+                          " but the log ends at position " + std::to_string(end) + ": events were removed from the end",
+                      end + 1, "missing"};
+  }
   if (check->unverifiable) {
     return AuditFault{*check->unverifiable + ". csp-ledger audit replay rebuilds the read models from the log", std::nullopt,
                       "read_model_layout"};

@@ -120,6 +120,13 @@ TEST_F(Digests, L1_ACutTailWithItsHeadRewrittenIsDigestAheadAtTheFirstMissingPos
   set_up_log();
   const std::int64_t size = digest_to("digest.json")["tree_size"];
   cut_after(size - 2);
+  // The read models still hold the cut events, and say so; rebuilt, they
+  // agree with what is left, and the file alone shows nothing.
+  const Outcome plain = ledger({"audit", "verify"});
+  EXPECT_EQ(plain.status, 4) << plain.err;
+  EXPECT_EQ(plain.json()["error"]["fault"], "missing") << plain.out;
+  EXPECT_EQ(plain.json()["error"]["position"], size - 1) << plain.out;
+  ok({"audit", "replay"});
   ok({"audit", "verify"});
   const Outcome audit = ledger({"audit", "verify", "--digest", "digest.json"});
   EXPECT_EQ(audit.status, 4) << audit.err;

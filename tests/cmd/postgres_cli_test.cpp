@@ -70,6 +70,10 @@ TEST_F(CliOnPostgres, L1_ACutTailWithItsHeadRewrittenPassesPlainVerifyButIsDiges
   sql("ALTER TABLE events DISABLE TRIGGER events_are_immutable; DELETE FROM events WHERE position > " + kept +
       "; UPDATE ledger_head SET position = " + kept + ", hash = (SELECT hash FROM events WHERE position = " + kept +
       "); ALTER TABLE events ENABLE TRIGGER events_are_immutable;");
+  const Outcome plain = ledger({"audit", "verify"});
+  EXPECT_EQ(plain.json()["error"]["fault"], "missing") << "the read models still hold the cut events: " << plain.out;
+  EXPECT_EQ(plain.json()["error"]["position"], size - 1) << plain.out;
+  ok({"audit", "replay"});
   ok({"audit", "verify"});
   const Outcome audit = ledger({"audit", "verify", "--digest", "digest.json"});
   EXPECT_EQ(audit.status, 4) << audit.err;

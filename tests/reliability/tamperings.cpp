@@ -193,32 +193,33 @@ void plan_aliases(const LedgerFacts& facts, int count, std::mt19937_64& random, 
 }
 
 // What the file alone cannot show: a log that ends early but whose head,
-// aliases and read models were made to agree, and a rewrite chained anew.
+// aliases and read models were made to agree, and a rewrite chained anew;
+// and the same cut with the read models left, which still name the events.
 void plan_beyond_evidence(const LedgerFacts& facts, const std::vector<std::int64_t>& positions,
                           std::vector<Tampering>& plan) {
   for (const std::int64_t p : positions) {
     const std::string from = std::to_string(p);
     plan.push_back({"log re-chained", "the event at position " + from + " rewritten and every hash from it recomputed",
-                    {"", p}, [=](LedgerFile& ledger) { rewrite_and_rechain(ledger, p); }, true});
+                    {"", p, "digest_differs"}, [=](LedgerFile& ledger) { rewrite_and_rechain(ledger, p); }, true});
     if (p < 2) continue;
     std::vector<std::string> introduced;
     for (const Alias& alias : facts.aliases) {
       if (alias.introduced_at >= p) introduced.push_back(alias.alias);
     }
+    const auto cut = [=](LedgerFile& ledger) {
+      ledger.behind_the_guards([&] {
+        ledger.exec("DELETE FROM events WHERE position >= " + from);
+        ledger.exec("DELETE FROM command_digests WHERE position >= " + from);
+        for (const std::string& alias : introduced) ledger.exec("DELETE FROM aliases WHERE alias = " + literal(alias));
+        ledger.exec("UPDATE ledger_meta SET value = (SELECT position || ' ' || lower(hex(hash)) FROM events WHERE "
+                    "position = " + std::to_string(p - 1) + ") WHERE key = 'head'");
+      });
+    };
+    // The read models' checkpoint still names the cut events.
+    plan.push_back({"tail cut, head rewritten", "events from position " + from + " on removed, the read models left",
+                    {"missing", p}, cut});
     plan.push_back({"tail cut, head rewritten", "events from position " + from + " on removed with all trace of them",
-                    {"", p},
-                    [=](LedgerFile& ledger) {
-                      ledger.behind_the_guards([&] {
-                        ledger.exec("DELETE FROM events WHERE position >= " + from);
-                        ledger.exec("DELETE FROM command_digests WHERE position >= " + from);
-                        for (const std::string& alias : introduced) {
-                          ledger.exec("DELETE FROM aliases WHERE alias = " + literal(alias));
-                        }
-                        ledger.exec("UPDATE ledger_meta SET value = (SELECT position || ' ' || lower(hex(hash)) FROM "
-                                    "events WHERE position = " + std::to_string(p - 1) + ") WHERE key = 'head'");
-                      });
-                    },
-                    true});
+                    {"", p, "digest_ahead"}, cut, true});
   }
 }
 

@@ -17,6 +17,10 @@ namespace csp::reliability {
 struct Expectation {
   std::string fault;  // empty: the file's own evidence cannot show it
   std::optional<std::int64_t> position;
+  // What `audit verify --digest` of the untouched ledger answers instead
+  // when the file cannot tell: the fault, and a range holding `position`
+  // (a digest's subtree roots tell apart no finer).
+  std::string digest_fault = {};
 };
 
 struct Tampering {
