@@ -1,7 +1,5 @@
 #include "eventstore/chain.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <stdexcept>
 
@@ -24,26 +22,6 @@ void put_string(std::string& out, std::string_view text) {
 
 }  // namespace
 
-struct ChainHasher::Digest {
-  EVP_MD* algorithm = nullptr;
-  EVP_MD_CTX* context = nullptr;
-};
-
-ChainHasher::ChainHasher() : digest_(std::make_unique<Digest>()) {
-  digest_->algorithm = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  digest_->context = EVP_MD_CTX_new();
-  if (digest_->algorithm == nullptr || digest_->context == nullptr) {
-    EVP_MD_free(digest_->algorithm);
-    EVP_MD_CTX_free(digest_->context);
-    throw std::runtime_error("OpenSSL has no SHA-256");
-  }
-}
-
-ChainHasher::~ChainHasher() {
-  EVP_MD_CTX_free(digest_->context);
-  EVP_MD_free(digest_->algorithm);
-}
-
 Hash ChainHasher::next(const Hash& previous, const ChainFields& fields) {
   canonical_.clear();
   canonical_.append(reinterpret_cast<const char*>(previous.data()), previous.size());
@@ -59,14 +37,7 @@ Hash ChainHasher::next(const Hash& previous, const ChainFields& fields) {
   put_u64(canonical_, static_cast<std::uint64_t>(fields.recorded_time_us));
   put_string(canonical_, fields.payload);
 
-  Hash hash{};
-  unsigned int length = 0;
-  if (EVP_DigestInit_ex(digest_->context, digest_->algorithm, nullptr) != 1 ||
-      EVP_DigestUpdate(digest_->context, canonical_.data(), canonical_.size()) != 1 ||
-      EVP_DigestFinal_ex(digest_->context, hash.data(), &length) != 1 || length != hash.size()) {
-    throw std::runtime_error("OpenSSL SHA-256 failed");
-  }
-  return hash;
+  return sha256_.of({canonical_});
 }
 
 ChainFields chain_fields(const StoredEvent& event) {

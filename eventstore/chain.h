@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "eventstore/envelope.h"
+#include "eventstore/sha256.h"
 
 namespace csp::eventstore {
 
@@ -31,21 +32,16 @@ struct ChainFields {
 
 ChainFields chain_fields(const StoredEvent& event);
 
-// SHA-256 through OpenSSL; keeps its digest context and buffer between calls,
-// so one hasher per thread.
+// Keeps its SHA-256 context and buffer between calls, so one hasher per
+// thread.
 class ChainHasher {
  public:
-  ChainHasher();
-  ~ChainHasher();
-  ChainHasher(const ChainHasher&) = delete;
-  ChainHasher& operator=(const ChainHasher&) = delete;
 
   // hash(p) = SHA-256(hash(p-1) ‖ canonical(p)).
   Hash next(const Hash& previous, const ChainFields& fields);
 
  private:
-  struct Digest;
-  std::unique_ptr<Digest> digest_;
+  Sha256 sha256_;
   std::string canonical_;
 };
 

@@ -1,7 +1,5 @@
 #include "eventstore/merkle.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <bit>
 #include <stdexcept>
@@ -18,50 +16,17 @@ bool is_odd(std::uint64_t value) { return (value & 1U) != 0; }
 
 }  // namespace
 
-struct MerkleHasher::Digest {
-  EVP_MD* algorithm = nullptr;
-  EVP_MD_CTX* context = nullptr;
-};
+// One byte before the hashed bytes says which of the two they are.
+constexpr char leaf_prefix = '\x00';
+constexpr char node_prefix = '\x01';
 
-MerkleHasher::MerkleHasher() : digest_(std::make_unique<Digest>()) {
-  digest_->algorithm = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  digest_->context = EVP_MD_CTX_new();
-  if (digest_->algorithm == nullptr || digest_->context == nullptr) {
-    EVP_MD_free(digest_->algorithm);
-    EVP_MD_CTX_free(digest_->context);
-    throw std::runtime_error("OpenSSL has no SHA-256");
-  }
+Hash MerkleHasher::leaf(const Hash& event_hash) { return sha256_.of({{&leaf_prefix, 1}, hash_part(event_hash)}); }
+
+Hash MerkleHasher::node(const Hash& left, const Hash& right) {
+  return sha256_.of({{&node_prefix, 1}, hash_part(left), hash_part(right)});
 }
 
-MerkleHasher::~MerkleHasher() {
-  EVP_MD_CTX_free(digest_->context);
-  EVP_MD_free(digest_->algorithm);
-}
-
-Hash MerkleHasher::digest(std::uint8_t prefix, const Hash& first, const Hash* second) {
-  Hash out{};
-  unsigned int length = 0;
-  const bool is_done = EVP_DigestInit_ex2(digest_->context, digest_->algorithm, nullptr) == 1 &&
-                       EVP_DigestUpdate(digest_->context, &prefix, 1) == 1 &&
-                       EVP_DigestUpdate(digest_->context, first.data(), first.size()) == 1 &&
-                       (second == nullptr || EVP_DigestUpdate(digest_->context, second->data(), second->size()) == 1) &&
-                       EVP_DigestFinal_ex(digest_->context, out.data(), &length) == 1;
-  if (!is_done || length != out.size()) throw std::runtime_error("SHA-256 failed");
-  return out;
-}
-
-Hash MerkleHasher::leaf(const Hash& event_hash) { return digest(0x00, event_hash, nullptr); }
-
-Hash MerkleHasher::node(const Hash& left, const Hash& right) { return digest(0x01, left, &right); }
-
-Hash MerkleHasher::empty() {
-  Hash out{};
-  unsigned int length = 0;
-  const bool is_done = EVP_DigestInit_ex2(digest_->context, digest_->algorithm, nullptr) == 1 &&
-                       EVP_DigestFinal_ex(digest_->context, out.data(), &length) == 1;
-  if (!is_done || length != out.size()) throw std::runtime_error("SHA-256 failed");
-  return out;
-}
+Hash MerkleHasher::empty() { return sha256_.of({}); }
 
 void MerkleAccumulator::add(const Hash& event_hash) {
   subtrees_.push_back({{size_, size_ + 1}, hasher_->leaf(event_hash)});

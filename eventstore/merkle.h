@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "eventstore/envelope.h"
+#include "eventstore/sha256.h"
 
 namespace csp::eventstore {
 
@@ -25,19 +26,12 @@ struct LeafRange {
 // never pass for an inner node. Keeps its context: one per thread.
 class MerkleHasher {
  public:
-  MerkleHasher();
-  ~MerkleHasher();
-  MerkleHasher(const MerkleHasher&) = delete;
-  MerkleHasher& operator=(const MerkleHasher&) = delete;
-
   Hash leaf(const Hash& event_hash);               // SHA-256(0x00 ‖ event hash)
   Hash node(const Hash& left, const Hash& right);  // SHA-256(0x01 ‖ left ‖ right)
   Hash empty();                                    // SHA-256 of no bytes: the root of no leaves
 
  private:
-  Hash digest(std::uint8_t prefix, const Hash& first, const Hash* second);
-  struct Digest;
-  std::unique_ptr<Digest> digest_;
+  Sha256 sha256_;
 };
 
 // The root of leaves added one at a time, as the log streams past: it
