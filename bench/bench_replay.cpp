@@ -8,10 +8,12 @@
 // read of the same log.
 //
 //   build/bin/bench-replay [--commands N] [--dir DIR] [--keep-ledger]
+//                          [--baseline-bin OTHER --rounds N]
 
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <vector>
@@ -54,6 +56,14 @@ int main(int argc, char** argv) {
   app.add_option("--ledger-bin", ledger_bin, "the csp-ledger whose rebuild is measured, to compare two builds")
       ->capture_default_str()
       ->check(CLI::ExistingFile);
+  std::string baseline_bin;
+  app.add_option("--baseline-bin", baseline_bin,
+                 "another csp-ledger (a build from before a change): it makes its own ledger of the same commands and "
+                 "rebuilds it, in alternating rounds with the measured one; the summary gives the ratio of the medians")
+      ->check(CLI::ExistingFile);
+  int rounds = 1;
+  app.add_option("--rounds", rounds, "whole rebuilds of each ledger; the rebuild figures are medians")
+      ->check(CLI::Range(1, 99));
   bool keeps_ledger = false;
   app.add_flag("--keep-ledger", keeps_ledger, "leave the ledger made in DIR, to profile a rebuild of it");
   CLI11_PARSE(app, argc, argv);
@@ -78,8 +88,30 @@ int main(int argc, char** argv) {
   const auto half = std::to_string(events_total / 2);
   const csp::bench::ChildRun rebuild_half =
       csp::bench::run_child({ledger_bin, "--db", ledger, "audit", "replay", "--until", half, "--yes"});
-  const csp::bench::ChildRun rebuild = csp::bench::run_child({ledger_bin, "--db", ledger, "audit", "replay"});
-  if (rebuild.status != 0 || rebuild_half.status != 0) fail("audit replay failed");
+  if (rebuild_half.status != 0) fail("audit replay failed");
+  const std::string baseline_ledger = base + "-baseline.db";
+  if (!baseline_bin.empty()) {
+    if (csp::bench::run_child({baseline_bin, "--db", baseline_ledger, "init", "--admin", "alice@partner.example"}).status != 0 ||
+        csp::bench::run_child({baseline_bin, "--db", baseline_ledger, "run", workload}).status != 0) {
+      fail(baseline_bin + " could not make its ledger");
+    }
+  }
+  std::vector<csp::bench::ChildRun> rebuilds;
+  std::vector<double> baseline_seconds;
+  for (int round = 0; round < rounds; ++round) {
+    // Alternating which goes first spreads a drift of the machine over both.
+    const auto rebuild_baseline = [&] {
+      const auto run = csp::bench::run_child({baseline_bin, "--db", baseline_ledger, "audit", "replay"});
+      if (run.status != 0) fail("the baseline's audit replay failed");
+      baseline_seconds.push_back(run.seconds);
+    };
+    if (!baseline_bin.empty() && round % 2 == 1) rebuild_baseline();
+    rebuilds.push_back(csp::bench::run_child({ledger_bin, "--db", ledger, "audit", "replay"}));
+    if (rebuilds.back().status != 0) fail("audit replay failed");
+    if (!baseline_bin.empty() && round % 2 == 0) rebuild_baseline();
+  }
+  std::sort(rebuilds.begin(), rebuilds.end(), [](const auto& a, const auto& b) { return a.seconds < b.seconds; });
+  const csp::bench::ChildRun rebuild = rebuilds[rebuilds.size() / 2];
   const double rebuild_rate = static_cast<double>(events_total) / rebuild.seconds;
 
   const long rss_before = peak_rss_kib();
@@ -130,12 +162,21 @@ int main(int argc, char** argv) {
               "rebuild_peak=%.1f MiB (%.1f MiB at half the log)\n",
               static_cast<long long>(read_count), replay_rate, fold_rate, read_rate, rebuild_rate,
               static_cast<double>(rebuild.peak_kib) / 1024.0, static_cast<double>(rebuild_half.peak_kib) / 1024.0);
+  if (!baseline_bin.empty()) {
+    std::sort(baseline_seconds.begin(), baseline_seconds.end());
+    const double baseline_rate = static_cast<double>(events_total) / baseline_seconds[baseline_seconds.size() / 2];
+    std::printf("rebuild, baseline build         %10.0f events/s  (median of %d)\n", baseline_rate, rounds);
+    std::printf("rebuild-vs-baseline: events=%lld rebuild=%.0f baseline=%.0f events/s ratio=%.3f x baseline (%s)\n",
+                static_cast<long long>(events_total), rebuild_rate, baseline_rate, rebuild_rate / baseline_rate,
+                baseline_bin.c_str());
+    for (const char* suffix : {"", "-wal", "-shm", ".key"}) std::filesystem::remove(baseline_ledger + suffix);
+  }
   store = csp::eventstore::StoreError{};
   std::filesystem::remove(workload);
   if (keeps_ledger) {
     std::printf("the ledger stays at %s\n", ledger.c_str());
     return 0;
   }
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(ledger + suffix);
+  for (const char* suffix : {"", "-wal", "-shm", ".key"}) std::filesystem::remove(ledger + suffix);
   return 0;
 }

@@ -24,33 +24,52 @@ std::string uuid_from(std::int64_t kind, std::int64_t serial) {
 
 }  // namespace
 
-WorkloadShape write_workload(const std::string& path, std::int64_t commands) {
-  const std::string admin = "alice@partner.example";
-  std::ofstream out(path);
-  const WorkloadShape shape{commands, std::max<std::int64_t>(10, commands / 1000),
-                            std::max<std::int64_t>(10, commands / 50)};
-  std::int64_t written = 0;
-  for (std::int64_t c = 0; c < shape.customers; ++c, ++written) {
-    out << nlohmann::json{{"command", "RegisterCustomer"}, {"actor", admin}, {"tenant", uuid_from(1, c)},
+namespace {
+
+void write_customers(std::ofstream& out, std::int64_t customers) {
+  for (std::int64_t c = 0; c < customers; ++c) {
+    out << nlohmann::json{{"command", "RegisterCustomer"}, {"actor", "alice@partner.example"}, {"tenant", uuid_from(1, c)},
                           {"domain", "customer" + std::to_string(c) + ".onmicrosoft.com"}, {"market", "JP"}}.dump()
         << "\n";
   }
-  for (std::int64_t s = 0; s < shape.subscriptions; ++s, written += 2) {
-    out << nlohmann::json{{"command", "PurchaseSoftware"}, {"actor", admin}, {"customer", uuid_from(1, s % shape.customers)},
-                          {"product", "windows-server-2022-datacenter"}, {"quantity", 1}, {"unit_price", "100.00"},
-                          {"currency", "USD"}, {"subscription_id", uuid_from(2, s)}}.dump()
-        << "\n";
-    out << nlohmann::json{{"command", "IssueDownloadLink"}, {"actor", admin}, {"subscription", uuid_from(2, s)},
-                          {"version", "2022"}, {"language", "en-us"}, {"file_type", "iso"}, {"link_id", uuid_from(3, s)}}
-               .dump()
-        << "\n";
-  }
+}
+
+void write_purchase_and_link(std::ofstream& out, std::int64_t subscription, std::int64_t customers) {
+  const std::string admin = "alice@partner.example";
+  out << nlohmann::json{{"command", "PurchaseSoftware"}, {"actor", admin}, {"customer", uuid_from(1, subscription % customers)},
+                        {"product", "windows-server-2022-datacenter"}, {"quantity", 1}, {"unit_price", "100.00"},
+                        {"currency", "USD"}, {"subscription_id", uuid_from(2, subscription)}}.dump()
+      << "\n";
+  out << nlohmann::json{{"command", "IssueDownloadLink"}, {"actor", admin}, {"subscription", uuid_from(2, subscription)},
+                        {"version", "2022"}, {"language", "en-us"}, {"file_type", "iso"}, {"link_id", uuid_from(3, subscription)}}
+             .dump()
+      << "\n";
+}
+
+}  // namespace
+
+WorkloadShape write_workload(const std::string& path, std::int64_t commands) {
+  std::ofstream out(path);
+  const WorkloadShape shape{commands, std::max<std::int64_t>(10, commands / 1000),
+                            std::max<std::int64_t>(10, commands / 50)};
+  write_customers(out, shape.customers);
+  std::int64_t written = shape.customers;
+  for (std::int64_t s = 0; s < shape.subscriptions; ++s, written += 2) write_purchase_and_link(out, s, shape.customers);
   for (std::int64_t d = 0; written < commands; ++d, ++written) {
     out << nlohmann::json{{"command", "RecordDownload"}, {"actor", "user@customer.example"},
                           {"link", uuid_from(3, d % shape.subscriptions)}}.dump()
         << "\n";
   }
   return WorkloadShape{written, shape.customers, shape.subscriptions};
+}
+
+WorkloadShape write_key_issues(const std::string& path, std::int64_t commands) {
+  std::ofstream out(path);
+  const std::int64_t customers = std::max<std::int64_t>(10, commands / 1000);
+  write_customers(out, customers);
+  const std::int64_t subscriptions = (commands - customers) / 2;
+  for (std::int64_t s = 0; s < subscriptions; ++s) write_purchase_and_link(out, s, customers);
+  return WorkloadShape{customers + 2 * subscriptions, customers, subscriptions};
 }
 
 WorkloadShape write_purchase_rush(const std::string& path, std::int64_t commands) {

@@ -17,6 +17,9 @@ struct WorkloadShape {
 // One customer per 1,000 commands, one subscription (and its link) per 50;
 // the rest are downloads spread evenly, at most 50 per link (R5).
 WorkloadShape write_workload(const std::string& path, std::int64_t commands);
+// Every subscription's purchase and first link, and no downloads: half
+// the commands seal a product key, which is what sealing keys costs most.
+WorkloadShape write_key_issues(const std::string& path, std::int64_t commands);
 // A month-end rush: one customer, then purchases for it alone, each a new
 // subscription.
 WorkloadShape write_purchase_rush(const std::string& path, std::int64_t commands);

@@ -56,7 +56,7 @@ int audit_verify(const Globals& globals, const DigestToCheck& digest_to_check) {
     if (!key) return report(globals, key.error());
     trusted_key = std::move(key).value();
   }
-  auto opened = open_ledger(globals.db_path, false);
+  auto opened = open_ledger(globals.db_path, false, globals.key_file_to_use());
   if (!opened) return report(globals, opened.error());
   // The digest first: a log rewritten and re-chained passes every other check.
   std::optional<DigestProven> proven;
@@ -100,7 +100,7 @@ int audit_replay(const Globals& globals, const std::string& until, bool is_confi
       limit.time = *time;
     }
   }
-  auto opened = open_ledger(globals.db_path, false);
+  auto opened = open_ledger(globals.db_path, false, globals.key_file_to_use());
   if (!opened) return report(globals, opened.error());
   if (eventstore::sql::session_of(*opened->store) == nullptr) {
     return report(globals, domain::invalid_input("this store keeps no read models of its own"));

@@ -103,6 +103,10 @@ struct Cli {
     app.add_option("--db", globals.db_path,
                    "ledger: an SQLite file, or a postgresql:// URI of a PostgreSQL database (default: "
                    "$CSP_LEDGER_DB, else ./csp-ledger.db)");
+    if (const char* key_env = std::getenv("CSP_LEDGER_KEY_FILE"); key_env != nullptr) globals.key_file = key_env;
+    app.add_option("--key-file", globals.key_file,
+                   "the ledger's key file, which seals product keys: init creates it, mode 0600; keep a copy apart "
+                   "from the ledger's backups (default: $CSP_LEDGER_KEY_FILE, else <db>.key beside a SQLite ledger)");
     app.add_flag("--json", globals.is_json, "print one JSON object per result instead of text");
     app.footer("Exit status: 0 done, 2 bad input or usage, 3 refused by a rule, 4 audit found a fault, 5 a lookup found\n"
                "no such thing, 1 anything else.\n"
@@ -221,9 +225,23 @@ struct Cli {
       action = [this, run_path, cached_entries_max] { return run_file(globals, *run_path, *cached_entries_max); };
     });
 
+    CLI::App* key = app.add_subcommand("key", "product keys in clear (needs admin-agent and the ledger's key file)");
+    key->require_subcommand(1);
+    CLI::App* key_show = key->add_subcommand("show", "the product keys of one subscription");
+    key_show->footer("The keys are stored sealed with the ledger's key file (--key-file, default <db>.key): without\n"
+                     "it they cannot be shown, and nothing else needs it.\n"
+                     "Example:\n  csp-ledger key show --subscription SUBSCRIPTION_ID --actor alice@partner.example");
+    auto key_subscription = std::make_shared<std::string>();
+    auto key_reader = std::make_shared<std::string>();
+    key_show->add_option("--subscription", *key_subscription, "subscription id")->required();
+    key_show->add_option("--actor", *key_reader, "the agent who reads; must hold admin-agent")->required();
+    key_show->callback([this, key_subscription, key_reader] {
+      action = [this, key_subscription, key_reader] { return show_keys(globals, *key_subscription, *key_reader); };
+    });
+
     CLI::App* history = app.add_subcommand("history", "the audit trail of one thing, oldest first");
-    history->footer("Product keys and a refund ticket's contact and attachments are shown only with --actor naming\n"
-                    "an admin-agent; otherwise the event lists them as withheld.\n"
+    history->footer("A refund ticket's contact and attachments are shown only with --actor naming an admin-agent;\n"
+                    "otherwise the event lists them as withheld. Product keys are never shown here: see `key show`.\n"
                     "Examples:\n  csp-ledger history --subscription SUBSCRIPTION_ID --actor alice@partner.example\n"
                     "  csp-ledger history --customer contoso.onmicrosoft.com --from 120 --limit 20");
     auto selector = std::make_shared<HistorySelector>();
@@ -250,7 +268,7 @@ struct Cli {
         ->check(CLI::PositiveNumber);
     history->add_option("--limit", selector->limit, "at most this many events")->check(CLI::Range(1, 1'000'000));
     history->add_option("--actor", *reader,
-                        "the agent who reads: an admin-agent also sees product keys and refund contacts "
+                        "the agent who reads: an admin-agent also sees refund contacts "
                         "(default: nobody, and they are withheld)");
     history->callback([this, selector, selectors, reader] {
       const bool is_selected = std::any_of(selectors.begin(), selectors.end(), [](CLI::Option* option) { return option->count() > 0; });

@@ -32,7 +32,8 @@ struct FieldWriter {
             {"cancel_deadline", e.cancel_deadline.str()}, {"hybrid_benefit_eligible", e.product.hybrid_benefit_eligible}};
   }
   json operator()(const domain::ProductKeyIssued& e) const {
-    return {{"subscription_id", e.subscription.str()}, {"version", e.version}, {"product_key", e.key.str()}};
+    // The key itself only `key show` prints, to an admin with the key file.
+    return {{"subscription_id", e.subscription.str()}, {"version", e.version}};
   }
   json operator()(const domain::DownloadLinkIssued& e) const {
     return {{"subscription_id", e.subscription.str()}, {"link_id", e.link.str()}, {"version", e.version},

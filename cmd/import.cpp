@@ -9,8 +9,9 @@
 #include <fstream>
 #include <iostream>
 
-#include "cmd/output.h"
 #include "cmd/event_json.h"
+#include "cmd/output.h"
+#include "cmd/recorded_key.h"
 #include "cmd/session.h"
 #include "cmd/staged_file.h"
 #include "eventstore/chain.h"
@@ -75,8 +76,14 @@ domain::Result<std::optional<eventstore::Hash>> command_digest_from(const json& 
 
 class Importer {
  public:
-  Importer(eventstore::WriteBatch& batch, projections::StoredReadModels& read_models)
-      : batch_(batch), read_models_(read_models) {}
+  // `key_id`: the ledger key the target's product keys are sealed with,
+  // "" when it records none yet.
+  Importer(eventstore::WriteBatch& batch, projections::StoredReadModels& read_models, std::string key_id)
+      : batch_(batch), read_models_(read_models), key_id_(std::move(key_id)) {}
+
+  // The key the export's keys are sealed with, when the target recorded
+  // none: what it records from now on.
+  const std::string& key_id_found() const { return found_key_id_; }
 
   domain::Status line(const std::string& text, std::size_t line_number) {
     const auto refuse = [&](const std::string& why) {
@@ -102,6 +109,7 @@ class Importer {
     }
     auto event = projections::decode_stored(*stored);
     if (!event) return refuse(event.error().message);
+    if (domain::Status sealed = check_sealing_key(*event); !sealed) return refuse(sealed.error().message);
     // The readable fields must say what the bytes say: an export edited by
     // hand is refused even where the chain cannot see it.
     if (stored_event_json(*stored, *event, true) != line) {
@@ -150,6 +158,24 @@ class Importer {
   const eventstore::Hash& head_hash() const { return head_hash_; }
 
  private:
+  // A ledger's keys are all sealed with its one key: an export of another
+  // ledger's, or of two, would leave keys no key file opens.
+  domain::Status check_sealing_key(const domain::Event& event) {
+    const auto* issued = std::get_if<domain::ProductKeyIssued>(&event);
+    if (issued == nullptr || !issued->key.is_sealed()) return domain::Status::success();
+    const std::string id = envelope_key_id(issued->key);
+    const std::string& expected = key_id_.empty() ? found_key_id_ : key_id_;
+    if (expected.empty()) {
+      found_key_id_ = id;
+    } else if (id != expected) {
+      return invalid_input("its product key is sealed with ledger key " + id + ", but " +
+                           (key_id_.empty() ? "the export's earlier keys with " + expected
+                                            : "the ledger it goes into uses key " + expected) +
+                           ": import with the exporting ledger's key file (--key-file)");
+    }
+    return domain::Status::success();
+  }
+
   eventstore::WriteBatch& batch_;
   eventstore::ChainHasher hasher_;
   // The imported log's read models, built as it goes and written in the
@@ -159,6 +185,8 @@ class Importer {
   std::optional<json> trailer_;
   std::int64_t events_ = 0;
   eventstore::Hash head_hash_{};
+  std::string key_id_;
+  std::string found_key_id_;
 };
 
 }  // namespace
@@ -171,7 +199,7 @@ int import_log(const Globals& globals, const std::string& path) {
   }
   std::istream& input = path == "-" ? std::cin : file;
   // Into an empty ledger, or a new one where there is none yet.
-  auto opened = open_ledger(globals.db_path, false);
+  auto opened = open_ledger(globals.db_path, false, globals.key_file_to_use());
   const bool creates = !opened && opened.error().kind == eventstore::StoreError::Kind::not_found;
   // A new SQLite file is built under a temporary name and renamed into
   // place once whole, so that an import killed half way leaves no
@@ -179,7 +207,8 @@ int import_log(const Globals& globals, const std::string& path) {
   const bool stages = creates && !eventstore::names_postgres(globals.db_path);
   const std::string built_path = stages ? staging_path_for(globals.db_path) : globals.db_path;
   if (stages) remove_abandoned_staging(globals.db_path);
-  if (creates) opened = open_ledger(built_path, true);
+  // The key file belongs to the ledger's final name, not the staging one.
+  if (creates) opened = open_ledger(built_path, true, globals.key_file_to_use());
   if (!opened) return report(globals, opened.error());
   const auto fail = [&](const auto& error) {
     opened = eventstore::StoreError{};
@@ -201,7 +230,12 @@ int import_log(const Globals& globals, const std::string& path) {
     batch = eventstore::StoreError{};
     return fail(created.error());
   }
-  Importer importer(**batch, read_models);
+  auto key_id = recorded_key_id(*opened->store);
+  if (!key_id) {
+    batch = eventstore::StoreError{};
+    return fail(key_id.error());
+  }
+  Importer importer(**batch, read_models, key_id->value_or(""));
   const bool shows_progress = isatty(STDERR_FILENO) == 1;
   std::string text;
   std::size_t line_number = 0;
@@ -220,6 +254,7 @@ int import_log(const Globals& globals, const std::string& path) {
   const projections::Checkpoint checkpoint{importer.events(), std::nullopt, projections::read_models_layout, false};
   eventstore::StoreStatus written = read_models.flush();
   if (written) written = read_models.write_checkpoint(checkpoint);
+  if (written && !importer.key_id_found().empty()) written = record_key_id(*opened->store, importer.key_id_found());
   if (written) written = (*batch)->commit();
   if (!written) {
     batch = eventstore::StoreError{};

@@ -468,6 +468,29 @@ StoreResult<Outcome> Ledger::execute(const Request& request, eventstore::WriteBa
   return outcome;
 }
 
+namespace {
+
+// The events as they are to be stored: every product key sealed.
+domain::Result<std::vector<domain::Event>> sealed_events(const std::vector<domain::Event>& events, const KeyAccess& keys) {
+  std::vector<domain::Event> sealed = events;
+  for (auto& event : sealed) {
+    if (auto* issued = std::get_if<domain::ProductKeyIssued>(&event)) {
+      auto key = keys.seal(issued->key);
+      if (!key) return std::move(key).error();
+      issued->key = std::move(key).value();
+    } else if (auto* revoked = std::get_if<domain::ProductKeysRevoked>(&event)) {
+      for (auto& revoked_key : revoked->keys) {
+        auto key = keys.seal(revoked_key);
+        if (!key) return std::move(key).error();
+        revoked_key = std::move(key).value();
+      }
+    }
+  }
+  return sealed;
+}
+
+}  // namespace
+
 StoreResult<Outcome> Ledger::attempt(const Request& request, eventstore::WriteBatch& batch, bool& is_conflict) {
   Outcome outcome;
   outcome.command_name = std::string(domain::command_name(request.command));
@@ -476,12 +499,19 @@ StoreResult<Outcome> Ledger::attempt(const Request& request, eventstore::WriteBa
   const Decision& decision = prepared->decision;
   outcome.refusal = decision.refusal;
   if (decision.events.empty()) return outcome;
+  auto sealed = sealed_events(decision.events, keys_);
+  if (!sealed) {
+    outcome.refusal = std::move(sealed).error();
+    outcome.refusal->message += "; nothing was written";
+    return outcome;
+  }
+  const std::vector<domain::Event>& events = *sealed;
 
   eventstore::AppendRequest append{request.meta.id ? request.meta.id->str() : std::string(), {}, request.digest};
   std::vector<std::vector<domain::Event>> events_by_write;
   std::vector<CacheSlot> slots;
   const std::string role = decision.role_used ? std::string(domain::role_name(*decision.role_used)) : std::string();
-  for (const auto& event : decision.events) {
+  for (const auto& event : events) {
     const std::string stream = domain::stream_of(event);
     std::size_t index = 0;
     while (index < append.writes.size() && append.writes[index].stream_id != stream) ++index;
@@ -521,7 +551,7 @@ StoreResult<Outcome> Ledger::attempt(const Request& request, eventstore::WriteBa
     return projected.error();
   }
   outcome.positions = appended->positions;
-  outcome.result = result_of(outcome.command_name, decision.events, prepared->subscription);
+  outcome.result = result_of(outcome.command_name, events, prepared->subscription, keys_);
   return outcome;
 }
 
@@ -562,7 +592,7 @@ StoreResult<Outcome> Ledger::replay(const Request& request, const eventstore::Co
     if (!state) return std::move(state).error();
     subscription = state->state;
   }
-  outcome.result = result_of(outcome.command_name, *events, subscription);
+  outcome.result = result_of(outcome.command_name, *events, subscription, keys_);
   return outcome;
 }
 

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cmd/ledger_key.h"
 #include "cmd/remembered_aliases.h"
 #include "cmd/state_cache.h"
 #include "domain/catalogue.h"
@@ -88,6 +89,11 @@ class Ledger {
   // drops them instead, for the next batch to catch up.
   eventstore::StoreStatus flush_read_models();
 
+  // Product keys are sealed with this before they are appended, and opened
+  // for results; without a key file a link issue is refused, saying why.
+  void set_key_access(KeyAccess keys) { keys_ = std::move(keys); }
+  const KeyAccess& key_access() const { return keys_; }
+
   const domain::Catalogue& catalogue() const { return catalogue_; }
   eventstore::EventStore& store() { return store_; }
 
@@ -112,6 +118,7 @@ class Ledger {
   StateCache cache_;
   bool is_batch_uncommitted_ = false;
   domain::PayloadEncoder encoder_;
+  KeyAccess keys_;
   RememberedAliases aliases_;
   // Inline projection: the stored read models change in the same
   // transaction as the events (absent for a store without them).

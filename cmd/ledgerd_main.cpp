@@ -46,6 +46,7 @@ std::string usage_error_of(const csp::server::ServerOptions& options) {
 int run(int argc, char** argv) {
   csp::server::ServerOptions options;
   options.db_path = default_db_path();
+  if (const char* key_file = std::getenv("CSP_LEDGER_KEY_FILE"); key_file != nullptr) options.key_file = key_file;
   auto& limits = options.limits;
   std::int64_t idle_timeout_seconds = limits.idle_timeout.count();
   std::int64_t header_timeout_seconds = limits.header_timeout.count();
@@ -75,6 +76,9 @@ int run(int argc, char** argv) {
   app.add_option("--db", options.db_path,
                  "ledger made by `csp-ledger init`: an SQLite file or a postgresql:// URI (default "
                  "$CSP_LEDGER_DB, else ./csp-ledger.db)");
+  app.add_option("--key-file", options.key_file,
+                 "the ledger's key file, which seals product keys (default $CSP_LEDGER_KEY_FILE, else <db>.key beside a "
+                 "SQLite ledger); without it link issues are refused, everything else is served");
   app.add_option("--listen", options.listen, "HOST:PORT to listen on; port 0 picks a free one, printed at start. An address other than loopback "
                  "needs --tls-cert and --tls-key, or --insecure-listen")
       ->capture_default_str();

@@ -30,7 +30,7 @@ void print_artifact(const Globals& globals, const std::string& command, const js
 }  // namespace
 
 int show_digest(const Globals& globals, const std::string& private_key_path) {
-  auto opened = open_ledger(globals.db_path, false);
+  auto opened = open_ledger(globals.db_path, false, globals.key_file_to_use());
   if (!opened) return report(globals, opened.error());
   auto digest = digest_of_log(*opened->store);
   if (!digest) return report(globals, digest.error());
@@ -44,7 +44,7 @@ int show_digest(const Globals& globals, const std::string& private_key_path) {
 }
 
 int show_proof(const Globals& globals, std::int64_t position, std::optional<std::int64_t> tree_size) {
-  auto opened = open_ledger(globals.db_path, false);
+  auto opened = open_ledger(globals.db_path, false, globals.key_file_to_use());
   if (!opened) return report(globals, opened.error());
   auto head = opened->store->head();
   if (!head) return report(globals, head.error());

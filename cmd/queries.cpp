@@ -47,7 +47,7 @@ std::string summary_of(const nlohmann::ordered_json& fields) {
 }  // namespace
 
 int show_history(const Globals& globals, const HistorySelector& selector, const std::string& reader) {
-  auto opened = open_ledger(globals.db_path, false);
+  auto opened = open_ledger(globals.db_path, false, globals.key_file_to_use());
   if (!opened) return report(globals, opened.error());
   HistoryAnswer answer = history_of(*opened->store, selector, reader);
   if (const auto* refusal = std::get_if<domain::Error>(&answer)) {
@@ -73,7 +73,7 @@ int show_history(const Globals& globals, const HistorySelector& selector, const 
 }
 
 int export_log(const Globals& globals, std::int64_t from_position) {
-  auto opened = open_ledger(globals.db_path, false);
+  auto opened = open_ledger(globals.db_path, false, globals.key_file_to_use());
   if (!opened) return report(globals, opened.error());
   StoreResult<bool> failure = true;
   std::int64_t exported = 0;

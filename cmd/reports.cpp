@@ -472,7 +472,7 @@ ReportAnswer answer_report(eventstore::EventStore& store, const ReportQuery& que
 int show_report(const Globals& globals, const ReportQuery& query) {
   // A bad query is reported before the file is opened.
   if (domain::Status valid = check_query(query); !valid) return report(globals, valid.error());
-  auto opened = open_ledger(globals.db_path, false);
+  auto opened = open_ledger(globals.db_path, false, globals.key_file_to_use());
   if (!opened) return report(globals, opened.error());
   std::optional<std::string> note;
   ReportAnswer answer = answer_report(*opened->store, query, now(), &note);

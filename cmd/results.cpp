@@ -10,7 +10,17 @@ using json = nlohmann::ordered_json;
 struct ResultBuilder {
   std::string_view command_name;
   const domain::SubscriptionState* subscription;
+  const KeyAccess& keys;
   json result = json::object();
+
+  void show_key(const domain::ProductKey& key) {
+    auto opened = keys.open(key);
+    if (opened) {
+      result["product_key"] = opened->str();
+    } else {
+      result["product_key_withheld"] = opened.error().message;
+    }
+  }
 
   void operator()(const domain::AgentRoleGranted& event) {
     if (command_name == "InitializeLedger") {
@@ -42,7 +52,7 @@ struct ResultBuilder {
     result["cancel_deadline"] = event.cancel_deadline.str();
     result["hybrid_benefit_eligible"] = event.product.hybrid_benefit_eligible;
   }
-  void operator()(const domain::ProductKeyIssued& event) { result["product_key"] = event.key.str(); }
+  void operator()(const domain::ProductKeyIssued& event) { show_key(event.key); }
   void operator()(const domain::DownloadLinkIssued& event) {
     result["link_id"] = event.link.str();
     result["subscription_id"] = event.subscription.str();
@@ -51,9 +61,10 @@ struct ResultBuilder {
     result["file_type"] = event.file_type;
     result["expires_at"] = event.expires_at.str();
     result["max_downloads"] = event.downloads_max;
-    if (!result.contains("product_key") && subscription != nullptr) {
+    const bool is_key_shown = result.contains("product_key") || result.contains("product_key_withheld");
+    if (!is_key_shown && subscription != nullptr) {
       for (const auto& issued : subscription->keys) {
-        if (issued.version == event.version) result["product_key"] = issued.key.str();
+        if (issued.version == event.version) show_key(issued.key);
       }
     }
   }
@@ -94,8 +105,8 @@ struct ResultBuilder {
 }  // namespace
 
 nlohmann::ordered_json result_of(std::string_view command_name, const std::vector<domain::Event>& events,
-                         const domain::SubscriptionState* subscription_after) {
-  ResultBuilder builder{command_name, subscription_after};
+                                 const domain::SubscriptionState* subscription_after, const KeyAccess& keys) {
+  ResultBuilder builder{command_name, subscription_after, keys};
   for (const auto& event : events) std::visit(builder, event);
   return builder.result;
 }

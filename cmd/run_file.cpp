@@ -190,7 +190,7 @@ int run_file(const Globals& globals, const std::string& path, std::size_t cached
     if (!file) return report(globals, domain::invalid_input("cannot read " + path + ": give a JSON-lines file or - for stdin"));
   }
   std::istream& input = path == "-" ? std::cin : file;
-  auto opened = open_ledger(globals.db_path, false);
+  auto opened = open_ledger(globals.db_path, false, globals.key_file_to_use());
   if (!opened) return report(globals, opened.error());
   opened->ledger->set_cached_entries_max(cached_entries_max);
   Runner runner(*opened);

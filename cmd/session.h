@@ -10,6 +10,7 @@
 
 #include "cmd/history.h"
 #include "cmd/ledger.h"
+#include "cmd/ledger_key.h"
 #include "cmd/verification.h"
 #include "eventstore/store.h"
 
@@ -17,7 +18,10 @@ namespace csp::cmd {
 
 struct Globals {
   std::string db_path;
+  std::string key_file;  // --key-file or $CSP_LEDGER_KEY_FILE; "": the default (ledger_key.h)
   bool is_json = false;
+
+  KeyFile key_file_to_use() const { return key_file_for(db_path, key_file); }
 };
 
 struct OpenedLedger {
@@ -26,8 +30,10 @@ struct OpenedLedger {
 };
 
 // Opens (or, for init, creates) the ledger file with the shipped catalogue
-// and the seed policy.
-eventstore::StoreResult<OpenedLedger> open_ledger(const std::string& path, bool creates);
+// and the seed policy, and the key file that seals its product keys: a key
+// file that is not the ledger's own is refused, and a created ledger
+// records its key's id.
+eventstore::StoreResult<OpenedLedger> open_ledger(const std::string& path, bool creates, const KeyFile& key_file);
 
 // One command given by flags, already gathered as its `run` JSON object.
 int execute_one(const Globals& globals, const nlohmann::ordered_json& fields);
@@ -38,6 +44,9 @@ int run_file(const Globals& globals, const std::string& path, std::size_t cached
 // private fields of private_fields.h only to an admin-agent, and to nobody
 // when `reader` is empty.
 int show_history(const Globals& globals, const HistorySelector& selector, const std::string& reader);
+// `key show --subscription ID`: its product keys in clear, to an
+// admin-agent `reader`, opened with the ledger's key file.
+int show_keys(const Globals& globals, const std::string& subscription, const std::string& reader);
 // `audit verify [--digest FILE [--public-key PEM]]`.
 struct DigestToCheck {
   std::string digest_path;      // empty: no digest to check against

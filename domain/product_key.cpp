@@ -22,4 +22,26 @@ Result<ProductKey> ProductKey::parse(std::string_view text) {
   return key;
 }
 
+Result<ProductKey> ProductKey::from_sealed(std::string_view envelope) {
+  if (envelope.size() != sealed_bytes || envelope.front() != sealed_format) {
+    return invalid_input("a sealed product key is " + std::to_string(sealed_bytes) + " bytes beginning with format 1, not " +
+                         std::to_string(envelope.size()) + " bytes");
+  }
+  ProductKey key;
+  key.sealed_ = std::string(envelope);
+  return key;
+}
+
+ProductKey ProductKey::sealed_as(std::string envelope) const {
+  ProductKey key = *this;
+  key.sealed_ = std::move(envelope);
+  return key;
+}
+
+ProductKey ProductKey::opened_as(const ProductKey& clear) const {
+  ProductKey key = *this;
+  key.text_ = clear.text_;
+  return key;
+}
+
 }  // namespace csp::domain

@@ -7,7 +7,8 @@ namespace csp::server {
 eventstore::StoreResult<std::unique_ptr<ReaderPool>> ReaderPool::open(const std::string& db_path, std::size_t threads) {
   std::vector<std::unique_ptr<eventstore::EventStore>> stores;
   for (std::size_t i = 0; i < threads; ++i) {
-    auto opened = cmd::open_ledger(db_path, false);
+    // Readers never seal or show a product key: they need no key file.
+    auto opened = cmd::open_ledger(db_path, false, cmd::KeyFile{});
     if (!opened) return std::move(opened).error();
     // The Ledger only set the store's upcasters; reads need nothing more.
     stores.push_back(std::move(opened->store));

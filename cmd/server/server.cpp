@@ -210,14 +210,22 @@ int run_server(const ServerOptions& options) {
                  "give --tls-cert FILE --tls-key FILE, or --insecure-listen if the network is private to you\n";
     return cmd::exit_bad_input;
   }
-  auto opened = cmd::open_ledger(options.db_path, false);
+  auto opened = cmd::open_ledger(options.db_path, false, cmd::key_file_for(options.db_path, options.key_file));
   auto head = opened ? opened->store->head() : eventstore::StoreResult<eventstore::LogHead>(opened.error());
   auto readers = ReaderPool::open(options.db_path, options.limits.reader_threads);
   if (!head || !readers) {
     std::cerr << "csp-ledgerd: " << domain::printable(options.db_path) << ": "
-              << domain::printable(head ? readers.error().message : head.error().message)
-              << " (create a ledger with `csp-ledger --db FILE init --admin AGENT`)\n";
+              << domain::printable(head ? readers.error().message : head.error().message);
+    const auto& failure = head ? readers.error() : head.error();
+    if (failure.kind == eventstore::StoreError::Kind::not_found) {
+      std::cerr << " (create a ledger with `csp-ledger --db FILE init --admin AGENT`)";
+    }
+    std::cerr << "\n";
     return cmd::exit_bad_input;
+  }
+  if (!opened->ledger->key_access().has_key()) {
+    spdlog::warn("event=no_key_file detail=\"link issues will be refused: {}\"",
+                 domain::printable(opened->ledger->key_access().why_absent()));
   }
   // Only an SQLite ledger has a WAL of its own to copy back; PostgreSQL
   // checkpoints itself.

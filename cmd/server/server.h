@@ -11,6 +11,7 @@ namespace csp::server {
 
 struct ServerOptions {
   std::string db_path;
+  std::string key_file;  // "": beside a SQLite ledger as <db>.key (cmd/ledger_key.h)
   std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free one
   std::string tokens_path;
   // Both or neither: HTTPS with this PEM certificate chain and key.

@@ -89,8 +89,8 @@ std::vector<std::string> results_of(Ledger& ledger, const std::vector<Request>& 
 TEST(BoundedCaches, ALedgerKeepingAlmostNothingDecidesAsOneKeepingEverything) {
   csp::testing::TempDir folder;
   const auto requests = busy_month(60);
-  auto roomy = open_ledger(folder.file("roomy.db"), true);
-  auto cramped = open_ledger(folder.file("cramped.db"), true);
+  auto roomy = open_ledger(folder.file("roomy.db"), true, KeyFile{folder.file("roomy.db") + ".key", false, true});
+  auto cramped = open_ledger(folder.file("cramped.db"), true, KeyFile{folder.file("cramped.db") + ".key", false, true});
   ASSERT_TRUE(roomy.ok() && cramped.ok());
   cramped->ledger->set_cached_entries_max(3);
   const auto expected = results_of(*roomy->ledger, requests);
@@ -108,7 +108,7 @@ TEST(BoundedCaches, ALedgerKeepingAlmostNothingDecidesAsOneKeepingEverything) {
 
 TEST(BoundedCaches, TheStateCacheKeepsTheStreamsInUseAndDropsTheColdest) {
   csp::testing::TempDir folder;
-  auto opened = open_ledger(folder.file("ledger.db"), true);
+  auto opened = open_ledger(folder.file("ledger.db"), true, KeyFile{folder.file("ledger.db") + ".key", false, true});
   ASSERT_TRUE(opened.ok());
   auto batch = opened->store->begin_batch();
   ASSERT_TRUE(batch.ok());

@@ -163,6 +163,7 @@ TEST_F(Hardening, InitCreatesTheLedgerOwnerOnlyWhateverTheUmask) {
     const Outcome init = workspace.run({"--db", name, "init", "--admin", admin}, "", std::string("umask ") + umask + ";");
     ASSERT_EQ(init.status, 0) << init.err;
     EXPECT_EQ(mode_of(workspace.path(name).string()), 0600u) << "umask " << umask;
+    EXPECT_EQ(mode_of(workspace.path(name + ".key").string()), 0600u) << "the key file, umask " << umask;
   }
 }
 

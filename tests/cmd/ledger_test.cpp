@@ -17,7 +17,7 @@ Request as(const std::string& actor, domain::Command command) {
 
 TEST(Ledger, ARolledBackGrantGivesNoRights) {
   csp::testing::TempDir folder;
-  auto opened = open_ledger(folder.file("ledger.db"), true);
+  auto opened = open_ledger(folder.file("ledger.db"), true, KeyFile{folder.file("ledger.db") + ".key", false, true});
   ASSERT_TRUE(opened.ok()) << opened.error().message;
   Ledger& ledger = *opened->ledger;
   const auto alice = *domain::AgentId::parse("alice@partner.example");

@@ -3,6 +3,8 @@
 // import, and databases that cannot be used. CTest runs these in the
 // PostgreSQL round only.
 
+#include <stdlib.h>
+
 #include "cli_fixture.h"
 
 namespace csp::cmd {
@@ -101,6 +103,10 @@ TEST_F(CliOnPostgres, ASqliteLedgerMovesToPostgresByExportAndImport) {
   ASSERT_EQ(on_file({"init", "--admin", admin, "--at", "2026-01-05T09:00:00Z"}).status, 0);
   ASSERT_EQ(on_file({"run", std::string(CSP_SOURCE_DIR) + "/demo/scenario.jsonl"}).status, 3);
   workspace.write("ledger.jsonl", on_file({"export"}).out);
+  // The ledger's key goes with it: the import, and every command after it,
+  // are given the file's key file.
+  const std::string key_file = workspace.path("file.db.key").string();
+  ASSERT_EQ(::setenv("CSP_LEDGER_KEY_FILE", key_file.c_str(), 1), 0);
   const Outcome imported = ledger({"import", "ledger.jsonl"});
   ASSERT_EQ(imported.status, 0) << imported.err;
   EXPECT_EQ(ledger({"export"}).out, on_file({"export"}).out);
@@ -111,6 +117,9 @@ TEST_F(CliOnPostgres, ASqliteLedgerMovesToPostgresByExportAndImport) {
               on_file({"report", report, "--format", "csv"}).out)
         << report;
   }
+  const Outcome keys = ok({"key", "show", "--subscription", "a1000000-0000-4000-8000-000000000001", "--actor",
+                           "alice@partner.example"});
+  EXPECT_EQ(keys.json()["result"]["keys"].size(), 1u) << "the keys open on PostgreSQL with the same key file";
 }
 
 TEST_F(CliOnPostgres, UnreachableForeignAndNewerDatabasesAreClearErrorsThatChangeNothing) {

@@ -51,7 +51,7 @@ const std::string contoso = "8f0c2b1e-4c3a-4d8e-9a51-2b7f3e6d9c10";
 class WaitingRows : public ::testing::Test {
  protected:
   void SetUp() override {
-    opened_ = open_ledger(folder_.file("ledger.db"), true);
+    opened_ = open_ledger(folder_.file("ledger.db"), true, KeyFile{folder_.file("ledger.db") + ".key", false, true});
     ASSERT_TRUE(opened_.ok()) << opened_.error().message;
     run_committed(ledger(), {as(admin, domain::InitializeLedger{*domain::AgentId::parse(admin)})});
   }
@@ -150,7 +150,7 @@ TEST_F(WaitingRows, AnotherWritersCommitMakesThemFoldAgainFromTheFile) {
   {
     // Another connection, writing every commit: it folds the waiting
     // events from the log itself.
-    auto other = open_ledger(folder_.file("ledger.db"), false);
+    auto other = open_ledger(folder_.file("ledger.db"), false, KeyFile{folder_.file("ledger.db") + ".key", false, false});
     ASSERT_TRUE(other.ok()) << other.error().message;
     run_committed(*other->ledger, {as(admin, purchase(contoso))});
   }
@@ -168,7 +168,7 @@ TEST_F(WaitingRows, AFlushLeavesACutMadeByAnotherProcessAlone) {
   {
     // `audit replay --until 1` in another process: the rows as the ledger
     // stood at position 1, on purpose.
-    auto other = open_ledger(folder_.file("ledger.db"), false);
+    auto other = open_ledger(folder_.file("ledger.db"), false, KeyFile{folder_.file("ledger.db") + ".key", false, false});
     ASSERT_TRUE(other.ok()) << other.error().message;
     auto batch = other->store->begin_batch();
     ASSERT_TRUE(batch.ok());

@@ -60,8 +60,7 @@ TEST_F(ReadsByRole, EventsForAnAgentWithoutAdminAgentWithholdKeysContactsAndThei
   const auto events = events_as(helpdesk_token);
   const json& issued = events.at("ProductKeyIssued");
   EXPECT_FALSE(issued["event"].contains("product_key")) << issued.dump();
-  EXPECT_EQ(issued["withheld"], json::parse(R"(["product_key"])"));
-  EXPECT_FALSE(issued.contains("payload_hex")) << "the bytes hold the key too";
+  EXPECT_FALSE(issued.contains("payload_hex")) << "the bytes hold the key too, sealed";
   EXPECT_EQ(issued["event"]["subscription_id"], subscription);
   const json& opened = events.at("RefundTicketOpened");
   EXPECT_FALSE(opened["event"].contains("contact")) << opened.dump();
@@ -100,10 +99,11 @@ TEST_F(ReadsByRole, EventsForAnAgentWithoutAdminAgentWithholdKeysContactsAndThei
 }
 
 TEST_F(ReadsByRole, EventsShowKeysContactsAndBytesToAnAdminAgentOnly) {
-  EXPECT_TRUE(events_as(helpdesk_token).at("ProductKeyIssued").contains("withheld")) << "the other side of the line";
+  EXPECT_FALSE(events_as(helpdesk_token).at("ProductKeyIssued").contains("payload_hex")) << "the other side of the line";
   const auto events = events_as(admin_token);
   const json& issued = events.at("ProductKeyIssued");
-  EXPECT_EQ(issued["event"]["product_key"], product_key) << issued.dump();
+  EXPECT_FALSE(issued["event"].contains("product_key")) << "only `csp-ledger key show` prints a key: " << issued.dump();
+  EXPECT_FALSE(holds(issued.dump(), product_key));
   EXPECT_FALSE(issued.contains("withheld"));
   EXPECT_FALSE(issued["payload_hex"].get<std::string>().empty());
   const json& opened = events.at("RefundTicketOpened");
@@ -144,17 +144,17 @@ TEST_F(ReadsByRole, AFollowWithholdsTheKeyOfALinkIssuedWhileItWaits) {
     }
   }
   ASSERT_EQ(lines[1]["type"], "ProductKeyIssued");
-  EXPECT_EQ(lines[1]["withheld"], json::parse(R"(["product_key"])"));
+  EXPECT_FALSE(lines[1]["event"].contains("product_key"));
   EXPECT_FALSE(lines[1].contains("payload_hex"));
 }
 
 TEST_F(ReadsByRole, TheTokensAgentCountsWithTheRolesItHoldsNow) {
   const HttpAnswer granted = client.post({{"command", "GrantRole"}, {"agent", "helen@partner.example"}, {"role", "admin-agent"}});
   ASSERT_EQ(granted.status, 200u) << granted.body;
-  EXPECT_EQ(events_as(helpdesk_token).at("ProductKeyIssued")["event"]["product_key"], product_key);
+  EXPECT_TRUE(events_as(helpdesk_token).at("ProductKeyIssued").contains("payload_hex"));
   const HttpAnswer revoked = client.post({{"command", "RevokeRole"}, {"agent", "helen@partner.example"}, {"role", "admin-agent"}});
   ASSERT_EQ(revoked.status, 200u) << revoked.body;
-  EXPECT_FALSE(events_as(helpdesk_token).at("ProductKeyIssued")["event"].contains("product_key"));
+  EXPECT_FALSE(events_as(helpdesk_token).at("ProductKeyIssued").contains("payload_hex"));
 }
 
 }  // namespace

@@ -6,7 +6,13 @@
 
 #include <libpq-fe.h>
 
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
@@ -39,9 +45,17 @@ inline std::string postgres_value(const std::string& conninfo, const std::string
 // made on first use and dropped with this object.
 class LedgerLocations {
  public:
+  LedgerLocations() = default;
+  LedgerLocations(const LedgerLocations&) = delete;
+  LedgerLocations& operator=(const LedgerLocations&) = delete;
+  ~LedgerLocations() {
+    if (!key_file_.empty()) std::remove(key_file_.c_str());
+  }
+
   // A name with a '/' in it (a path, a URI) is taken as it is.
   std::string locate(const std::string& name) {
     if (!tests_run_on_postgres() || name.find('/') != std::string::npos) return name;
+    use_a_key_file();
     auto& database = databases_[name];
     if (!database) database = std::make_unique<TempPostgresDatabase>();
     return database->uri();
@@ -54,7 +68,17 @@ class LedgerLocations {
   }
 
  private:
+  // A PostgreSQL ledger has no place for its key file beside it: the
+  // process's ledgers share one, as nodes of one ledger do, through the
+  // variable every csp-ledger and csp-ledgerd the test starts inherits.
+  void use_a_key_file() {
+    if (!key_file_.empty() || std::getenv("CSP_LEDGER_KEY_FILE") != nullptr) return;
+    key_file_ = (std::filesystem::temp_directory_path() / ("csp-ledger-test-" + std::to_string(::getpid()) + ".key")).string();
+    ::setenv("CSP_LEDGER_KEY_FILE", key_file_.c_str(), 1);
+  }
+
   std::map<std::string, std::unique_ptr<TempPostgresDatabase>> databases_;
+  std::string key_file_;
 };
 
 }  // namespace csp::testing
