@@ -127,14 +127,21 @@ void HttpSession::start() {
 void HttpSession::on_handshake(beast::error_code error) {
   if (is_closed_) return;
   if (error) {
-    beast::error_code ignored;
-    const auto peer = stream_.socket().remote_endpoint(ignored);
-    spdlog::warn("event=tls_handshake_failed peer={} error=\"{}\"", peer.address().to_string(), domain::printable(error.message()));
     context_.metrics.record_connection_closed(error == beast::error::timeout ? "handshake_timeout" : "handshake_failed");
+    log_handshake_failure(error);
     close_now();
     return;
   }
   read_next();
+}
+
+// Within the server's budget only: the server reports how many it left
+// out (event=tls_handshake_failed_suppressed).
+void HttpSession::log_handshake_failure(beast::error_code error) {
+  if (!context_.handshake_failure_log.try_spend(std::chrono::steady_clock::now())) return;
+  beast::error_code ignored;
+  const auto peer = stream_.socket().remote_endpoint(ignored);
+  spdlog::warn("event=tls_handshake_failed peer={} error=\"{}\"", peer.address().to_string(), domain::printable(error.message()));
 }
 
 // Another connection was given this one's place while it waited for a

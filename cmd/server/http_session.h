@@ -66,6 +66,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   };
 
   void on_handshake(boost::beast::error_code error);
+  void log_handshake_failure(boost::beast::error_code error);
   void read_next();
   void on_request_begun(boost::beast::error_code error, std::size_t bytes);
   void read_header();

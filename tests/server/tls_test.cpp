@@ -6,7 +6,10 @@
 #include <sys/time.h>
 
 #include <array>
+#include <chrono>
+#include <cmath>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <thread>
 
@@ -47,6 +50,38 @@ ShellResult curl(const std::string& arguments) {
 }
 
 std::string bearer(const std::string& token) { return "-H " + shell_quoted("Authorization: Bearer " + token) + " "; }
+
+// What a read to the end of a stream got, and how the stream ended.
+struct Ending {
+  std::string received;
+  boost::system::error_code error = net::error::timed_out;  // nothing ended within the time allowed
+};
+
+// Reads from `stream` until it ends or `time_max` passes.
+template <class Stream>
+Ending read_to_end(net::io_context& io, Stream& stream, std::chrono::seconds time_max) {
+  Ending ending;
+  std::array<char, 4096> bytes{};
+  std::function<void()> read_more = [&] {
+    stream.async_read_some(net::buffer(bytes), [&](boost::system::error_code error, std::size_t read) {
+      ending.received.append(bytes.data(), read);
+      if (error) {
+        ending.error = error;
+        return;
+      }
+      read_more();
+    });
+  };
+  read_more();
+  io.restart();
+  io.run_for(time_max);
+  return ending;
+}
+
+const std::string health_request = "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n";
+
+// A read that must end within a test's life: long enough for a loaded machine.
+constexpr std::chrono::seconds ending_wait_max{20};
 
 class Tls : public ::testing::Test {
  protected:
@@ -121,6 +156,46 @@ TEST_F(Tls, AHandshakeNotDoneWithinTheHeaderTimeoutClosesTheConnection) {
   }
   EXPECT_NE(metrics.find("csp_ledger_connections_closed_total{reason=\"handshake_timeout\"} 1"), std::string::npos) << metrics;
   EXPECT_EQ(server.stop(), 0);
+}
+
+TEST_F(Tls, FailedHandshakesAreLoggedWithinABudgetAndAllCounted) {
+  ServerFixture server({"--tls-cert", pair_.certificate, "--tls-key", pair_.key});
+  constexpr int connections = 500;
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < connections; ++i) {
+    net::io_context io;
+    net::ip::tcp::socket plain(io);
+    plain.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), server.port()));
+    net::write(plain, net::buffer(health_request));
+    const Ending ending = read_to_end(io, plain, ending_wait_max);
+    ASSERT_NE(ending.error, net::error::timed_out) << "connection " << i << " was never closed";
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // A handshake fails before its connection closes: every one is counted by now.
+  const ShellResult metrics = curl(bearer(admin_token) + "--cacert " + shell_quoted(pair_.certificate) + " https://127.0.0.1:" +
+                                   std::to_string(server.port()) + "/metrics");
+  EXPECT_NE(metrics.output.find("csp_ledger_connections_closed_total{reason=\"handshake_failed\"} 500"), std::string::npos)
+      << metrics.output;
+  EXPECT_EQ(server.stop(), 0);
+
+  std::istringstream log(file_text(server.log_path()));
+  int logged = 0;
+  long suppressed = 0;
+  int suppressed_lines = 0;
+  const std::string suppressed_mark = "event=tls_handshake_failed_suppressed count=";
+  for (std::string line; std::getline(log, line);) {
+    if (line.find("event=tls_handshake_failed peer=") != std::string::npos) ++logged;
+    if (const auto at = line.find(suppressed_mark); at != std::string::npos) {
+      suppressed += std::stol(line.substr(at + suppressed_mark.size()));
+      ++suppressed_lines;
+    }
+  }
+  // The server's burst, then its rate over the time the client took.
+  const int logged_max = 5 + static_cast<int>(std::ceil(5 * seconds));
+  EXPECT_GE(logged, 5);
+  EXPECT_LE(logged, logged_max) << "in " << seconds << " s";
+  EXPECT_GE(suppressed_lines, 1);
+  EXPECT_EQ(logged + suppressed, connections) << "every failure is logged or counted as left out";
 }
 
 TEST_F(Tls, OnlyTls12AndLaterAreSpoken) {

@@ -1,5 +1,5 @@
 // The server's pure parts: tokens file, status mapping, request targets,
-// command bodies, the connection table.
+// command bodies, the connection table, the log budget.
 
 #include <algorithm>
 #include <cctype>
@@ -9,6 +9,7 @@
 #include "cmd/server/command_body.h"
 #include "cmd/server/connection_table.h"
 #include "cmd/server/http_status.h"
+#include "cmd/server/log_budget.h"
 #include "cmd/server/query_string.h"
 #include "cmd/server/tokens.h"
 
@@ -62,6 +63,25 @@ TEST(ConnectionTable, ConnectionsBeingAnsweredAreNeverShed) {
   // Its request arrived meanwhile: it keeps its place, and the table is full again.
   table.spare(1);
   EXPECT_EQ(table.admit(a).verdict, ConnectionTable::Admission::Verdict::full);
+}
+
+TEST(LogBudget, ABurstIsWrittenThenTheRestCountedUntilTheRateRefills) {
+  LogBudget budget(3, 2);  // 3 at once, then one every 500 ms
+  const LogBudget::Clock::time_point start{};
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(budget.try_spend(start)) << i;
+  EXPECT_FALSE(budget.try_spend(start));
+  EXPECT_FALSE(budget.try_spend(start + std::chrono::milliseconds(499)));
+  EXPECT_TRUE(budget.try_spend(start + std::chrono::milliseconds(500)));
+  EXPECT_FALSE(budget.try_spend(start + std::chrono::milliseconds(500)));
+  EXPECT_EQ(budget.take_suppressed(), 3u);
+  EXPECT_EQ(budget.take_suppressed(), 0u);
+  // A long pause refills the burst, and no more than the burst.
+  const auto later = start + std::chrono::hours(1);
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(budget.try_spend(later)) << i;
+  EXPECT_FALSE(budget.try_spend(later));
+  // A time from before (a thread that lost the race for the lock) refills nothing.
+  EXPECT_FALSE(budget.try_spend(later - std::chrono::seconds(10)));
+  EXPECT_EQ(budget.take_suppressed(), 2u);
 }
 
 TEST(Tokens, ReadsPairsAndCommentsAndFindsTheAgent) {
