@@ -43,6 +43,9 @@ constexpr std::chrono::milliseconds checkpoint_interval{100};
 constexpr std::chrono::seconds refusal_log_interval{1};
 // How often the failed TLS handshakes left out of the log are counted in it.
 constexpr std::chrono::seconds suppressed_report_interval{1};
+// A stopping TLS server gives its connections this long to exchange
+// close_notify (a lingering one has 2 s) before the rest are cut.
+constexpr std::chrono::seconds tls_connections_end_wait_max{3};
 // Descriptors beside the connections: the store's files, the readers',
 // the checkpointer's, the listener, the log.
 constexpr rlim_t descriptors_beside_connections = 64;
@@ -288,11 +291,15 @@ int run_server(const ServerOptions& options) {
   // On the timers' own strands, never beside a handler re-arming one.
   for (net::steady_timer* timer : {&poke_timer, &suppressed_timer}) net::post(timer->get_executor(), [timer] { timer->cancel(); });
   context.is_stopping = true;
+  // Connections waiting for a request end now, the others once answered.
+  connections.stop_all();
   // Commands already read are run and answered, each only once durable.
   writer.stop();
   if (checkpointer) checkpointer->stop();
   feed.close();
   wait_until([&context] { return context.answers_unwritten.load() <= 0; }, answers_wait_max);
+  // Plain TCP closes at once; TLS waits for the peers' close_notify.
+  if (tls) wait_until([&connections] { return connections.connections() == 0; }, tls_connections_end_wait_max);
   report_suppressed_handshake_failures(context.handshake_failure_log);
   io.stop();
   for (auto& thread : threads) thread.join();

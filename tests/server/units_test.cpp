@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 
 #include <gtest/gtest.h>
 
@@ -43,16 +44,23 @@ TEST(ConnectionTable, AFullTableShedsTheLongestWaitingOfTheAddressWithMostWaitin
   EXPECT_EQ(table.connections(), 4u);
 }
 
+// Admits `count` connections from `from`, each attached with `shed` and `stop`.
+void admit_attached(ConnectionTable& table, const boost::asio::ip::address& from, int count, const std::function<void()>& shed,
+                    const std::function<void()>& stop = {}) {
+  for (int i = 0; i < count; ++i) {
+    const auto admission = table.admit(from);
+    ASSERT_EQ(admission.verdict, ConnectionTable::Admission::Verdict::admitted);
+    table.attach(admission.id, shed, stop);
+  }
+}
+
 TEST(ConnectionTable, ConnectionsBeingAnsweredAreNeverShed) {
   ConnectionTable table(2, 10);
   const auto a = boost::asio::ip::make_address("10.0.0.1");
   int shed = 0;
-  for (int i = 0; i < 2; ++i) {
-    const auto admission = table.admit(a);
-    ASSERT_EQ(admission.verdict, ConnectionTable::Admission::Verdict::admitted);
-    table.attach(admission.id, [&shed] { ++shed; });
-    table.set_waiting(admission.id, false);
-  }
+  admit_attached(table, a, 2, [&shed] { ++shed; });
+  table.set_waiting(1, false);
+  table.set_waiting(2, false);
   EXPECT_EQ(table.admit(a).verdict, ConnectionTable::Admission::Verdict::full);
   table.set_waiting(1, true);
   const auto admission = table.admit(a);
@@ -63,6 +71,17 @@ TEST(ConnectionTable, ConnectionsBeingAnsweredAreNeverShed) {
   // Its request arrived meanwhile: it keeps its place, and the table is full again.
   table.spare(1);
   EXPECT_EQ(table.admit(a).verdict, ConnectionTable::Admission::Verdict::full);
+}
+
+TEST(ConnectionTable, StopAllAsksEveryAttachedConnectionBusyOrNot) {
+  ConnectionTable table(4, 4);
+  const auto a = boost::asio::ip::make_address("10.0.0.1");
+  int stopped = 0;
+  admit_attached(table, a, 2, [] {}, [&stopped] { ++stopped; });
+  ASSERT_EQ(table.admit(a).verdict, ConnectionTable::Admission::Verdict::admitted);
+  table.set_waiting(1, false);
+  table.stop_all();
+  EXPECT_EQ(stopped, 2) << "the unattached one has no way to be asked";
 }
 
 TEST(LogBudget, ABurstIsWrittenThenTheRestCountedUntilTheRateRefills) {
