@@ -62,11 +62,13 @@ struct Ending {
 template <class Stream>
 Ending read_to_end(net::io_context& io, Stream& stream, std::chrono::seconds time_max) {
   Ending ending;
+  bool is_ended = false;
   std::array<char, 4096> bytes{};
   std::function<void()> read_more = [&] {
     stream.async_read_some(net::buffer(bytes), [&](boost::system::error_code error, std::size_t read) {
       ending.received.append(bytes.data(), read);
       if (error) {
+        is_ended = true;
         ending.error = error;
         return;
       }
@@ -76,6 +78,13 @@ Ending read_to_end(net::io_context& io, Stream& stream, std::chrono::seconds tim
   read_more();
   io.restart();
   io.run_for(time_max);
+  if (!is_ended) {
+    // The read still pending refers to this frame: it is ended before the frame is.
+    stream.lowest_layer().cancel();
+    io.restart();
+    io.run();
+    ending.error = net::error::timed_out;
+  }
   return ending;
 }
 
