@@ -1,6 +1,7 @@
 #include "cmd/server/connection_table.h"
 
 #include <stdexcept>
+#include <vector>
 
 namespace csp::server {
 
@@ -29,7 +30,7 @@ ConnectionTable::Admission ConnectionTable::admit(const boost::asio::ip::address
   }
   admission.verdict = Admission::Verdict::admitted;
   admission.id = ++next_id_;
-  connections_.emplace(admission.id, Connection{address, {}, 0, false});
+  connections_.emplace(admission.id, Connection{address, {}, {}, 0, false});
   ++addresses_[address].connections;
   return admission;
 }
@@ -54,16 +55,29 @@ void ConnectionTable::stop_waiting(Connection& connection) {
   connection.waiting_since = 0;
 }
 
-void ConnectionTable::attach(Id id, std::function<void()> shed) {
+void ConnectionTable::attach(Id id, std::function<void()> shed, std::function<void()> stop) {
   {
     std::lock_guard lock(mutex_);
     const auto found = connections_.find(id);
     if (found == connections_.end()) return;
     found->second.shed = std::move(shed);
+    found->second.stop = std::move(stop);
   }
   // A new connection waits for its first request from the start: a burst
   // of newcomers finds it in the table before its own thread runs.
   set_waiting(id, true);
+}
+
+void ConnectionTable::stop_all() {
+  std::vector<std::function<void()>> stops;
+  {
+    std::lock_guard lock(mutex_);
+    stops.reserve(connections_.size());
+    for (const auto& [id, connection] : connections_) {
+      if (connection.stop) stops.push_back(connection.stop);
+    }
+  }
+  for (const auto& stop : stops) stop();
 }
 
 void ConnectionTable::set_waiting(Id id, bool is_waiting) {

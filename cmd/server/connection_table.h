@@ -44,8 +44,12 @@ class ConnectionTable {
   // thread, so it should only post to the connection's own executor. The
   // connection then either closes or, having received a header meanwhile,
   // calls spare(). From here on the connection is waiting, until
-  // set_waiting(id, false).
-  void attach(Id id, std::function<void()> shed);
+  // set_waiting(id, false). `stop` asks the connection to end once it has
+  // nothing left to answer; it too should only post.
+  void attach(Id id, std::function<void()> shed, std::function<void()> stop = {});
+  // The server is stopping: runs every attached connection's `stop`, on
+  // the calling thread, without holding the table's lock.
+  void stop_all();
   void set_waiting(Id id, bool is_waiting);
   // A connection asked to close that is busy with a request after all:
   // it keeps its place, counted again as a connection.
@@ -60,6 +64,7 @@ class ConnectionTable {
   struct Connection {
     boost::asio::ip::address address;
     std::function<void()> shed;
+    std::function<void()> stop;
     std::uint64_t waiting_since = 0;  // 0: not waiting
     bool is_shedding = false;          // asked to close, not closed yet
   };

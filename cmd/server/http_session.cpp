@@ -29,6 +29,9 @@ using tcp = net::ip::tcp;
 // answer rather than a reset caused by its unread request.
 constexpr std::size_t linger_bytes_max = 64 << 20;
 constexpr std::chrono::seconds linger_time{2};
+// How long a TLS peer has to answer the close_notify of a connection that
+// ended idle (or with the server) before the socket is closed anyway.
+constexpr std::chrono::seconds close_notify_time{1};
 // Answers up to this size are copied to go out together with others.
 constexpr std::size_t coalesced_body_bytes_max = 16 << 10;
 // What one read takes while a connection waits for its next request.
@@ -96,7 +99,7 @@ Response without_body(Response response) {
 }  // namespace
 
 HttpSession::HttpSession(tcp::socket socket, ServerContext& context, ConnectionTable::Id id, net::ssl::context* tls)
-    : stream_(std::move(socket), tls), context_(context), id_(id) {
+    : stream_(std::move(socket), tls), context_(context), id_(id), idle_timer_(stream_.get_executor()) {
   // Pipelined answers are small writes back to back: Nagle would hold them for an ACK.
   beast::error_code ignored;
   stream_.socket().set_option(tcp::no_delay(true), ignored);
@@ -108,12 +111,15 @@ HttpSession::~HttpSession() {
 }
 
 void HttpSession::start() {
-  // Run by the admitting thread: it only posts to this connection's strand.
-  context_.connections.attach(id_, [weak = weak_from_this(), executor = stream_.get_executor()] {
-    net::post(executor, [weak] {
-      if (const auto self = weak.lock()) self->shed();
-    });
-  });
+  // Run by the admitting or the stopping thread: they only post to this connection's strand.
+  const auto on_own_strand = [this](void (HttpSession::*member)()) {
+    return [weak = weak_from_this(), executor = stream_.get_executor(), member] {
+      net::post(executor, [weak, member] {
+        if (const auto self = weak.lock()) ((*self).*member)();
+      });
+    };
+  };
+  context_.connections.attach(id_, on_own_strand(&HttpSession::shed), on_own_strand(&HttpSession::stop));
   // A client that never finishes its handshake holds its place no longer
   // than one that never finishes its request header.
   net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
@@ -127,14 +133,21 @@ void HttpSession::start() {
 void HttpSession::on_handshake(beast::error_code error) {
   if (is_closed_) return;
   if (error) {
-    beast::error_code ignored;
-    const auto peer = stream_.socket().remote_endpoint(ignored);
-    spdlog::warn("event=tls_handshake_failed peer={} error=\"{}\"", peer.address().to_string(), domain::printable(error.message()));
     context_.metrics.record_connection_closed(error == beast::error::timeout ? "handshake_timeout" : "handshake_failed");
+    log_handshake_failure(error);
     close_now();
     return;
   }
   read_next();
+}
+
+// Within the server's budget only: the server reports how many it left
+// out (event=tls_handshake_failed_suppressed).
+void HttpSession::log_handshake_failure(beast::error_code error) {
+  if (!context_.handshake_failure_log.try_spend(std::chrono::steady_clock::now())) return;
+  beast::error_code ignored;
+  const auto peer = stream_.socket().remote_endpoint(ignored);
+  spdlog::warn("event=tls_handshake_failed peer={} error=\"{}\"", peer.address().to_string(), domain::printable(error.message()));
 }
 
 // Another connection was given this one's place while it waited for a
@@ -146,7 +159,20 @@ void HttpSession::shed() {
   }
   spdlog::debug("event=connection_shed");
   context_.metrics.record_connection_closed("shed");
+  // No close_notify: the place is given away already, and a flood of
+  // newcomers must not keep the shed ones open waiting for their peers.
   close_now();
+}
+
+void HttpSession::stop() {
+  if (!is_waiting_ || !is_reading_ || is_closed_) return;
+  stop_reading(ReadStop::server_stopping);
+}
+
+// The read ends with operation_aborted, and on_read ends the connection.
+void HttpSession::stop_reading(ReadStop reason) {
+  read_stop_ = reason;
+  stream_.cancel();
 }
 
 void HttpSession::update_waiting() {
@@ -159,7 +185,6 @@ void HttpSession::update_waiting() {
 void HttpSession::read_next() {
   if (is_reading_ || is_closing_ || is_closed_ || events_ || slots_.size() >= context_.limits.pipelined_requests_max) return;
   is_reading_ = true;
-  is_request_begun_ = false;
   is_header_read_ = false;
   parser_.emplace();
   parser_->body_limit(context_.limits.body_bytes_max);
@@ -169,19 +194,33 @@ void HttpSession::read_next() {
   // its first byte is in, must have its whole header within
   // header_timeout, so a client sending a byte at a time holds its place
   // no longer than that.
-  if (buffer_.size() == 0 && requests_read_ > 0) {
-    stream_.expires_after(context_.limits.idle_timeout);
-    update_waiting();
-    stream_.async_read_some(buffer_.prepare(request_start_read_bytes),
-                            [self = shared_from_this()](beast::error_code error, std::size_t bytes) {
-                              self->on_request_begun(error, bytes);
-                            });
-    return;
-  }
+  if (buffer_.size() == 0 && requests_read_ > 0) return read_request_start();
   read_header();
 }
 
+void HttpSession::read_request_start() {
+  if (context_.is_stopping.load()) {
+    is_reading_ = false;
+    return close_after_writes();
+  }
+  stream_.expires_never();
+  is_idle_read_ = true;
+  idle_timer_.expires_after(context_.limits.idle_timeout);
+  // Weak: the pending read keeps the session; the timer alone must not.
+  idle_timer_.async_wait([weak = weak_from_this()](beast::error_code error) {
+    const auto self = weak.lock();
+    if (!error && self && self->is_idle_read_) self->stop_reading(ReadStop::idle_timeout);
+  });
+  update_waiting();
+  stream_.async_read_some(buffer_.prepare(request_start_read_bytes),
+                          [self = shared_from_this()](beast::error_code error, std::size_t bytes) {
+                            self->on_request_begun(error, bytes);
+                          });
+}
+
 void HttpSession::on_request_begun(beast::error_code error, std::size_t bytes) {
+  is_idle_read_ = false;
+  idle_timer_.cancel();
   buffer_.commit(bytes);
   if (error == net::error::eof) return on_read(http::error::end_of_stream);
   if (error) return on_read(error);
@@ -189,7 +228,6 @@ void HttpSession::on_request_begun(beast::error_code error, std::size_t bytes) {
 }
 
 void HttpSession::read_header() {
-  is_request_begun_ = true;
   stream_.expires_after(context_.limits.header_timeout);
   // A pipelining client's next requests are often read already: they are
   // parsed from the buffer at once, without a round through the reactor.
@@ -214,6 +252,7 @@ void HttpSession::read_header() {
 // earlier answer is being written, which it would cut into.
 void HttpSession::on_header(beast::error_code error) {
   if (error) return on_read(error);
+  read_stop_ = ReadStop::none;  // the header came as the read was stopped: it is answered
   is_header_read_ = true;
   update_waiting();
   const auto expect = parser_->get().find(http::field::expect);
@@ -240,6 +279,13 @@ void HttpSession::on_read(beast::error_code error) {
   is_reading_ = false;
   update_waiting();
   if (is_closed_) return;
+  if (error && read_stop_ != ReadStop::none) {
+    // What a stopped read had of a request header was not answered: it is dropped.
+    if (read_stop_ == ReadStop::idle_timeout) context_.metrics.record_connection_closed("idle_timeout");
+    end_gracefully(close_notify_time);
+    return;
+  }
+  read_stop_ = ReadStop::none;
   const RequestLog unread{"-", "-", "", std::chrono::steady_clock::now()};
   if (error == http::error::end_of_stream) {
     close_after_writes();
@@ -264,9 +310,8 @@ void HttpSession::on_read(beast::error_code error) {
   }
   if (error) {
     if (error == beast::error::timeout) {
-      context_.metrics.record_connection_closed(!is_request_begun_ ? "idle_timeout"
-                                                : is_header_read_  ? "body_timeout"
-                                                                   : "header_timeout");
+      // The wait for a request is timed apart (read_request_start): the stream's timer bounds the rest.
+      context_.metrics.record_connection_closed(is_header_read_ ? "body_timeout" : "header_timeout");
     }
     close_now();
     return;
@@ -541,10 +586,12 @@ void HttpSession::on_write(beast::error_code error) {
     return;
   }
   if (is_closing_ && slots_.empty() && !events_) {
-    close_now();
+    end_gracefully(close_notify_time);
     return;
   }
   read_next();
+  // A read under way when the server began stopping may now be the wait for a next request.
+  if (context_.is_stopping.load()) stop();
   write_ready();
 }
 
@@ -565,14 +612,21 @@ void HttpSession::log_answer(const RequestLog& log, unsigned status) const {
   }
 }
 
+// The peer's close_notify (or the server's stop) is answered with the
+// server's own once the answers are out.
 void HttpSession::close_after_writes() {
   is_closing_ = true;
-  if (slots_.empty() && !events_) close_now();
+  if (slots_.empty() && !events_) end_gracefully(close_notify_time);
 }
 
-// A TLS connection ends here without a close_notify: every answer is
-// framed by its length or its last chunk, so the peer knows it has all.
+// Every answer is framed by its length or its last chunk, so an HTTP/1.1
+// client knows it has all of it; but without a close_notify it cannot tell
+// the server's close from a cut by anyone on the path, and OpenSSL 3 clients
+// report it as an unexpected EOF (a truncation). A TLS connection thus ends
+// with one; OpenSSL drops what the peer sends after it, which drains as the
+// plain linger below does.
 void HttpSession::linger() {
+  if (stream_.is_tls()) return end_gracefully(linger_time);
   is_closing_ = true;
   beast::error_code ignored;
   stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -580,7 +634,7 @@ void HttpSession::linger() {
   drain();
 }
 
-// Dropped unread, so a TLS connection's bytes are not decrypted either.
+// Plain TCP only: TLS drains within its close_notify exchange (linger).
 void HttpSession::drain() {
   stream_.tcp().async_read_some(net::buffer(drain_), [self = shared_from_this()](beast::error_code error, std::size_t bytes) {
     self->lingered_bytes_ += bytes;
@@ -589,9 +643,20 @@ void HttpSession::drain() {
   });
 }
 
+void HttpSession::end_gracefully(std::chrono::steady_clock::duration time) {
+  if (is_closed_ || is_shutting_down_) return;
+  if (!stream_.is_tls()) return close_now();
+  is_closing_ = true;
+  is_shutting_down_ = true;
+  update_waiting();
+  stream_.expires_after(time);
+  stream_.async_shutdown([self = shared_from_this()](beast::error_code) { self->close_now(); });
+}
+
 void HttpSession::close_now() {
   if (is_closed_) return;
   is_closed_ = true;
+  idle_timer_.cancel();
   log_follow_end("connection_closed");
   update_waiting();
   beast::error_code ignored;

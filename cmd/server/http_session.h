@@ -15,6 +15,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -65,8 +66,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     bool is_end_logged = false;
   };
 
+  // Why a read was cancelled: its end is then a graceful close.
+  enum class ReadStop { none, idle_timeout, server_stopping };
+
   void on_handshake(boost::beast::error_code error);
+  void log_handshake_failure(boost::beast::error_code error);
   void read_next();
+  void read_request_start();
   void on_request_begun(boost::beast::error_code error, std::size_t bytes);
   void read_header();
   void on_header(boost::beast::error_code error);
@@ -105,23 +111,35 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   void update_waiting();
   void shed();
+  // The server is stopping: a connection waiting for a request ends now,
+  // a busy one once it has answered (read_request_start).
+  void stop();
+  void stop_reading(ReadStop reason);
   void log_answer(const RequestLog& log, unsigned status) const;
   void close_after_writes();
   void linger();
   void drain();
+  // A TLS connection sends close_notify and waits up to `time` for the
+  // peer's before it closes; a plain one closes now.
+  void end_gracefully(std::chrono::steady_clock::duration time);
   void close_now();
 
   SessionStream stream_;
   ServerContext& context_;
   const ConnectionTable::Id id_;
+  // Times the wait between requests. The stream's own timer would close
+  // the socket when it fires, leaving no way to send a close_notify.
+  boost::asio::steady_timer idle_timer_;
+  bool is_idle_read_ = false;
+  ReadStop read_stop_ = ReadStop::none;
+  bool is_shutting_down_ = false;  // close_notify sent or being sent
   boost::beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::deque<Slot> slots_;
   std::uint64_t first_slot_ = 0;  // the id of slots_.front()
   bool is_reading_ = false;
-  // Of the request being read: whether its header timeout runs (a new
-  // connection's first request, or a byte of it is in), and is over.
-  bool is_request_begun_ = false;
+  // Of the request being read: whether its header is in (its body's
+  // timeout runs, not its header's).
   bool is_header_read_ = false;
   bool is_waiting_ = true;  // as context_.connections knows it: from attach() on
   std::uint64_t requests_read_ = 0;

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <csignal>
 #include <cstdio>
+#include <functional>
 #include <future>
 #include <iostream>
 #include <thread>
@@ -40,6 +41,11 @@ constexpr std::chrono::milliseconds checkpoint_interval{100};
 // Refused connections are logged at most this often, with a count: a
 // flood of them must not become a flood of log lines.
 constexpr std::chrono::seconds refusal_log_interval{1};
+// How often the failed TLS handshakes left out of the log are counted in it.
+constexpr std::chrono::seconds suppressed_report_interval{1};
+// A stopping TLS server gives its connections this long to exchange
+// close_notify (a lingering one has 2 s) before the rest are cut.
+constexpr std::chrono::seconds tls_connections_end_wait_max{3};
 // Descriptors beside the connections: the store's files, the readers',
 // the checkpointer's, the listener, the log.
 constexpr rlim_t descriptors_beside_connections = 64;
@@ -139,13 +145,19 @@ class Listener : public std::enable_shared_from_this<Listener> {
   std::chrono::steady_clock::time_point refusal_logged_at_{};
 };
 
-void poke_followers(net::steady_timer& timer, CommitFeed& feed) {
-  timer.expires_after(feed_poke_interval);
-  timer.async_wait([&timer, &feed](boost::system::error_code error) {
+// Runs `task` every `interval` until the timer is cancelled.
+void repeat_every(net::steady_timer& timer, std::chrono::seconds interval, std::function<void()> task) {
+  timer.expires_after(interval);
+  timer.async_wait([&timer, interval, task = std::move(task)](boost::system::error_code error) mutable {
     if (error) return;
-    feed.poke();
-    poke_followers(timer, feed);
+    task();
+    repeat_every(timer, interval, std::move(task));
   });
+}
+
+void report_suppressed_handshake_failures(LogBudget& budget) {
+  const std::uint64_t count = budget.take_suppressed();
+  if (count > 0) spdlog::warn("event=tls_handshake_failed_suppressed count={}", count);
 }
 
 domain::Result<tcp::acceptor> listening_acceptor(net::io_context& io, const tcp::endpoint& endpoint) {
@@ -175,9 +187,10 @@ void make_room_for_connections(std::size_t connections_max) {
   }
 }
 
-void wait_for_answers(const ServerContext& context) {
-  const auto deadline = std::chrono::steady_clock::now() + answers_wait_max;
-  while (context.answers_unwritten.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+// Polls `is_done` until it holds or `time_max` has passed.
+void wait_until(const std::function<bool()>& is_done, std::chrono::seconds time_max) {
+  const auto deadline = std::chrono::steady_clock::now() + time_max;
+  while (!is_done() && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
 }
@@ -269,7 +282,10 @@ int run_server(const ServerOptions& options) {
   net::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code error, int number) { stop_signal.set_value(error ? 0 : number); });
   net::steady_timer poke_timer(net::make_strand(io));
-  poke_followers(poke_timer, feed);
+  repeat_every(poke_timer, feed_poke_interval, [&feed] { feed.poke(); });
+  net::steady_timer suppressed_timer(net::make_strand(io));
+  repeat_every(suppressed_timer, suppressed_report_interval,
+               [&context] { report_suppressed_handshake_failures(context.handshake_failure_log); });
 
   std::vector<std::thread> threads;
   for (std::size_t i = 0; i < options.limits.io_threads; ++i) threads.emplace_back([&io] { io.run(); });
@@ -280,14 +296,19 @@ int run_server(const ServerOptions& options) {
   const int signal_number = stop_signal.get_future().get();
   spdlog::info("event=stopping signal={}", signal_number);
   listener->close();
-  // On the timer's own strand, never beside its handler re-arming it.
-  net::post(poke_timer.get_executor(), [&poke_timer] { poke_timer.cancel(); });
+  // On the timers' own strands, never beside a handler re-arming one.
+  for (net::steady_timer* timer : {&poke_timer, &suppressed_timer}) net::post(timer->get_executor(), [timer] { timer->cancel(); });
   context.is_stopping = true;
+  // Connections waiting for a request end now, the others once answered.
+  connections.stop_all();
   // Commands already read are run and answered, each only once durable.
   writer.stop();
   if (checkpointer) checkpointer->stop();
   feed.close();
-  wait_for_answers(context);
+  wait_until([&context] { return context.answers_unwritten.load() <= 0; }, answers_wait_max);
+  // Plain TCP closes at once; TLS waits for the peers' close_notify.
+  if (tls) wait_until([&connections] { return connections.connections() == 0; }, tls_connections_end_wait_max);
+  report_suppressed_handshake_failures(context.handshake_failure_log);
   io.stop();
   for (auto& thread : threads) thread.join();
   (*readers)->stop();

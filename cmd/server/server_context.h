@@ -1,7 +1,7 @@
 #pragma once
 // What every connection shares: the tokens, the writer, the readers, the
-// commit feed, the metrics, the connection table, the last audit and the
-// limits.
+// commit feed, the metrics, the connection table, the last audit, the
+// limits and the budget of handshake failure lines.
 
 #include <atomic>
 #include <chrono>
@@ -12,6 +12,7 @@
 #include "cmd/server/commit_feed.h"
 #include "cmd/server/connection_table.h"
 #include "cmd/server/group_commit.h"
+#include "cmd/server/log_budget.h"
 #include "cmd/server/metrics.h"
 #include "cmd/server/reader_pool.h"
 #include "cmd/server/tokens.h"
@@ -38,6 +39,9 @@ struct ServerLimits {
   GroupCommitLimits group_commit;
 };
 
+inline constexpr std::uint32_t handshake_failure_log_burst = 5;
+inline constexpr std::uint32_t handshake_failure_log_per_second = 5;
+
 struct ServerContext {
   const Tokens& tokens;
   GroupCommitWriter& writer;
@@ -54,6 +58,10 @@ struct ServerContext {
   // Set on SIGTERM: requests read from then on get 503 and their
   // connection is closed, so the answers in flight drain.
   std::atomic<bool> is_stopping{false};
+  // Failed TLS handshakes are logged within this budget, and the metrics
+  // count every one whatever it says: a scanner's thousands cost a few
+  // lines a second and one line of how many went unsaid.
+  LogBudget handshake_failure_log{handshake_failure_log_burst, handshake_failure_log_per_second};
 };
 
 }  // namespace csp::server

@@ -2,7 +2,7 @@
 // The byte stream under one HTTP session: plain TCP, or TLS over TCP
 // (Beast's ssl_stream). The session reads and writes through this one type,
 // so the request and response logic exists once for both; only the
-// handshake differs, and for plain TCP it is nothing.
+// handshake and the close differ, and for plain TCP they are nothing.
 
 #include <chrono>
 #include <optional>
@@ -37,6 +37,9 @@ class SessionStream {
   void expires_after(std::chrono::steady_clock::duration timeout) { tcp().expires_after(timeout); }
   void expires_never() { tcp().expires_never(); }
   void close() { tcp().close(); }
+  // Ends the operations in progress with operation_aborted; the socket
+  // stays open, so TLS can still send its close_notify.
+  void cancel() { tcp().cancel(); }
 
   // The server's side of the TLS handshake; for plain TCP, `handler` runs
   // at once (posted) without an error.
@@ -46,7 +49,20 @@ class SessionStream {
       tls_->async_handshake(boost::asio::ssl::stream_base::server, std::forward<Handler>(handler));
       return;
     }
-    boost::asio::post(get_executor(), [handler = std::forward<Handler>(handler)]() mutable { handler(boost::beast::error_code{}); });
+    post_success(std::forward<Handler>(handler));
+  }
+
+  // TLS's close: a close_notify, then the wait for the peer's (what the
+  // peer still sends meanwhile is dropped unread); bound it with
+  // expires_after. For plain TCP, `handler` runs at once (posted) without
+  // an error.
+  template <class Handler>
+  void async_shutdown(Handler&& handler) {
+    if (tls_) {
+      tls_->async_shutdown(std::forward<Handler>(handler));
+      return;
+    }
+    post_success(std::forward<Handler>(handler));
   }
 
   template <class MutableBuffers, class Handler>
@@ -68,6 +84,11 @@ class SessionStream {
   }
 
  private:
+  template <class Handler>
+  void post_success(Handler&& handler) {
+    boost::asio::post(get_executor(), [handler = std::forward<Handler>(handler)]() mutable { handler(boost::beast::error_code{}); });
+  }
+
   // Exactly one is set, for the stream's whole life.
   std::optional<boost::beast::tcp_stream> plain_;
   std::optional<boost::beast::ssl_stream<boost::beast::tcp_stream>> tls_;

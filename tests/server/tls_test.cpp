@@ -6,10 +6,14 @@
 #include <sys/time.h>
 
 #include <array>
+#include <chrono>
+#include <cmath>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <thread>
 
+#include <boost/asio/ssl.hpp>
 #include <gtest/gtest.h>
 
 #include "server/server_harness.h"
@@ -47,6 +51,77 @@ ShellResult curl(const std::string& arguments) {
 }
 
 std::string bearer(const std::string& token) { return "-H " + shell_quoted("Authorization: Bearer " + token) + " "; }
+
+// What a read to the end of a stream got, and how the stream ended.
+struct Ending {
+  std::string received;
+  boost::system::error_code error = net::error::timed_out;  // nothing ended within the time allowed
+};
+
+// Reads from `stream` until it ends or `time_max` passes.
+template <class Stream>
+Ending read_to_end(net::io_context& io, Stream& stream, std::chrono::seconds time_max) {
+  Ending ending;
+  bool is_ended = false;
+  std::array<char, 4096> bytes{};
+  std::function<void()> read_more = [&] {
+    stream.async_read_some(net::buffer(bytes), [&](boost::system::error_code error, std::size_t read) {
+      ending.received.append(bytes.data(), read);
+      if (error) {
+        is_ended = true;
+        ending.error = error;
+        return;
+      }
+      read_more();
+    });
+  };
+  read_more();
+  io.restart();
+  io.run_for(time_max);
+  if (!is_ended) {
+    // The read still pending refers to this frame: it is ended before the frame is.
+    stream.lowest_layer().cancel();
+    io.restart();
+    io.run();
+    ending.error = net::error::timed_out;
+  }
+  return ending;
+}
+
+// An HTTPS client on one connection, through Asio's TLS stream, which
+// tells a close_notify (a clean eof) from a TCP close without one
+// (ssl::error::stream_truncated).
+class TlsClient {
+ public:
+  TlsClient(unsigned short port, const std::string& certificate) {
+    tls_.load_verify_file(certificate);
+    tls_.set_verify_mode(net::ssl::verify_peer);
+    stream_.next_layer().connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+    stream_.handshake(net::ssl::stream_base::client);
+  }
+  void send(const std::string& request) { net::write(stream_, net::buffer(request)); }
+  // Reads until `text` has arrived.
+  std::string read_until_seen(const std::string& text) {
+    std::string received;
+    std::array<char, 4096> bytes{};
+    while (received.find(text) == std::string::npos) received.append(bytes.data(), stream_.read_some(net::buffer(bytes)));
+    return received;
+  }
+  Ending read_to_end(std::chrono::seconds time_max) { return testing::read_to_end(io_, stream_, time_max); }
+  // Below TLS: whether the server closed the TCP connection too.
+  Ending read_tcp_to_end(std::chrono::seconds time_max) { return testing::read_to_end(io_, stream_.next_layer(), time_max); }
+
+ private:
+  net::io_context io_;
+  net::ssl::context tls_{net::ssl::context::tls_client};
+  net::ssl::stream<net::ip::tcp::socket> stream_{io_, tls_};
+};
+
+const std::string health_request = "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n";
+const std::string health_request_closing = "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+
+// A read that must end within a test's life: long enough for a loaded machine.
+constexpr std::chrono::seconds ending_wait_max{20};
 
 class Tls : public ::testing::Test {
  protected:
@@ -121,6 +196,87 @@ TEST_F(Tls, AHandshakeNotDoneWithinTheHeaderTimeoutClosesTheConnection) {
   }
   EXPECT_NE(metrics.find("csp_ledger_connections_closed_total{reason=\"handshake_timeout\"} 1"), std::string::npos) << metrics;
   EXPECT_EQ(server.stop(), 0);
+}
+
+TEST_F(Tls, AnAnswerWithConnectionCloseEndsWithCloseNotify) {
+  ServerFixture server({"--tls-cert", pair_.certificate, "--tls-key", pair_.key});
+  TlsClient client(server.port(), pair_.certificate);
+  client.send(health_request_closing);
+  const Ending ending = client.read_to_end(ending_wait_max);
+  EXPECT_EQ(ending.error, net::error::eof) << "a clean TLS end, not a cut (stream_truncated): " << ending.error.message();
+  EXPECT_NE(ending.received.find("\"head_position\":1"), std::string::npos) << ending.received;
+  // The client never answers with its own close_notify: the server closes anyway.
+  EXPECT_EQ(client.read_tcp_to_end(ending_wait_max).error, net::error::eof);
+  EXPECT_EQ(server.stop(), 0);
+}
+
+TEST_F(Tls, AnIdleTimeoutEndsWithCloseNotifyAndIsCounted) {
+  ServerFixture server({"--tls-cert", pair_.certificate, "--tls-key", pair_.key, "--idle-timeout-seconds", "1"});
+  TlsClient client(server.port(), pair_.certificate);
+  client.send(health_request);
+  const Ending ending = client.read_to_end(ending_wait_max);
+  EXPECT_EQ(ending.error, net::error::eof) << ending.error.message();
+  EXPECT_NE(ending.received.find("\"head_position\":1"), std::string::npos) << ending.received;
+  EXPECT_EQ(client.read_tcp_to_end(ending_wait_max).error, net::error::eof);
+  const ShellResult metrics = curl(bearer(admin_token) + "--cacert " + shell_quoted(pair_.certificate) + " https://127.0.0.1:" +
+                                   std::to_string(server.port()) + "/metrics");
+  EXPECT_NE(metrics.output.find("csp_ledger_connections_closed_total{reason=\"idle_timeout\"} 1"), std::string::npos) << metrics.output;
+  EXPECT_EQ(server.stop(), 0);
+}
+
+TEST_F(Tls, AStoppingServerEndsIdleConnectionsWithCloseNotify) {
+  ServerFixture server({"--tls-cert", pair_.certificate, "--tls-key", pair_.key});
+  // One connection has no request yet, the other waits for its second:
+  // its first answer is in before the stop.
+  TlsClient unasked(server.port(), pair_.certificate);
+  TlsClient answered(server.port(), pair_.certificate);
+  answered.send(health_request);
+  ASSERT_NO_THROW(answered.read_until_seen("head_position"));
+  EXPECT_EQ(server.stop(), 0);
+  for (TlsClient* client : {&answered, &unasked}) {
+    const Ending ending = client->read_to_end(ending_wait_max);
+    EXPECT_EQ(ending.error, net::error::eof) << ending.error.message();
+  }
+}
+
+TEST_F(Tls, FailedHandshakesAreLoggedWithinABudgetAndAllCounted) {
+  ServerFixture server({"--tls-cert", pair_.certificate, "--tls-key", pair_.key});
+  constexpr int connections = 500;
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < connections; ++i) {
+    net::io_context io;
+    net::ip::tcp::socket plain(io);
+    plain.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), server.port()));
+    net::write(plain, net::buffer(health_request));
+    const Ending ending = read_to_end(io, plain, ending_wait_max);
+    ASSERT_NE(ending.error, net::error::timed_out) << "connection " << i << " was never closed";
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // A handshake fails before its connection closes: every one is counted by now.
+  const ShellResult metrics = curl(bearer(admin_token) + "--cacert " + shell_quoted(pair_.certificate) + " https://127.0.0.1:" +
+                                   std::to_string(server.port()) + "/metrics");
+  EXPECT_NE(metrics.output.find("csp_ledger_connections_closed_total{reason=\"handshake_failed\"} 500"), std::string::npos)
+      << metrics.output;
+  EXPECT_EQ(server.stop(), 0);
+
+  std::istringstream log(file_text(server.log_path()));
+  int logged = 0;
+  long suppressed = 0;
+  int suppressed_lines = 0;
+  const std::string suppressed_mark = "event=tls_handshake_failed_suppressed count=";
+  for (std::string line; std::getline(log, line);) {
+    if (line.find("event=tls_handshake_failed peer=") != std::string::npos) ++logged;
+    if (const auto at = line.find(suppressed_mark); at != std::string::npos) {
+      suppressed += std::stol(line.substr(at + suppressed_mark.size()));
+      ++suppressed_lines;
+    }
+  }
+  // The server's burst, then its rate over the time the client took.
+  const int logged_max = 5 + static_cast<int>(std::ceil(5 * seconds));
+  EXPECT_GE(logged, 5);
+  EXPECT_LE(logged, logged_max) << "in " << seconds << " s";
+  EXPECT_GE(suppressed_lines, 1);
+  EXPECT_EQ(logged + suppressed, connections) << "every failure is logged or counted as left out";
 }
 
 TEST_F(Tls, OnlyTls12AndLaterAreSpoken) {

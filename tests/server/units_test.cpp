@@ -1,14 +1,16 @@
 // The server's pure parts: tokens file, status mapping, request targets,
-// command bodies, the connection table.
+// command bodies, the connection table, the log budget.
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 
 #include <gtest/gtest.h>
 
 #include "cmd/server/command_body.h"
 #include "cmd/server/connection_table.h"
 #include "cmd/server/http_status.h"
+#include "cmd/server/log_budget.h"
 #include "cmd/server/query_string.h"
 #include "cmd/server/tokens.h"
 
@@ -42,16 +44,23 @@ TEST(ConnectionTable, AFullTableShedsTheLongestWaitingOfTheAddressWithMostWaitin
   EXPECT_EQ(table.connections(), 4u);
 }
 
+// Admits `count` connections from `from`, each attached with `shed` and `stop`.
+void admit_attached(ConnectionTable& table, const boost::asio::ip::address& from, int count, const std::function<void()>& shed,
+                    const std::function<void()>& stop = {}) {
+  for (int i = 0; i < count; ++i) {
+    const auto admission = table.admit(from);
+    ASSERT_EQ(admission.verdict, ConnectionTable::Admission::Verdict::admitted);
+    table.attach(admission.id, shed, stop);
+  }
+}
+
 TEST(ConnectionTable, ConnectionsBeingAnsweredAreNeverShed) {
   ConnectionTable table(2, 10);
   const auto a = boost::asio::ip::make_address("10.0.0.1");
   int shed = 0;
-  for (int i = 0; i < 2; ++i) {
-    const auto admission = table.admit(a);
-    ASSERT_EQ(admission.verdict, ConnectionTable::Admission::Verdict::admitted);
-    table.attach(admission.id, [&shed] { ++shed; });
-    table.set_waiting(admission.id, false);
-  }
+  admit_attached(table, a, 2, [&shed] { ++shed; });
+  table.set_waiting(1, false);
+  table.set_waiting(2, false);
   EXPECT_EQ(table.admit(a).verdict, ConnectionTable::Admission::Verdict::full);
   table.set_waiting(1, true);
   const auto admission = table.admit(a);
@@ -62,6 +71,36 @@ TEST(ConnectionTable, ConnectionsBeingAnsweredAreNeverShed) {
   // Its request arrived meanwhile: it keeps its place, and the table is full again.
   table.spare(1);
   EXPECT_EQ(table.admit(a).verdict, ConnectionTable::Admission::Verdict::full);
+}
+
+TEST(ConnectionTable, StopAllAsksEveryAttachedConnectionBusyOrNot) {
+  ConnectionTable table(4, 4);
+  const auto a = boost::asio::ip::make_address("10.0.0.1");
+  int stopped = 0;
+  admit_attached(table, a, 2, [] {}, [&stopped] { ++stopped; });
+  ASSERT_EQ(table.admit(a).verdict, ConnectionTable::Admission::Verdict::admitted);
+  table.set_waiting(1, false);
+  table.stop_all();
+  EXPECT_EQ(stopped, 2) << "the unattached one has no way to be asked";
+}
+
+TEST(LogBudget, ABurstIsWrittenThenTheRestCountedUntilTheRateRefills) {
+  LogBudget budget(3, 2);  // 3 at once, then one every 500 ms
+  const LogBudget::Clock::time_point start{};
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(budget.try_spend(start)) << i;
+  EXPECT_FALSE(budget.try_spend(start));
+  EXPECT_FALSE(budget.try_spend(start + std::chrono::milliseconds(499)));
+  EXPECT_TRUE(budget.try_spend(start + std::chrono::milliseconds(500)));
+  EXPECT_FALSE(budget.try_spend(start + std::chrono::milliseconds(500)));
+  EXPECT_EQ(budget.take_suppressed(), 3u);
+  EXPECT_EQ(budget.take_suppressed(), 0u);
+  // A long pause refills the burst, and no more than the burst.
+  const auto later = start + std::chrono::hours(1);
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(budget.try_spend(later)) << i;
+  EXPECT_FALSE(budget.try_spend(later));
+  // A time from before (a thread that lost the race for the lock) refills nothing.
+  EXPECT_FALSE(budget.try_spend(later - std::chrono::seconds(10)));
+  EXPECT_EQ(budget.take_suppressed(), 2u);
 }
 
 TEST(Tokens, ReadsPairsAndCommentsAndFindsTheAgent) {
