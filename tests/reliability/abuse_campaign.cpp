@@ -11,6 +11,7 @@
 #include "reliability/campaigns.h"
 #include "reliability/child_process.h"
 #include "reliability/command_file.h"
+#include "reliability/http_client.h"
 #include "reliability/ledger_server.h"
 
 namespace csp::reliability {
@@ -73,6 +74,7 @@ GoodClientFigures good_client_for(const AbuseSettings& settings, unsigned short 
   good.token = token;
   good.id_prefix = "good-" + phase;
   good.seed = settings.seed + std::hash<std::string>{}(phase);
+  good.interval = milliseconds(settings.good_interval_ms);
   good.answer_wait = seconds(settings.idle_timeout_seconds);
   const std::atomic<bool> never{false};
   return run_good_client(good, seconds(run_seconds), never);
@@ -122,6 +124,29 @@ void soak(const AbuseSettings& settings, unsigned short port, pid_t pid, SoakFig
   soak.end = sample_process(pid);
 }
 
+// csp-ledgerd's own count of the connections it closed, by reason, from
+// the csp_ledger_connections_closed_total{reason="..."} lines of /metrics.
+std::string closes_counted(unsigned short port) {
+  const std::string series = "csp_ledger_connections_closed_total{reason=\"";
+  std::string text;
+  try {
+    HttpClient connection(port, token);
+    text = connection.get("/metrics").body;
+  } catch (const std::exception& error) {
+    return std::string("no /metrics: ") + error.what();
+  }
+  std::string counted;
+  for (std::size_t at = text.find("\n" + series); at != std::string::npos; at = text.find("\n" + series, at + 1)) {
+    const std::size_t reason = at + 1 + series.size();
+    const std::size_t reason_end = text.find('"', reason);
+    const std::size_t line_end = text.find('\n', reason_end);
+    if (reason_end == std::string::npos || line_end == std::string::npos) break;
+    counted += (counted.empty() ? "" : ", ") + text.substr(reason, reason_end - reason) +
+               text.substr(reason_end + 2, line_end - reason_end - 2);
+  }
+  return counted;
+}
+
 std::vector<ProcessSample> since(const std::vector<ProcessSample>& samples, double from_seconds) {
   std::vector<ProcessSample> later;
   std::copy_if(samples.begin(), samples.end(), std::back_inserter(later), [&](const ProcessSample& sample) { return sample.seconds >= from_seconds; });
@@ -153,6 +178,7 @@ bool run_abuse_campaign(const AbuseSettings& settings) {
     const double abuse_from = std::chrono::duration<double>(Clock::now() - watch_start).count();
     abuse(settings, port, figures);
     figures.peak = peak_of(since(watch.samples(), abuse_from));
+    figures.server_closes = closes_counted(port);
     if (server->is_running()) {
       figures.after = quiet_again(settings, pid, figures.before, bounds.quiet_open_files_growth_max);
       if (settings.soak_seconds > 0) soak(settings, port, pid, figures.soak);

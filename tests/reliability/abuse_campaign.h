@@ -18,6 +18,7 @@ struct AbuseSettings {
   int idle_connections = 2000;
   int slow_connections = 100;
   int followers = 4;
+  int good_interval_ms = 20;  // between the good client's requests
   std::int64_t prefill_commands = 20'000;
   int header_timeout_seconds = 2;
   int idle_timeout_seconds = 5;

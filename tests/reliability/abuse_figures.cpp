@@ -77,7 +77,11 @@ void print_samples(const std::vector<ProcessSample>& samples) {
   const std::size_t step = samples.size() / 20 + 1;
   std::printf("  csp-ledgerd over time (s: RSS MiB, open files):");
   for (std::size_t i = 0; i < samples.size(); i += step) {
-    std::printf(" %.0f: %.1f, %lld;", samples[i].seconds, mib(samples[i].rss_kib), static_cast<long long>(samples[i].open_files));
+    if (samples[i].rss_kib < 0) {
+      std::printf(" %.0f: gone;", samples[i].seconds);
+    } else {
+      std::printf(" %.0f: %.1f, %lld;", samples[i].seconds, mib(samples[i].rss_kib), static_cast<long long>(samples[i].open_files));
+    }
   }
   std::printf("\n");
 }
@@ -115,6 +119,7 @@ void print_figures(const AbuseFigures& figures) {
               static_cast<long long>(figures.crashes), mib(figures.before.rss_kib), mib(figures.peak.rss_kib),
               static_cast<long long>(figures.before.open_files), static_cast<long long>(figures.peak.open_files),
               static_cast<long long>(figures.after.open_files));
+  std::printf("  closed by csp-ledgerd, by its /metrics: %s\n", figures.server_closes.c_str());
   print_lies(figures.lies);
   const SoakFigures& soak = figures.soak;
   if (soak.seconds > 0) {

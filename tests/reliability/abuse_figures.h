@@ -32,6 +32,7 @@ struct AbuseFigures {
   ProcessSample peak;    // of the samples taken under abuse
   ProcessSample after;   // quiet again, once the abuse ended
   std::vector<ProcessSample> samples;  // the whole run
+  std::string server_closes;  // its /metrics count by reason: "shed 1200, header_timeout 300"
   SoakFigures soak;
   std::int64_t crashes = 0;
   std::vector<std::string> problems;  // each a bound the server broke

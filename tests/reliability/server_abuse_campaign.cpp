@@ -9,7 +9,7 @@
 // start, middle and end.
 //
 //   build/bin/server-abuse [--baseline-seconds N] [--abuse-seconds N] [--soak-seconds N]
-//                          [--idle-connections N] [--slow-connections N] [--followers N]
+//                          [--idle-connections N] [--slow-connections N] [--followers N] [--good-interval-ms N]
 //                          [--prefill-commands N] [--header-timeout-seconds N] [--idle-timeout-seconds N]
 //                          [--seed S] [--ledger-bin PATH] [--ledgerd-bin PATH] [--dir DIR] [--keep-files]
 //
@@ -43,6 +43,8 @@ int main(int argc, char** argv) {
   app.add_option("--slow-connections", settings.slow_connections, "connections that send a header a byte at a time")
       ->capture_default_str()->check(CLI::Range(0, 1'000));
   app.add_option("--followers", settings.followers, "followers of /events that never read, at a time")->capture_default_str()->check(CLI::Range(0, 100));
+  app.add_option("--good-interval-ms", settings.good_interval_ms, "between the good client's requests, in every phase")
+      ->capture_default_str()->check(CLI::Range(1, 10'000));
   app.add_option("--prefill-commands", settings.prefill_commands, "commands in the ledger before the server starts, so that a follower has more to read than a socket holds")
       ->capture_default_str()->check(CLI::Range(0, 10'000'000));
   app.add_option("--header-timeout-seconds", settings.header_timeout_seconds, "csp-ledgerd's, shortened so the attacks turn over")
