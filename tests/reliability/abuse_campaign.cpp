@@ -111,17 +111,29 @@ ProcessSample quiet_again(const AbuseSettings& settings, pid_t pid, const Proces
   return sample;
 }
 
-void soak(const AbuseSettings& settings, unsigned short port, pid_t pid, SoakFigures& soak) {
+std::int64_t ledger_bytes(const std::string& db) {
+  std::int64_t bytes = 0;
+  for (const std::string& path : {db, db + "-wal"}) {
+    std::error_code error;
+    const auto size = std::filesystem::file_size(path, error);
+    if (!error) bytes += static_cast<std::int64_t>(size);
+  }
+  return bytes;
+}
+
+void soak(const AbuseSettings& settings, const std::string& db, unsigned short port, pid_t pid, SoakFigures& soak) {
   soak.seconds = settings.soak_seconds;
   // The first tenth (a minute at most) fills the caches a steady load needs.
   const int warm_up = std::clamp(settings.soak_seconds / 10, 1, soak_warm_up_seconds_max);
   const int half = std::max(1, (settings.soak_seconds - warm_up) / 2);
   append(soak.good, good_client_for(settings, port, "soak-warm-up", warm_up));
   soak.start = sample_process(pid);
+  soak.ledger_bytes_start = ledger_bytes(db);
   append(soak.good, good_client_for(settings, port, "soak-first-half", half));
   soak.middle = sample_process(pid);
   append(soak.good, good_client_for(settings, port, "soak-second-half", half));
   soak.end = sample_process(pid);
+  soak.ledger_bytes_end = ledger_bytes(db);
 }
 
 // csp-ledgerd's own count of the connections it closed, by reason, from
@@ -161,14 +173,15 @@ bool run_abuse_campaign(const AbuseSettings& settings) {
   const ServerFiles files = server_files_in(settings.dir);
   make_served_ledger(settings.ledger_bin, files, campaign_admin, token);
   prefill(settings, files);
-  std::unique_ptr<bench::ServerChild> server = start_ledger_server(
-      settings.ledgerd_bin, files,
-      {"--header-timeout-seconds", std::to_string(settings.header_timeout_seconds), "--idle-timeout-seconds",
-       std::to_string(settings.idle_timeout_seconds)});
+  std::vector<std::string> flags{"--header-timeout-seconds", std::to_string(settings.header_timeout_seconds),
+                                 "--idle-timeout-seconds", std::to_string(settings.idle_timeout_seconds)};
+  if (settings.cached_entries_max > 0) flags.insert(flags.end(), {"--cached-entries-max", std::to_string(settings.cached_entries_max)});
+  std::unique_ptr<bench::ServerChild> server = start_ledger_server(settings.ledgerd_bin, files, flags);
   const pid_t pid = server->pid();
   const unsigned short port = server->port();
   AbuseBounds bounds;
   bounds.idle_timeout_seconds = settings.idle_timeout_seconds;
+  bounds.expects_followers = settings.followers > 0;
   AbuseFigures figures;
   {
     const ProcessWatch watch(pid, sample_interval);
@@ -181,7 +194,7 @@ bool run_abuse_campaign(const AbuseSettings& settings) {
     figures.server_closes = closes_counted(port);
     if (server->is_running()) {
       figures.after = quiet_again(settings, pid, figures.before, bounds.quiet_open_files_growth_max);
-      if (settings.soak_seconds > 0) soak(settings, port, pid, figures.soak);
+      if (settings.soak_seconds > 0) soak(settings, files.db, port, pid, figures.soak);
     }
     figures.samples = watch.samples();
   }

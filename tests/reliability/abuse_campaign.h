@@ -22,6 +22,8 @@ struct AbuseSettings {
   std::int64_t prefill_commands = 20'000;
   int header_timeout_seconds = 2;
   int idle_timeout_seconds = 5;
+  // csp-ledgerd's --cached-entries-max; 0 leaves its default.
+  std::int64_t cached_entries_max = 0;
   std::uint64_t seed = 14;
 };
 

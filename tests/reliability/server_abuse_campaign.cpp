@@ -11,6 +11,7 @@
 //   build/bin/server-abuse [--baseline-seconds N] [--abuse-seconds N] [--soak-seconds N]
 //                          [--idle-connections N] [--slow-connections N] [--followers N] [--good-interval-ms N]
 //                          [--prefill-commands N] [--header-timeout-seconds N] [--idle-timeout-seconds N]
+//                          [--cached-entries-max N]
 //                          [--seed S] [--ledger-bin PATH] [--ledgerd-bin PATH] [--dir DIR] [--keep-files]
 //
 // Exit status: 0 every bound held, 1 the server crashed, left a good
@@ -51,6 +52,8 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(1, 3600));
   app.add_option("--idle-timeout-seconds", settings.idle_timeout_seconds, "csp-ledgerd's, shortened likewise; also the good client's wait for an answer")
       ->capture_default_str()->check(CLI::Range(1, 3600));
+  app.add_option("--cached-entries-max", settings.cached_entries_max, "csp-ledgerd's (0: its default)")
+      ->capture_default_str()->check(CLI::Range(std::int64_t{0}, std::int64_t{100'000'000}));
   app.add_option("--seed", settings.seed, "seeds the commands")->capture_default_str();
   app.add_option("--ledger-bin", settings.ledger_bin, "the csp-ledger to use")->capture_default_str()->check(CLI::ExistingFile);
   app.add_option("--ledgerd-bin", settings.ledgerd_bin, "the csp-ledgerd to test")->capture_default_str()->check(CLI::ExistingFile);
