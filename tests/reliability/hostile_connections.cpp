@@ -14,6 +14,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// What the server sends a connection that never asked is a 503 at most.
+constexpr int reads_per_tick_max = 4;
+
 // A header that never ends: at a byte a tick it would take many minutes.
 const std::string& endless_header() {
   static const std::string header = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + std::string(7000, 'a');
@@ -69,8 +72,11 @@ void HostileConnections::tick_once() {
     // A 503 or the close of a shed connection; a connect still under way
     // reads as EAGAIN.
     ssize_t got = 0;
-    while ((got = ::recv(slot.fd, buffer.data(), buffer.size(), MSG_DONTWAIT)) > 0) {
+    for (int reads = 0; reads < reads_per_tick_max; ++reads) {
+      got = ::recv(slot.fd, buffer.data(), buffer.size(), MSG_DONTWAIT);
+      if (got <= 0) break;
     }
+    if (got > 0) continue;
     if (got < 0 && errno == ECONNREFUSED) {
       ::close(slot.fd);
       slot.fd = -1;

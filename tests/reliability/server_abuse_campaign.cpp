@@ -78,7 +78,8 @@ int main(int argc, char** argv) {
   } catch (const std::exception& error) {
     std::fprintf(stderr, "server-abuse: set-up failed: %s\n", error.what());
   }
-  if (keeps_files || status == 2) {
+  // A failure's evidence, the server's log first, stays for a look.
+  if (keeps_files || status != 0) {
     std::printf("server abuse campaign: files kept in %s\n", scratch.c_str());
   } else {
     std::filesystem::remove_all(scratch);
