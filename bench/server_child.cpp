@@ -15,6 +15,12 @@ namespace {
 
 constexpr int start_wait_ms = 10'000;
 
+// As a shell says it: 128 + the signal that ended it.
+int shell_status(int wait_status) {
+  if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
+  return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
+}
+
 }  // namespace
 
 ServerChild::ServerChild(const std::vector<std::string>& args, const std::string& log_path) {
@@ -66,6 +72,15 @@ double ServerChild::cpu_seconds() const {
   return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+bool ServerChild::is_running() {
+  if (pid_ <= 0) return false;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) != pid_) return true;
+  pid_ = -1;
+  ended_status_ = shell_status(status);
+  return false;
+}
+
 ServerChild::~ServerChild() {
   if (pid_ > 0) stop();
 }
@@ -75,13 +90,12 @@ int ServerChild::stop() { return end_with(SIGTERM); }
 int ServerChild::kill_now() { return end_with(SIGKILL); }
 
 int ServerChild::end_with(int signal_number) {
+  if (pid_ <= 0) return ended_status_;
   kill(pid_, signal_number);
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
-  // As a shell says it: 128 + the signal that ended it.
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return shell_status(status);
 }
 
 }  // namespace csp::bench

@@ -21,9 +21,15 @@ class ServerChild {
   ServerChild& operator=(const ServerChild&) = delete;
 
   unsigned short port() const { return port_; }
+  // -1 once it has been stopped or found ended.
+  pid_t pid() const { return pid_; }
+  // False once the server has ended, by itself or by a signal: a crash
+  // shows as a server no longer running. Reaps it; stop() then returns the
+  // status it ended with.
+  bool is_running();
   // CPU time the server has used so far, user and system, in seconds.
   double cpu_seconds() const;
-  // SIGTERM, then the exit status (-1 when killed by a signal).
+  // SIGTERM, then the exit status (128 + the signal when one ended it).
   int stop();
   // SIGKILL, as a crash would end it; then the exit status.
   int kill_now();
@@ -32,6 +38,7 @@ class ServerChild {
   int end_with(int signal_number);
 
   pid_t pid_ = -1;
+  int ended_status_ = -1;
   unsigned short port_ = 0;
 };
 

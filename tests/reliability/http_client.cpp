@@ -22,9 +22,24 @@ HttpAnswer HttpClient::send(bool is_post, const std::string& target, const std::
   if (is_post) request.set(http::field::content_type, "application/json");
   request.body() = body;
   request.prepare_payload();
-  http::write(stream_, request);
+  // A tcp_stream's timeout holds for its asynchronous operations only.
+  if (answer_wait_) {
+    stream_.expires_after(*answer_wait_);
+  } else {
+    stream_.expires_never();
+  }
   http::response<http::string_body> response;
-  http::read(stream_, buffer_, response);
+  boost::beast::error_code failure;
+  http::async_write(stream_, request, [&](boost::beast::error_code written, std::size_t) {
+    if (written) {
+      failure = written;
+      return;
+    }
+    http::async_read(stream_, buffer_, response, [&](boost::beast::error_code read, std::size_t) { failure = read; });
+  });
+  io_.restart();
+  io_.run();
+  if (failure) throw boost::system::system_error(failure);
   return HttpAnswer{response.result_int(), response.body()};
 }
 

@@ -7,19 +7,13 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <filesystem>
-#include <fstream>
 #include <memory>
 #include <set>
 #include <thread>
 
-#include <nlohmann/json.hpp>
-
-#include "bench/server_child.h"
 #include "reliability/campaigns.h"
-#include "reliability/child_process.h"
-#include "reliability/http_client.h"
 #include "reliability/ledger_log.h"
+#include "reliability/ledger_server.h"
 #include "reliability/server_load.h"
 
 namespace csp::reliability {
@@ -28,21 +22,6 @@ namespace {
 constexpr int clients = 4;
 constexpr int load_ms_max = 400;
 const std::string token = "crash-campaign-token-0123456789abcdef";
-
-struct ServerFiles {
-  std::string db;
-  std::string tokens;
-  std::string log;
-  std::string scratch;
-  std::string output;
-};
-
-std::unique_ptr<bench::ServerChild> start_server(const CampaignSettings& settings, const ServerFiles& files) {
-  return std::make_unique<bench::ServerChild>(
-      std::vector<std::string>{settings.ledgerd_bin, "--db", files.db, "--tokens", files.tokens, "--listen", "127.0.0.1:0",
-                               "--log-level", "warn"},
-      files.log);
-}
 
 bool has_type(const std::vector<LoggedEvent>& events, const std::string& type) {
   for (const LoggedEvent& event : events) {
@@ -106,28 +85,12 @@ void resend(unsigned short port, const LedgerLog& log, LoadOutcome& load,
 }
 
 bool serves_again(unsigned short port, std::int64_t kill, CampaignTally& tally) {
-  try {
-    HttpClient connection(port, token);
-    if (const unsigned status = connection.get("/health").status; status != 200) {
-      tally.problem(tally.other_failures, "kill " + std::to_string(kill) + ": the restarted server's /health answered " +
-                                              std::to_string(status));
-      return false;
-    }
-  } catch (const std::exception& error) {
-    tally.problem(tally.other_failures, "kill " + std::to_string(kill) + ": no /health from the restarted server: " + error.what());
-    return false;
-  }
-  std::string why;
-  const std::string body = nlohmann::json{{"id", "crash-campaign-after-kill-" + std::to_string(kill)},
-                                          {"command", "GrantRole"},
-                                          {"agent", "agent-" + std::to_string(kill) + "@partner.example"},
-                                          {"role", "sales-agent"}}
-                               .dump();
-  if (send_once(port, token, body, why).empty()) {
-    tally.problem(tally.other_failures, "kill " + std::to_string(kill) + ": the restarted server took no new command: " + why);
-    return false;
-  }
-  return true;
+  const std::string number = std::to_string(kill);
+  const std::string why =
+      why_not_serving(port, token, "crash-campaign-after-kill-" + number, "agent-" + number + "@partner.example");
+  if (why.empty()) return true;
+  tally.problem(tally.other_failures, "kill " + number + ": the restarted server " + why);
+  return false;
 }
 
 }  // namespace
@@ -135,16 +98,9 @@ bool serves_again(unsigned short port, std::int64_t kill, CampaignTally& tally) 
 CampaignTally server_campaign(const CampaignSettings& settings) {
   CampaignTally tally;
   tally.mode = "server";
-  const std::filesystem::path dir(settings.dir);
-  const ServerFiles files{(dir / "ledger.db").string(), (dir / "tokens").string(), (dir / "server.log").string(),
-                          (dir / "export.jsonl").string(), (dir / "output.txt").string()};
-  if (run_to_end({settings.ledger_bin, "--db", files.db, "init", "--admin", campaign_admin}) != 0) {
-    throw std::runtime_error("csp-ledger init failed");
-  }
-  std::ofstream(files.tokens) << token << " " << campaign_admin << "\n";
-  // csp-ledgerd refuses a tokens file others may read.
-  std::filesystem::permissions(files.tokens, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-  std::unique_ptr<bench::ServerChild> server = start_server(settings, files);
+  const ServerFiles files = server_files_in(settings.dir);
+  make_served_ledger(settings.ledger_bin, files, campaign_admin, token);
+  std::unique_ptr<bench::ServerChild> server = start_ledger_server(settings.ledgerd_bin, files);
   std::vector<AcknowledgedCommand> all_acknowledged;
   std::set<std::string> checked_ids;
   std::int64_t checked_head = 0;
@@ -179,7 +135,7 @@ CampaignTally server_campaign(const CampaignSettings& settings) {
       tally.problem(tally.verify_failures, when + ": audit verify exited " + std::to_string(status));
     }
     try {
-      server = start_server(settings, files);
+      server = start_ledger_server(settings.ledgerd_bin, files);
     } catch (const std::exception& error) {
       tally.problem(tally.other_failures, when + ": csp-ledgerd did not start again: " + error.what());
       break;
