@@ -1,5 +1,6 @@
 #include "cmd/ledger.h"
 
+#include <algorithm>
 #include <unordered_set>
 
 #include "cmd/lookups.h"
@@ -470,10 +471,14 @@ StoreResult<Outcome> Ledger::execute(const Request& request, eventstore::WriteBa
 
 namespace {
 
-// The events as they are to be stored: every product key sealed.
-domain::Result<std::vector<domain::Event>> sealed_events(const std::vector<domain::Event>& events, const KeyAccess& keys) {
-  std::vector<domain::Event> sealed = events;
-  for (auto& event : sealed) {
+bool holds_keys(const domain::Event& event) {
+  return std::holds_alternative<domain::ProductKeyIssued>(event) ||
+         std::holds_alternative<domain::ProductKeysRevoked>(event);
+}
+
+// Seals every product key of `events` in place, as they are to be stored.
+domain::Status seal_keys(std::vector<domain::Event>& events, const KeyAccess& keys) {
+  for (auto& event : events) {
     if (auto* issued = std::get_if<domain::ProductKeyIssued>(&event)) {
       auto key = keys.seal(issued->key);
       if (!key) return std::move(key).error();
@@ -486,7 +491,7 @@ domain::Result<std::vector<domain::Event>> sealed_events(const std::vector<domai
       }
     }
   }
-  return sealed;
+  return domain::Status::success();
 }
 
 }  // namespace
@@ -499,13 +504,17 @@ StoreResult<Outcome> Ledger::attempt(const Request& request, eventstore::WriteBa
   const Decision& decision = prepared->decision;
   outcome.refusal = decision.refusal;
   if (decision.events.empty()) return outcome;
-  auto sealed = sealed_events(decision.events, keys_);
-  if (!sealed) {
-    outcome.refusal = std::move(sealed).error();
-    outcome.refusal->message += "; nothing was written";
-    return outcome;
+  // Most commands hold no key: only those that do are copied to be sealed.
+  std::optional<std::vector<domain::Event>> sealed;
+  if (std::any_of(decision.events.begin(), decision.events.end(), holds_keys)) {
+    sealed = decision.events;
+    if (domain::Status sealed_all = seal_keys(*sealed, keys_); !sealed_all) {
+      outcome.refusal = std::move(sealed_all).error();
+      outcome.refusal->message += "; nothing was written";
+      return outcome;
+    }
   }
-  const std::vector<domain::Event>& events = *sealed;
+  const std::vector<domain::Event>& events = sealed ? *sealed : decision.events;
 
   eventstore::AppendRequest append{request.meta.id ? request.meta.id->str() : std::string(), {}, request.digest};
   std::vector<std::vector<domain::Event>> events_by_write;

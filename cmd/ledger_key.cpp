@@ -54,6 +54,11 @@ domain::Error key_file_error(const std::string& path, const std::string& what) {
 
 }  // namespace
 
+struct LedgerKey::Cipher {
+  CipherContext encrypt = new_context();
+  CipherContext decrypt = new_context();
+};
+
 domain::Result<LedgerKey> LedgerKey::load(const std::string& path) {
   struct stat status {};
   if (::stat(path.c_str(), &status) != 0) {
@@ -84,6 +89,11 @@ domain::Result<LedgerKey> LedgerKey::load(const std::string& path) {
   for (std::size_t index = 0; index < id_bytes; ++index) key.id_[index] = digest[index];
   key.id_hex_ = hex_of(key.id_.data(), key.id_.size());
   key.path_ = path;
+  key.cipher_ = std::make_shared<Cipher>();
+  if (EVP_EncryptInit_ex(key.cipher_->encrypt.get(), EVP_aes_256_gcm(), nullptr, key.secret_.data(), nullptr) != 1 ||
+      EVP_DecryptInit_ex(key.cipher_->decrypt.get(), EVP_aes_256_gcm(), nullptr, key.secret_.data(), nullptr) != 1) {
+    throw std::runtime_error("OpenSSL failed to set up AES-256-GCM");
+  }
   return key;
 }
 
@@ -131,14 +141,14 @@ domain::ProductKey LedgerKey::seal(const domain::ProductKey& key) const {
   unsigned char* ciphertext = nonce + nonce_bytes;
   unsigned char* tag = ciphertext + clear_bytes;
   if (key.str().size() != clear_bytes) throw std::logic_error("sealing a product key not in clear");
-  auto context = new_context();
+  EVP_CIPHER_CTX* context = cipher_->encrypt.get();
   int written = 0;
   const bool is_sealed =
-      EVP_EncryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, secret_.data(), nonce) == 1 &&
-      EVP_EncryptUpdate(context.get(), nullptr, &written, out, header_bytes) == 1 &&
-      EVP_EncryptUpdate(context.get(), ciphertext, &written, bytes_of(key.str()), clear_bytes) == 1 &&
-      EVP_EncryptFinal_ex(context.get(), ciphertext + written, &written) == 1 &&
-      EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_GET_TAG, tag_bytes, tag) == 1;
+      EVP_EncryptInit_ex(context, nullptr, nullptr, nullptr, nonce) == 1 &&
+      EVP_EncryptUpdate(context, nullptr, &written, out, header_bytes) == 1 &&
+      EVP_EncryptUpdate(context, ciphertext, &written, bytes_of(key.str()), clear_bytes) == 1 &&
+      EVP_EncryptFinal_ex(context, ciphertext + written, &written) == 1 &&
+      EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_GET_TAG, tag_bytes, tag) == 1;
   if (!is_sealed) throw std::runtime_error("OpenSSL failed to seal a product key with AES-256-GCM");
   return key.sealed_as(std::move(envelope));
 }
@@ -157,14 +167,14 @@ domain::Result<domain::ProductKey> LedgerKey::open(const domain::ProductKey& sea
   std::memcpy(tag.data(), ciphertext + clear_bytes, tag_bytes);
   std::string clear(clear_bytes, '\0');
   auto* out = reinterpret_cast<unsigned char*>(clear.data());
-  auto context = new_context();
+  EVP_CIPHER_CTX* context = cipher_->decrypt.get();
   int written = 0;
   const bool is_opened =
-      EVP_DecryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, secret_.data(), nonce) == 1 &&
-      EVP_DecryptUpdate(context.get(), nullptr, &written, in, header_bytes) == 1 &&
-      EVP_DecryptUpdate(context.get(), out, &written, ciphertext, clear_bytes) == 1 &&
-      EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_SET_TAG, tag_bytes, tag.data()) == 1 &&
-      EVP_DecryptFinal_ex(context.get(), out + written, &written) == 1;
+      EVP_DecryptInit_ex(context, nullptr, nullptr, nullptr, nonce) == 1 &&
+      EVP_DecryptUpdate(context, nullptr, &written, in, header_bytes) == 1 &&
+      EVP_DecryptUpdate(context, out, &written, ciphertext, clear_bytes) == 1 &&
+      EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, tag_bytes, tag.data()) == 1 &&
+      EVP_DecryptFinal_ex(context, out + written, &written) == 1;
   if (!is_opened) {
     return domain::invalid_input("a sealed product key does not open with key file " + path_ +
                                  ": its envelope was changed after it was sealed");

@@ -5,6 +5,7 @@
 // without the key file can read, verify and replay everything but the keys.
 
 #include <array>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +41,10 @@ class LedgerKey {
   std::array<unsigned char, 8> id_{};
   std::string id_hex_;
   std::string path_;
+  // The cipher with the key schedule made once: only the nonce changes
+  // between sealings. One writer thread seals; copies share it.
+  struct Cipher;
+  std::shared_ptr<Cipher> cipher_;
 };
 
 // What one process can do with product keys: seal and open them with the

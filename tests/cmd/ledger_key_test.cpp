@@ -53,6 +53,7 @@ TEST_F(LedgerKeyTest, AnEnvelopeChangedInAnyByteDoesNotOpen) {
     auto opened = key.open(*domain::ProductKey::from_sealed(changed));
     EXPECT_FALSE(opened.ok()) << "byte " << at;
   }
+  EXPECT_TRUE(key.open(*domain::ProductKey::from_sealed(envelope)).ok()) << "a failed opening leaves the key usable";
 }
 
 TEST_F(LedgerKeyTest, AnotherLedgersKeyDoesNotOpenItAndSaysWhose) {
