@@ -1,8 +1,9 @@
 #pragma once
-// The event fields that hold a secret or personal data: a product key
-// (ProductKeyIssued) and a refund ticket's contact and attachments
-// (RefundTicketOpened). Only a reader holding admin-agent sees them in
-// `history` and GET /events; everyone else gets the event without them.
+// The event fields that hold personal data: a refund ticket's contact and
+// attachments (RefundTicketOpened). Only a reader holding admin-agent sees
+// them in `history` and GET /events; everyone else gets the event without
+// them, and without the bytes of events that hold a sealed product key.
+// No reader sees a product key here: only `key show` prints one.
 
 #include <string_view>
 

@@ -22,8 +22,8 @@ eventstore::StoreError key_error(const domain::Error& error) {
 // The key file checked against the ledger: a wrong one is refused before
 // anything is sealed with it. A default key file that is not there leaves
 // the keys sealed and everything else working.
-eventstore::StoreResult<KeyAccess> key_access_for(eventstore::EventStore& store, const std::string& db,
-                                                  const KeyFile& key_file, bool creates) {
+eventstore::StoreResult<KeyAccess> key_access_for(eventstore::EventStore& store, const KeyFile& key_file,
+                                                  bool creates) {
   if (key_file.path.empty()) {
     return KeyAccess::absent("a PostgreSQL ledger's key file must be given with --key-file or $CSP_LEDGER_KEY_FILE");
   }
@@ -36,8 +36,9 @@ eventstore::StoreResult<KeyAccess> key_access_for(eventstore::EventStore& store,
   auto recorded = recorded_key_id(store);
   if (!recorded) return std::move(recorded).error();
   if (*recorded && **recorded != key->id()) {
-    return key_error(domain::invalid_input("key file " + key_file.path + " holds key " + key->id() + ", but " +
-                                           db + " is sealed with key " + **recorded +
+    // The ledger is not named: a PostgreSQL URI may hold a password.
+    return key_error(domain::invalid_input("key file " + key_file.path + " holds key " + key->id() +
+                                           ", but the ledger's product keys are sealed with key " + **recorded +
                                            ": give the ledger's own key file; nothing was changed"));
   }
   if (!*recorded && creates) {
@@ -53,7 +54,7 @@ eventstore::StoreResult<KeyAccess> key_access_for(eventstore::EventStore& store,
 eventstore::StoreResult<OpenedLedger> open_ledger(const std::string& path, bool creates, const KeyFile& key_file) {
   auto store = creates ? eventstore::create_store(path, now_micros) : eventstore::open_store(path, now_micros);
   if (!store) return std::move(store).error();
-  auto keys = key_access_for(**store, path, key_file, creates);
+  auto keys = key_access_for(**store, key_file, creates);
   if (!keys) {
     if (creates) {
       store = eventstore::StoreError{};
