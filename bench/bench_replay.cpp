@@ -96,7 +96,8 @@ int main(int argc, char** argv) {
       fail(baseline_bin + " could not make its ledger");
     }
   }
-  std::vector<csp::bench::ChildRun> rebuilds;
+  std::vector<double> rebuild_seconds;
+  long rebuild_peak_kib = 0;  // the highest of the rounds
   std::vector<double> baseline_seconds;
   for (int round = 0; round < rounds; ++round) {
     // Alternating which goes first spreads a drift of the machine over both.
@@ -106,13 +107,13 @@ int main(int argc, char** argv) {
       baseline_seconds.push_back(run.seconds);
     };
     if (!baseline_bin.empty() && round % 2 == 1) rebuild_baseline();
-    rebuilds.push_back(csp::bench::run_child({ledger_bin, "--db", ledger, "audit", "replay"}));
-    if (rebuilds.back().status != 0) fail("audit replay failed");
+    const auto rebuild = csp::bench::run_child({ledger_bin, "--db", ledger, "audit", "replay"});
+    if (rebuild.status != 0) fail("audit replay failed");
+    rebuild_seconds.push_back(rebuild.seconds);
+    rebuild_peak_kib = std::max(rebuild_peak_kib, rebuild.peak_kib);
     if (!baseline_bin.empty() && round % 2 == 0) rebuild_baseline();
   }
-  std::sort(rebuilds.begin(), rebuilds.end(), [](const auto& a, const auto& b) { return a.seconds < b.seconds; });
-  const csp::bench::ChildRun rebuild = rebuilds[rebuilds.size() / 2];
-  const double rebuild_rate = static_cast<double>(events_total) / rebuild.seconds;
+  const double rebuild_rate = static_cast<double>(events_total) / csp::bench::median(rebuild_seconds);
 
   const long rss_before = peak_rss_kib();
 
@@ -154,17 +155,16 @@ int main(int argc, char** argv) {
               replay_rate, replay_rate / read_rate, static_cast<double>(rss_after_replay - rss_before) / 1024.0);
   std::printf("fold of decoded events          %10.0f events/s\n", fold_rate);
   std::printf("rebuild into the stored models %10.0f events/s  (%.2f x the bare read; whole command, %.2f s)\n",
-              rebuild_rate, rebuild_rate / read_rate, rebuild.seconds);
+              rebuild_rate, rebuild_rate / read_rate, csp::bench::median(rebuild_seconds));
   std::printf("rebuild peak memory             %10.1f MiB for %lld events, %.1f MiB for %s\n",
-              static_cast<double>(rebuild.peak_kib) / 1024.0, static_cast<long long>(read_count),
+              static_cast<double>(rebuild_peak_kib) / 1024.0, static_cast<long long>(read_count),
               static_cast<double>(rebuild_half.peak_kib) / 1024.0, half.c_str());
   std::printf("replay-bench: events=%lld replay=%.0f events/s fold=%.0f events/s read=%.0f events/s rebuild=%.0f events/s "
               "rebuild_peak=%.1f MiB (%.1f MiB at half the log)\n",
               static_cast<long long>(read_count), replay_rate, fold_rate, read_rate, rebuild_rate,
-              static_cast<double>(rebuild.peak_kib) / 1024.0, static_cast<double>(rebuild_half.peak_kib) / 1024.0);
+              static_cast<double>(rebuild_peak_kib) / 1024.0, static_cast<double>(rebuild_half.peak_kib) / 1024.0);
   if (!baseline_bin.empty()) {
-    std::sort(baseline_seconds.begin(), baseline_seconds.end());
-    const double baseline_rate = static_cast<double>(events_total) / baseline_seconds[baseline_seconds.size() / 2];
+    const double baseline_rate = static_cast<double>(events_total) / csp::bench::median(baseline_seconds);
     std::printf("rebuild, baseline build         %10.0f events/s  (median of %d)\n", baseline_rate, rounds);
     std::printf("rebuild-vs-baseline: events=%lld rebuild=%.0f baseline=%.0f events/s ratio=%.3f x baseline (%s)\n",
                 static_cast<long long>(events_total), rebuild_rate, baseline_rate, rebuild_rate / baseline_rate,

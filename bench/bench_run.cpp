@@ -8,7 +8,6 @@
 
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -22,6 +21,7 @@
 namespace {
 
 using csp::bench::fail;
+using csp::bench::median;
 using csp::bench::run_child;
 
 const std::string admin = "alice@partner.example";
@@ -34,11 +34,6 @@ csp::bench::ChildRun run_on_fresh_ledger(const std::string& ledger_bin, const st
   const csp::bench::ChildRun run = run_child({ledger_bin, "--db", ledger, "run", workload});
   if (run.status != 0) fail(ledger_bin + " run exited with " + std::to_string(run.status) + ": some commands failed");
   return run;
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
 }
 
 }  // namespace

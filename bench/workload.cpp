@@ -87,6 +87,11 @@ WorkloadShape write_purchase_rush(const std::string& path, std::int64_t commands
   return WorkloadShape{commands, 1, commands - 1};
 }
 
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values.at(values.size() / 2);
+}
+
 ChildRun run_child(const std::vector<std::string>& args) {
   std::vector<char*> argv;
   for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));

@@ -24,6 +24,9 @@ WorkloadShape write_key_issues(const std::string& path, std::int64_t commands);
 // subscription.
 WorkloadShape write_purchase_rush(const std::string& path, std::int64_t commands);
 
+// The middle value (the upper of the two middle ones for an even count).
+double median(std::vector<double> values);
+
 struct ChildRun {
   int status = -1;
   double seconds = 0;

@@ -31,12 +31,14 @@ int show_keys(const Globals& globals, const std::string& subscription_text, cons
                                                 "subscription " + subscription->str() + " does not exist"});
   }
   nlohmann::ordered_json keys = nlohmann::ordered_json::array();
-  std::size_t revoked = 0;
+  bool is_revoked = false;
   domain::PayloadDecoder decoder;
   for (const auto& event : *stored) {
     auto decoded = projections::decode_stored(event, decoder);
     if (!decoded) return report(globals, decoded.error());
-    if (const auto* revocation = std::get_if<domain::ProductKeysRevoked>(&*decoded)) revoked += revocation->keys.size();
+    if (const auto* revocation = std::get_if<domain::ProductKeysRevoked>(&*decoded)) {
+      is_revoked = is_revoked || !revocation->keys.empty();
+    }
     const auto* issued = std::get_if<domain::ProductKeyIssued>(&*decoded);
     if (issued == nullptr) continue;
     auto key = opened->ledger->key_access().open(issued->key);
@@ -44,7 +46,6 @@ int show_keys(const Globals& globals, const std::string& subscription_text, cons
     keys.push_back({{"version", issued->version}, {"product_key", key->str()}, {"issued_at", issued->at.str()},
                     {"position", event.position}});
   }
-  const bool is_revoked = revoked > 0;
   if (globals.is_json) {
     std::cout << json_line(nlohmann::ordered_json{
                      {"ok", true},
